@@ -1,0 +1,54 @@
+"""evcheck: a model checker for replication protocols.
+
+Write a replica protocol with `Replica`, `field`, `operation`, `on` and `message`;
+bind it to bounds and properties with `Spec`; check it with `evcheck verify` or
+`verify_spec`.
+"""
+
+from __future__ import annotations
+
+from .dsl import Replica, Spec, field, message, on, operation
+from .errors import EvcheckError, ReplayError, SpecError, TraceFormatError
+from .loader import load_spec
+from .network import Envelope
+from .properties import (
+    Fail,
+    Invariant,
+    Property,
+    QuiescentConvergence,
+    invariant,
+    quiescent_convergence,
+)
+from .runner import Counterexample, Result, verify_spec
+from .search import Limits
+from .values import FrozenDict, ReplicaId
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Counterexample",
+    "Envelope",
+    "EvcheckError",
+    "Fail",
+    "FrozenDict",
+    "Invariant",
+    "Limits",
+    "Property",
+    "QuiescentConvergence",
+    "ReplayError",
+    "Replica",
+    "ReplicaId",
+    "Result",
+    "Spec",
+    "SpecError",
+    "TraceFormatError",
+    "__version__",
+    "field",
+    "invariant",
+    "load_spec",
+    "message",
+    "on",
+    "operation",
+    "quiescent_convergence",
+    "verify_spec",
+]

@@ -1,0 +1,432 @@
+"""The protocol DSL: replicas as plain Python classes, and the Spec that bounds them.
+
+    @message
+    class Update:
+        value: str
+        stamp: tuple[int, int]
+
+    class LWW(Replica):
+        value = field(None)
+        stamp = field((0, 0))
+
+        @operation(v="values")
+        def write(self, v):
+            self.stamp = (self.stamp[0] + 1, self.id)
+            self.value = v
+            self.broadcast(Update(v, self.stamp))
+
+        @on(Update)
+        def receive(self, msg):
+            if msg.stamp > self.stamp:
+                self.value, self.stamp = msg.value, msg.stamp
+
+    spec = Spec(LWW, replicas=3, values=("a", "b"), ops_per_replica=1)
+
+Handlers run on a scratch copy of one replica's state; effects (sends) are data
+the environment interprets. Mistakes in a definition raise `SpecError` at class or
+spec creation, naming the file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar, dataclass_transform
+
+from .errors import SpecError
+from .properties import Property, quiescent_convergence
+from .values import FrozenDict, ReplicaId, UnencodableValue, encode, freeze
+
+T = TypeVar("T")
+
+RESERVED = frozenset({"id", "replicas", "peers", "send", "broadcast", "observe"})
+
+
+def location_of(fn: Any) -> str:
+    """`file:line` of a function's definition (for error messages)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return "<unknown>"
+    return f"{code.co_filename}:{code.co_firstlineno}"
+
+
+def caller_location(depth: int = 2) -> str:
+    """`file:line` of the user code `depth` frames up (for errors raised from API calls)."""
+    frame = sys._getframe(depth)
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+@dataclass
+class Field:
+    """A replica state field. `durable` fields survive a crash; volatile ones are reset."""
+
+    initial: Any
+    durable: bool = True
+    name: str = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @property
+    def container(self) -> type | None:
+        """The mutable container type a handler sees for this field, if any."""
+        for kind in (list, set, dict):
+            if isinstance(self.initial, kind):
+                return kind
+        return None
+
+
+def field(initial: Any = None, *, durable: bool = True) -> Any:
+    """Declare a replica state field with its initial value.
+
+    Lists, sets and dicts are stored frozen and handed to handlers as mutable copies.
+    `durable=False` marks state lost on a crash (used by the fault model).
+    """
+    return Field(initial=initial, durable=durable)
+
+
+@dataclass_transform(frozen_default=True)
+def message(cls: type[T]) -> type[T]:
+    """Declare a message type: a frozen dataclass whose fields are the payload."""
+    made = dataclasses.dataclass(frozen=True)(cls)
+
+    def __repr__(self: Any) -> str:
+        inner = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))
+        return f"{type(self).__name__}({inner})"
+
+    made.__repr__ = __repr__  # type: ignore[method-assign]
+    made._evc_message = True  # type: ignore[attr-defined]
+    return made
+
+
+def is_message_type(obj: Any) -> bool:
+    return isinstance(obj, type) and getattr(obj, "_evc_message", False) is True
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A client operation: a method plus a finite domain for each argument."""
+
+    name: str
+    fn: Callable[..., Any]
+    domains: Mapping[str, Any]
+    location: str
+
+    def argument_tuples(self, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Every argument tuple the operation may be called with under `params`."""
+        names = list(inspect.signature(self.fn).parameters)[1:]
+        pools: list[list[Any]] = []
+        for name in names:
+            domain = self.domains[name]
+            if isinstance(domain, str):
+                if domain not in params:
+                    known = ", ".join(sorted(params)) or "none"
+                    raise SpecError(
+                        f"operation {self.name!r} takes {name} from spec parameter "
+                        f"{domain!r}, which the spec does not set (parameters: {known}); "
+                        f"pass {domain}=(...) to Spec",
+                        location=self.location,
+                    )
+                domain = params[domain]
+            if callable(domain):
+                domain = domain(params)
+            try:
+                pool = list(domain)
+            except TypeError:
+                raise SpecError(
+                    f"the domain of argument {name!r} of operation {self.name!r} is "
+                    f"{domain!r}, not a finite collection of values",
+                    location=self.location,
+                ) from None
+            pools.append(pool)
+        result: list[tuple[Any, ...]] = [()]
+        for pool in pools:
+            result = [(*prefix, v) for prefix in result for v in pool]
+        return result
+
+
+def operation(**domains: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a client operation; each argument names its domain.
+
+    A domain is the name of a spec parameter (`v="values"`), a literal collection
+    (`v=(1, 2)`), or a function of the spec parameters.
+    """
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        where = location_of(fn)
+        names = list(inspect.signature(fn).parameters)
+        if not names:
+            raise SpecError(f"operation {fn.__name__} must take self", location=where)
+        missing = [n for n in names[1:] if n not in domains]
+        if missing:
+            raise SpecError(
+                f"operation {fn.__name__}: argument(s) {', '.join(missing)} have no domain; "
+                f"write @operation({missing[0]}='values') or give a tuple of values",
+                location=where,
+            )
+        extra = [n for n in domains if n not in names[1:]]
+        if extra:
+            raise SpecError(
+                f"operation {fn.__name__} has no argument(s) named {', '.join(extra)}",
+                location=where,
+            )
+        fn._evc_operation = Operation(fn.__name__, fn, dict(domains), where)  # type: ignore[attr-defined]
+        return fn
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A message handler: the method, and whether it wants the sender as an argument."""
+
+    message_type: type
+    fn: Callable[..., Any]
+    wants_sender: bool
+    location: str
+
+
+def on(message_type: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare the handler of a message type: `def h(self, msg)` or `def h(self, msg, src)`."""
+    where = caller_location()
+    if not is_message_type(message_type):
+        raise SpecError(
+            f"@on({getattr(message_type, '__name__', message_type)!r}): not a message type; "
+            "declare it with @message",
+            location=where,
+        )
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        arity = len(inspect.signature(fn).parameters)
+        if arity not in (2, 3):
+            raise SpecError(
+                f"handler {fn.__name__} must be (self, msg) or (self, msg, src)",
+                location=location_of(fn),
+            )
+        fn._evc_handler = Handler(message_type, fn, arity == 3, location_of(fn))  # type: ignore[attr-defined]
+        return fn
+
+    return wrap
+
+
+class Replica:
+    """Base class of a replica protocol.
+
+    Subclasses declare `field`s, `@operation`s and `@on(Message)` handlers. Inside a
+    handler, `self.id` is this replica, `self.replicas` all of them, `self.peers` the
+    others; `self.send(dst, msg)` and `self.broadcast(msg)` emit messages.
+    Override `observe` to choose what convergence compares (default: all fields).
+    """
+
+    _fields: ClassVar[tuple[Field, ...]] = ()
+    _operations: ClassVar[tuple[Operation, ...]] = ()
+    _handlers: ClassVar[dict[type, Handler]] = {}
+
+    # Set on each scratch copy by the engine.
+    _evc_id: ReplicaId
+    _evc_all: tuple[ReplicaId, ...]
+    _evc_out: list[tuple[ReplicaId, Any, str]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields = {f.name: f for f in cls._fields}
+        operations = {op.name: op for op in cls._operations}
+        handlers = dict(cls._handlers)
+        own_handlers: dict[type, Handler] = {}
+        for name, value in cls.__dict__.items():
+            if isinstance(value, Field):
+                if name in RESERVED:
+                    raise SpecError(
+                        f"{cls.__name__}.{name}: the field name {name!r} is reserved "
+                        f"(reserved: {', '.join(sorted(RESERVED))})",
+                        location=_class_location(cls),
+                    )
+                try:
+                    encode(freeze(value.initial))
+                except UnencodableValue as exc:
+                    raise SpecError(
+                        f"{cls.__name__}.{name}: initial value: {exc}",
+                        location=_class_location(cls),
+                    ) from None
+                fields[name] = value
+            op = getattr(value, "_evc_operation", None)
+            if isinstance(op, Operation):
+                operations[op.name] = op
+            handler = getattr(value, "_evc_handler", None)
+            if isinstance(handler, Handler):
+                previous = own_handlers.get(handler.message_type)
+                if previous is not None:
+                    raise SpecError(
+                        f"{handler.message_type.__name__} has two handlers in {cls.__name__}: "
+                        f"{previous.fn.__name__} and {handler.fn.__name__}",
+                        location=handler.location,
+                    )
+                own_handlers[handler.message_type] = handler
+        handlers.update(own_handlers)
+        cls._fields = tuple(fields.values())
+        cls._operations = tuple(operations.values())
+        cls._handlers = handlers
+
+    @property
+    def id(self) -> ReplicaId:
+        return self._evc_id
+
+    @property
+    def replicas(self) -> tuple[ReplicaId, ...]:
+        return self._evc_all
+
+    @property
+    def peers(self) -> tuple[ReplicaId, ...]:
+        me = self._evc_id
+        return tuple(r for r in self._evc_all if r != me)
+
+    def send(self, dst: ReplicaId, msg: Any) -> None:
+        """Send `msg` to replica `dst` (delivered later, in any order)."""
+        self._evc_out.append((dst, msg, caller_location()))
+
+    def broadcast(self, msg: Any) -> None:
+        """Send `msg` to every other replica."""
+        where = caller_location()
+        for peer in self.peers:
+            self._evc_out.append((peer, msg, where))
+
+    def observe(self) -> Any:
+        """What convergence compares between replicas: by default every field."""
+        return FrozenDict({f.name: getattr(self, f.name) for f in self._fields})
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f.name}={getattr(self, f.name, '?')!r}" for f in self._fields)
+        return f"{type(self).__name__}@{getattr(self, '_evc_id', '?')}({inner})"
+
+
+def _class_location(cls: type) -> str:
+    try:
+        file = inspect.getsourcefile(cls) or "<unknown>"
+        line = inspect.getsourcelines(cls)[1]
+    except (OSError, TypeError):
+        return f"{getattr(sys.modules.get(cls.__module__), '__file__', '<unknown>')}"
+    return f"{file}:{line}"
+
+
+BOUND_NAMES = ("replicas", "ops_per_replica", "max_ops")
+
+
+class Spec:
+    """A protocol bound to a finite model: replicas, parameters, operation budgets, properties.
+
+    Keyword arguments other than the named bounds are spec parameters (e.g.
+    `values=("a", "b")`), used as operation domains and readable by the protocol.
+    """
+
+    def __init__(
+        self,
+        protocol: type[Replica],
+        *,
+        replicas: int = 3,
+        ops_per_replica: int | None = None,
+        max_ops: int | None = None,
+        properties: Iterable[Property] = (quiescent_convergence,),
+        name: str | None = None,
+        description: str = "",
+        **params: Any,
+    ) -> None:
+        self.location = caller_location()
+        if not (isinstance(protocol, type) and issubclass(protocol, Replica)):
+            raise SpecError(
+                f"Spec(...) needs a Replica subclass as its first argument, got {protocol!r}",
+                location=self.location,
+            )
+        self.protocol = protocol
+        self.replicas = replicas
+        self.ops_per_replica = ops_per_replica
+        self.max_ops = max_ops
+        self.properties = tuple(properties)
+        self.name = name or protocol.__name__
+        self.description = description
+        self.params = dict(params)
+        self._validate()
+
+    def _validate(self) -> None:
+        where = self.location
+        if (
+            not isinstance(self.replicas, int)
+            or isinstance(self.replicas, bool)
+            or self.replicas < 1
+        ):
+            raise SpecError(
+                f"replicas must be a positive int, got {self.replicas!r}", location=where
+            )
+        for bound in ("ops_per_replica", "max_ops"):
+            value = getattr(self, bound)
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 0
+            ):
+                raise SpecError(
+                    f"{bound} must be a non-negative int, got {value!r}", location=where
+                )
+        if self.protocol._operations and self.ops_per_replica is None and self.max_ops is None:
+            raise SpecError(
+                "client operations are unbounded: set ops_per_replica=N or max_ops=N",
+                location=where,
+            )
+        for prop in self.properties:
+            if not isinstance(prop, Property):
+                raise SpecError(
+                    f"properties must be Property objects (e.g. quiescent_convergence or an "
+                    f"@invariant function), got {prop!r}",
+                    location=where,
+                )
+        names = [p.name for p in self.properties]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise SpecError(f"two properties are named {dupes[0]!r}", location=where)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Bounds and parameters, as `--set` sees them."""
+        return {
+            "replicas": self.replicas,
+            "ops_per_replica": self.ops_per_replica,
+            "max_ops": self.max_ops,
+            **self.params,
+        }
+
+    def with_settings(self, overrides: Mapping[str, Any]) -> Spec:
+        """A copy with bounds or parameters replaced (`--replicas`, `--set name=value`)."""
+        known = self.settings
+        unknown = [k for k in overrides if k not in known]
+        if unknown:
+            raise SpecError(
+                f"unknown setting {unknown[0]!r}; this spec has: {', '.join(known)}",
+                location=self.location,
+            )
+        clone = object.__new__(Spec)
+        clone.__dict__.update(self.__dict__)
+        clone.params = dict(self.params)
+        for key, value in overrides.items():
+            if key in BOUND_NAMES:
+                setattr(clone, key, value)
+            else:
+                clone.params[key] = value
+        clone._validate()
+        return clone
+
+    def select_properties(self, names: Sequence[str]) -> Spec:
+        """A copy checking only the named properties."""
+        by_name = {p.name: p for p in self.properties}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise SpecError(
+                f"no property named {missing[0]!r}; this spec checks: {', '.join(by_name) or 'none'}",
+                location=self.location,
+            )
+        clone = object.__new__(Spec)
+        clone.__dict__.update(self.__dict__)
+        clone.properties = tuple(by_name[n] for n in names)
+        return clone
+
+    def __repr__(self) -> str:
+        return f"Spec({self.name}, {self.settings})"

@@ -1,0 +1,56 @@
+"""Load a spec file: a plain Python module that exposes a `Spec` (named `spec`, or the only one)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+
+from .dsl import Spec
+from .errors import SpecError
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Import the spec file at `path` and return its Spec; mistakes raise SpecError with file:line."""
+    file = Path(path)
+    if not file.is_file():
+        raise SpecError(f"spec file {str(file)!r} does not exist")
+    if file.suffix != ".py":
+        raise SpecError(f"spec file {str(file)!r} is not a Python file (.py)")
+    resolved = file.resolve()
+    digest = hashlib.blake2b(str(resolved).encode(), digest_size=6).hexdigest()
+    module_name = f"evcheck_spec_{file.stem}_{digest}"
+    loader_spec = importlib.util.spec_from_file_location(module_name, resolved)
+    if loader_spec is None or loader_spec.loader is None:
+        raise SpecError(f"cannot import {str(file)!r}")
+    module = importlib.util.module_from_spec(loader_spec)
+    sys.modules[module_name] = module
+    try:
+        loader_spec.loader.exec_module(module)
+    except SpecError:
+        raise
+    except SyntaxError as exc:
+        raise SpecError(
+            f"syntax error: {exc.msg}", location=f"{exc.filename}:{exc.lineno}"
+        ) from None
+    except Exception as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(resolved)]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(file)
+        raise SpecError(
+            f"loading the spec failed: {type(exc).__name__}: {exc}", location=where
+        ) from None
+    if isinstance(getattr(module, "spec", None), Spec):
+        return module.spec  # type: ignore[no-any-return]
+    found = [v for v in vars(module).values() if isinstance(v, Spec)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise SpecError(
+            "defines no Spec: add `spec = Spec(YourReplica, replicas=3, ...)` at module level",
+            location=str(file),
+        )
+    raise SpecError(
+        f"defines {len(found)} Spec objects; name the one to check `spec`", location=str(file)
+    )

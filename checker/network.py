@@ -1,0 +1,25 @@
+"""Envelopes: messages in flight.
+
+The network itself is part of the world state as a canonical multiset (a sorted
+tuple of interned envelope ids); reordering is the baseline semantics, since any
+in-flight envelope may be delivered next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .values import ReplicaId
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A message from `src` to `dst`."""
+
+    src: ReplicaId
+    dst: ReplicaId
+    msg: Any
+
+    def __str__(self) -> str:
+        return f"{self.src!r}->{self.dst!r} {self.msg!r}"

@@ -1,0 +1,28 @@
+"""Search engines over a `TransitionSystem`. Nothing here imports the DSL, the network or z3."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..model import TransitionSystem
+from .bfs import bfs
+from .common import NO_LIMITS, Found, Limits, Outcome, ParentStore, ProgressFn, Stats
+from .dfs import dfs
+
+Engine = Callable[[TransitionSystem, Limits, ProgressFn | None], Outcome]
+
+ENGINES: dict[str, Engine] = {"bfs": bfs, "dfs": dfs}
+
+__all__ = [
+    "ENGINES",
+    "NO_LIMITS",
+    "Engine",
+    "Found",
+    "Limits",
+    "Outcome",
+    "ParentStore",
+    "ProgressFn",
+    "Stats",
+    "bfs",
+    "dfs",
+]

@@ -1,0 +1,111 @@
+"""What every engine shares: limits, statistics, outcomes and the parent store.
+
+Engines store, for each distinct state in discovery order, its parent's number and
+the action index that led to it. That is all a trace needs: `path_to` walks the
+parents and replay (evcheck.trace) rebuilds the states.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["holds", "violated", "stopped"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of the search (max_depth) and limits that stop it early (the rest)."""
+
+    max_states: int | None = None
+    max_depth: int | None = None
+    max_seconds: float | None = None
+
+
+@dataclass
+class Stats:
+    """Run statistics; `states` counts distinct states, `transitions` generated edges."""
+
+    states: int = 0
+    transitions: int = 0
+    depth: int = 0
+    seconds: float = 0.0
+    peak_memory_bytes: int = 0
+    frontier_left: int = 0
+    depth_bounded: int = 0
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Found:
+    """A violation: which property, and the path to the violating state."""
+
+    prop: int
+    path: tuple[int, ...]  # initial index, then action indices
+
+
+@dataclass
+class Outcome:
+    status: Status
+    stats: Stats
+    found: Found | None = None
+    stop_reason: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+ProgressFn = Callable[[Stats, int], None]  # (stats so far, frontier size)
+
+
+class ParentStore:
+    """Parent number and action index of every discovered state, in two flat arrays."""
+
+    __slots__ = ("actions", "parents")
+
+    def __init__(self) -> None:
+        self.parents = array("q")
+        self.actions = array("I")
+
+    def __len__(self) -> int:
+        return len(self.parents)
+
+    def path_to(self, number: int) -> tuple[int, ...]:
+        steps: list[int] = []
+        while number >= 0:
+            steps.append(self.actions[number])
+            number = self.parents[number]
+        steps.reverse()
+        return tuple(steps)
+
+    def nbytes(self) -> int:
+        return self.parents.itemsize * len(self.parents) + self.actions.itemsize * len(self.actions)
+
+
+def peak_memory_bytes() -> int:
+    """Peak resident memory of this process."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+class Clock:
+    """Wall time since the search started, and whether the time limit has passed."""
+
+    def __init__(self, limit: float | None) -> None:
+        self.start = time.perf_counter()
+        self.limit = limit
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def expired(self) -> bool:
+        return self.limit is not None and self.elapsed() >= self.limit
+
+
+NO_LIMITS = Limits()

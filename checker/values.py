@@ -1,0 +1,162 @@
+"""Frozen values, replica identities and the canonical encoding of state values.
+
+World states are built from interned, hashable values. Handlers may work with
+ordinary mutable containers on their scratch copy; `freeze` turns the result back
+into an immutable, hashable form and `thaw` gives a handler a mutable copy again.
+`encode` is the canonical byte encoding that fingerprints hash: equal values must
+encode equally in every process, so it never relies on `hash()` or `id()`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import struct
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+
+class ReplicaId(int):
+    """A replica's identity: an int (1-based, so stamps compare as numbers) that prints as `r1`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"r{int(self)}"
+
+    __str__ = __repr__
+
+
+class FrozenDict(Mapping[Any, Any]):
+    """An immutable, hashable mapping with a canonical item order (sorted by encoding)."""
+
+    __slots__ = ("_hash", "_items", "_map")
+
+    def __init__(self, items: Mapping[Any, Any] | None = None) -> None:
+        source = dict(items or {})
+        ordered = sorted(source.items(), key=lambda kv: encode(kv[0]))
+        self._items: tuple[tuple[Any, Any], ...] = tuple(ordered)
+        self._map = dict(ordered)
+        self._hash: int | None = None
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._map[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return (k for k, _ in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(self._items)
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenDict):
+            return self._map == other._map
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k!r}: {v!r}" for k, v in self._items)
+        return "{" + inner + "}"
+
+    def items_tuple(self) -> tuple[tuple[Any, Any], ...]:
+        return self._items
+
+
+def freeze(value: Any) -> Any:
+    """Return an immutable equivalent of `value` (list->tuple, set->frozenset, dict->FrozenDict)."""
+    if isinstance(value, (int, str, bytes, float, type(None), enum.Enum)):
+        return value
+    if isinstance(value, list):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, tuple) and type(value) is tuple:
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return FrozenDict({freeze(k): freeze(v) for k, v in value.items()})
+    return value
+
+
+def thaw(value: Any, like: type) -> Any:
+    """Give a handler a mutable copy of a frozen field whose declared initial value was a `like`."""
+    if like is list and isinstance(value, tuple):
+        return list(value)
+    if like is set and isinstance(value, frozenset):
+        return set(value)
+    if like is dict and isinstance(value, FrozenDict):
+        return dict(value.items_tuple())
+    return value
+
+
+class UnencodableValue(TypeError):
+    """A value of a type evcheck cannot encode canonically (so cannot fingerprint stably)."""
+
+
+def encode(value: Any) -> bytes:
+    """Canonical, process-independent bytes for a state value.
+
+    Values that compare equal in Python encode equally (1 == 1.0 == True; a NamedTuple
+    equals a plain tuple), because interning merges equal values whichever came first.
+    """
+    out: list[bytes] = []
+    _encode_into(value, out)
+    return b"".join(out)
+
+
+_pack_len = struct.Struct("<I").pack
+
+
+def _encode_into(value: Any, out: list[bytes]) -> None:
+    if value is None:
+        out.append(b"N")
+    elif isinstance(value, enum.Enum):
+        name = f"{type(value).__qualname__}.{value.name}".encode()
+        out.append(b"E" + _pack_len(len(name)) + name)
+    elif isinstance(value, (bool, int)):
+        text = str(int(value)).encode()
+        out.append(b"I" + _pack_len(len(text)) + text)
+    elif isinstance(value, float):
+        if value.is_integer():
+            _encode_into(int(value), out)
+        else:
+            text = value.hex().encode()
+            out.append(b"F" + _pack_len(len(text)) + text)
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        out.append(b"S" + _pack_len(len(data)) + data)
+    elif isinstance(value, bytes):
+        out.append(b"B" + _pack_len(len(value)) + value)
+    elif isinstance(value, tuple):
+        out.append(b"T" + _pack_len(len(value)))
+        for item in value:
+            _encode_into(item, out)
+    elif isinstance(value, frozenset):
+        parts = sorted(encode(item) for item in value)
+        out.append(b"Z" + _pack_len(len(parts)))
+        out.extend(parts)
+    elif isinstance(value, FrozenDict):
+        out.append(b"D" + _pack_len(len(value)))
+        for k, v in value.items_tuple():
+            _encode_into(k, out)
+            _encode_into(v, out)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__qualname__.encode()
+        fields = dataclasses.fields(value)
+        out.append(b"C" + _pack_len(len(name)) + name + _pack_len(len(fields)))
+        for f in fields:
+            _encode_into(getattr(value, f.name), out)
+    else:
+        raise UnencodableValue(
+            f"a value of type {type(value).__name__} ({value!r}) cannot be part of a state: "
+            "use None, bool, int, float, str, bytes, tuples, lists, sets, dicts, enums, "
+            "@message classes or frozen dataclasses of those"
+        )
+
+
+def describe(value: Any) -> str:
+    """Short human rendering of a state value (strings quoted, replicas as r1)."""
+    return repr(value)
