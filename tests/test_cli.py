@@ -1,0 +1,157 @@
+"""The command line: exit codes, text and JSON output, settings, help, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evcheck.cli import main, parse_setting
+from tests.conftest import ROOT, SPECS
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def normalise(text: str) -> str:
+    """Blank out what changes between runs: timing, memory, and the collision estimate."""
+    text = re.sub(r"time: .*", "time: <elided>", text)
+    return re.sub(r"collision probability: .*", "collision probability: <elided>", text)
+
+
+def test_lww_verifies() -> None:
+    code, out, _ = run("verify", str(SPECS / "lww.py"))
+    assert code == 0
+    assert "OK: all properties hold within the bounds" in out
+    assert "2,617 distinct, 7,626 transitions, depth 9" in out
+
+
+def test_broken_lww_prints_golden_counterexample() -> None:
+    code, out, _ = run("verify", str(SPECS / "lww_no_tiebreak.py"))
+    assert code == 1
+    golden = (GOLDEN / "lww_no_tiebreak.txt").read_text()
+    assert normalise(out) == golden
+
+
+def test_json_output_is_one_document() -> None:
+    code, out, _ = run("verify", str(SPECS / "lww_no_tiebreak.py"), "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["schema"] == "evcheck.result/1"
+    assert data["status"] == "violated"
+    cex = data["counterexample"]
+    assert cex["property"] == "quiescent_convergence"
+    assert cex["length"] == 6
+    assert [s["action"] for s in cex["trace"]][:2] == [None, "write@r1('a')"]
+    assert cex["trace"][-1]["in_flight"] == []
+    assert data["stats"]["states"] > 0
+
+
+def test_replicas_and_set_override_the_spec() -> None:
+    code, out, _ = run(
+        "verify", str(SPECS / "lww.py"), "--replicas", "2", "--set", "values=(1, 2)", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert (data["stats"]["states"], data["stats"]["transitions"]) == (35, 48)
+    code, out, _ = run("verify", str(SPECS / "lww_no_tiebreak.py"), "-n", "2", "--set", "values=x,y")
+    assert code == 1
+    assert "write@r1('x')" in out
+
+
+def test_dfs_strategy() -> None:
+    code, out, _ = run("verify", str(SPECS / "lww.py"), "--strategy", "dfs")
+    assert code == 0
+    assert "2,617 distinct, 7,626 transitions" in out
+
+
+def test_limits_exit_3_with_partial_statistics() -> None:
+    code, out, _ = run("verify", str(SPECS / "lww.py"), "--max-states", "50")
+    assert code == 3
+    assert "STOPPED: state limit of 50 reached" in out
+    assert "states:" in out
+
+
+def test_depth_bound_is_reported() -> None:
+    code, out, _ = run("verify", str(SPECS / "lww.py"), "--max-depth", "2")
+    assert code == 0
+    assert "depth bound reached" in out
+
+
+def test_property_selection(write_spec: Callable[[str], Path]) -> None:
+    source = (
+        "from evcheck import Spec, invariant, quiescent_convergence\n"
+        "from evcheck.models import LamportLWW\n"
+        "@invariant\n"
+        "def never_written(w):\n"
+        "    return all(r.value is None for r in w.replicas)\n"
+        "spec = Spec(LamportLWW, replicas=2, ops_per_replica=1, values=(1,),\n"
+        "            properties=[never_written, quiescent_convergence])\n"
+    )
+    path = str(write_spec(source))
+    code, out, _ = run("verify", path)
+    assert code == 1 and "VIOLATION: never_written" in out
+    code, out, _ = run("verify", path, "--property", "quiescent_convergence")
+    assert code == 0
+    assert "(handlers_do_not_raise, quiescent_convergence)" in out
+    code, _, err = run("verify", path, "--property", "nope")
+    assert code == 2
+    assert "no property named 'nope'" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["verify", "missing.py"], "does not exist"),
+        (["verify", str(SPECS / "lww.py"), "--set", "bogus=1"], "unknown setting 'bogus'"),
+        (["verify", str(SPECS / "lww.py"), "--set", "replicas=0"], "replicas must be a positive int"),
+    ],
+)
+def test_errors_exit_2_without_traceback(args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err + out
+
+
+def test_broken_spec_file_exits_2(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec("from evcheck import Spec\nspec = Spec(42)\n")
+    code, _, err = run("verify", str(path))
+    assert code == 2
+    assert f"{path}:2" in err and "needs a Replica subclass" in err
+
+
+def test_usage_error_exits_2() -> None:
+    code, _, _ = run("verify", str(SPECS / "lww.py"), "--strategy", "sideways")
+    assert code == 2
+
+
+def test_help_is_complete() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    assert "verify" in out and "Exit codes" in out
+    code, out, _ = run("verify", "--help")
+    assert code == 0
+    for option in ["--replicas", "--set", "--strategy", "--max-states", "--max-depth", "--max-time", "--format", "--property", "--debug"]:
+        assert option in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("values=(1, 2)", ("values", (1, 2))),
+        ("values=a,b", ("values", ("a", "b"))),
+        ("replicas=4", ("replicas", 4)),
+        ("name=hello", ("name", "hello")),
+    ],
+)
+def test_parse_setting(text: str, expected: tuple[str, object]) -> None:
+    assert parse_setting(text) == expected

@@ -1,0 +1,94 @@
+"""Canonical encoding, freezing and thawing (property-based)."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evcheck import FrozenDict, ReplicaId, message
+from evcheck.values import UnencodableValue, encode, freeze, thaw
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.text(max_size=5),
+    st.binary(max_size=5),
+    st.floats(allow_nan=False),
+)
+values: st.SearchStrategy[Any] = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.tuples(inner, inner),
+        st.frozensets(scalars, max_size=4),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3).map(FrozenDict),
+    ),
+    max_leaves=12,
+)
+
+
+@given(values, values)
+def test_encoding_is_injective_and_respects_equality(a: Any, b: Any) -> None:
+    assert (encode(a) == encode(b)) == (a == b)
+
+
+@given(values)
+def test_freeze_is_idempotent_and_hashable(v: Any) -> None:
+    frozen = freeze(v)
+    assert freeze(frozen) == frozen
+    hash(frozen)
+
+
+@given(st.lists(st.integers(), max_size=6), st.sets(st.integers(), max_size=6))
+def test_thaw_then_freeze_round_trips(items: list[int], members: set[int]) -> None:
+    assert freeze(thaw(freeze(items), list)) == tuple(items)
+    assert freeze(thaw(freeze(members), set)) == frozenset(members)
+    as_dict = {str(i): i for i in items}
+    assert thaw(freeze(as_dict), dict) == as_dict
+
+
+@given(st.dictionaries(st.integers(), st.integers(), max_size=6))
+def test_frozen_dict_order_does_not_matter(d: dict[int, int]) -> None:
+    reversed_items = dict(reversed(list(d.items())))
+    assert FrozenDict(d) == FrozenDict(reversed_items)
+    assert encode(FrozenDict(d)) == encode(FrozenDict(reversed_items))
+    assert hash(FrozenDict(d)) == hash(FrozenDict(reversed_items))
+
+
+def test_equal_values_of_different_types_encode_equally() -> None:
+    assert encode(1) == encode(True) == encode(1.0) == encode(ReplicaId(1))
+    assert encode((1, "a")) != encode(("1", "a"))
+
+
+def test_replica_ids_compare_as_ints_and_print_as_names() -> None:
+    assert repr(ReplicaId(3)) == "r3"
+    assert (1, ReplicaId(2)) < (1, ReplicaId(3))
+    assert str((2, ReplicaId(1))) == "(2, r1)"
+
+
+def test_messages_and_enums_encode_by_name() -> None:
+    @message
+    class Put:
+        key: str
+
+    class Color(enum.Enum):
+        RED = 1
+
+    assert encode(Put("k")) == encode(Put("k"))
+    assert encode(Put("k")) != encode(("k",))
+    assert encode(Color.RED) != encode(1)
+
+
+def test_objects_without_canonical_form_are_rejected() -> None:
+    class Opaque:
+        pass
+
+    try:
+        encode(Opaque())
+    except UnencodableValue as exc:
+        assert "Opaque" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("expected UnencodableValue")
