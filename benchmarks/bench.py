@@ -1,6 +1,6 @@
 """Fixed models at fixed bounds: states explored, wall time, states/s, peak memory.
 
-    python benchmarks/bench.py [NAME ...] [--list] [--strategy bfs|dfs]
+python benchmarks/bench.py [NAME ...] [--list] [--strategy bfs|dfs]
 """
 
 from __future__ import annotations
@@ -24,10 +24,18 @@ class Config:
 
 
 CONFIGS = [
-    Config("lww-4x1", "specs/lww.py", {"replicas": 4, "ops_per_replica": 1, "values": (1, 2)},
-           "LWW, 4 replicas x 1 write from {1,2} (1,146,587 states)"),
-    Config("lww-3x2", "specs/lww.py", {"replicas": 3, "ops_per_replica": 2, "values": (1, 2)},
-           "LWW, 3 replicas x 2 writes from {1,2} (7,745,547 states)"),
+    Config(
+        "lww-4x1",
+        "specs/lww.py",
+        {"replicas": 4, "ops_per_replica": 1, "values": (1, 2)},
+        "LWW, 4 replicas x 1 write from {1,2} (1,146,587 states)",
+    ),
+    Config(
+        "lww-3x2",
+        "specs/lww.py",
+        {"replicas": 3, "ops_per_replica": 2, "values": (1, 2)},
+        "LWW, 3 replicas x 2 writes from {1,2} (7,745,547 states)",
+    ),
 ]
 
 CHILD = """
@@ -46,8 +54,18 @@ print(json.dumps({"status": result.status, "states": s.states, "transitions": s.
 
 def run(config: Config, strategy: str) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT / config.spec), json.dumps(config.settings), strategy],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(ROOT / config.spec),
+            json.dumps(config.settings),
+            strategy,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
@@ -63,15 +81,20 @@ def main() -> None:
             print(f"{c.name:12} {c.note}")
         return
     chosen = [c for c in CONFIGS if not args.names or c.name in args.names]
-    print(f"{'model':12} {'verdict':8} {'states':>11} {'transitions':>12} {'depth':>5} "
-          f"{'time s':>8} {'states/s':>10} {'peak MiB':>9}")
+    print(
+        f"{'model':12} {'verdict':8} {'states':>11} {'transitions':>12} {'depth':>5} "
+        f"{'time s':>8} {'states/s':>10} {'peak MiB':>9}"
+    )
     for c in chosen:
         r = run(c, args.strategy)
         secs = float(r["seconds"])  # type: ignore[arg-type]
         states = int(r["states"])  # type: ignore[call-overload]
-        print(f"{c.name:12} {r['status']!s:8} {states:>11,} {int(r['transitions']):>12,} "  # type: ignore[call-overload]
-              f"{r['depth']!s:>5} {secs:>8.2f} {states / secs:>10,.0f} "
-              f"{int(r['peak']) / 2**20:>9,.0f}", flush=True)  # type: ignore[call-overload]
+        print(
+            f"{c.name:12} {r['status']!s:8} {states:>11,} {int(r['transitions']):>12,} "  # type: ignore[call-overload]
+            f"{r['depth']!s:>5} {secs:>8.2f} {states / secs:>10,.0f} "
+            f"{int(r['peak']) / 2**20:>9,.0f}",
+            flush=True,
+        )  # type: ignore[call-overload]
 
 
 if __name__ == "__main__":

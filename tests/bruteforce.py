@@ -32,7 +32,7 @@ def lww_counts(
         succs = []
         if max_ops is None or used < max_ops:
             for i in range(n):
-                value, counter, writer, done = reps[i]
+                _value, counter, _writer, done = reps[i]
                 if writes is not None and done >= writes:
                     continue
                 for v in values:
@@ -48,7 +48,7 @@ def lww_counts(
                 continue
             previous = env
             _src, dst, v, c, w = env
-            value, counter, writer, done = reps[dst - 1]
+            _value, counter, writer, done = reps[dst - 1]
             newer = (c, w) > (counter, writer) if tiebreak else c > counter
             new_reps = reps
             if newer:

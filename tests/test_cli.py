@@ -57,12 +57,21 @@ def test_json_output_is_one_document() -> None:
 
 def test_replicas_and_set_override_the_spec() -> None:
     code, out, _ = run(
-        "verify", str(SPECS / "lww.py"), "--replicas", "2", "--set", "values=(1, 2)", "--format", "json"
+        "verify",
+        str(SPECS / "lww.py"),
+        "--replicas",
+        "2",
+        "--set",
+        "values=(1, 2)",
+        "--format",
+        "json",
     )
     assert code == 0
     data = json.loads(out)
     assert (data["stats"]["states"], data["stats"]["transitions"]) == (35, 48)
-    code, out, _ = run("verify", str(SPECS / "lww_no_tiebreak.py"), "-n", "2", "--set", "values=x,y")
+    code, out, _ = run(
+        "verify", str(SPECS / "lww_no_tiebreak.py"), "-n", "2", "--set", "values=x,y"
+    )
     assert code == 1
     assert "write@r1('x')" in out
 
@@ -112,7 +121,10 @@ def test_property_selection(write_spec: Callable[[str], Path]) -> None:
     [
         (["verify", "missing.py"], "does not exist"),
         (["verify", str(SPECS / "lww.py"), "--set", "bogus=1"], "unknown setting 'bogus'"),
-        (["verify", str(SPECS / "lww.py"), "--set", "replicas=0"], "replicas must be a positive int"),
+        (
+            ["verify", str(SPECS / "lww.py"), "--set", "replicas=0"],
+            "replicas must be a positive int",
+        ),
     ],
 )
 def test_errors_exit_2_without_traceback(args: list[str], message: str) -> None:
@@ -140,7 +152,17 @@ def test_help_is_complete() -> None:
     assert "verify" in out and "Exit codes" in out
     code, out, _ = run("verify", "--help")
     assert code == 0
-    for option in ["--replicas", "--set", "--strategy", "--max-states", "--max-depth", "--max-time", "--format", "--property", "--debug"]:
+    for option in [
+        "--replicas",
+        "--set",
+        "--strategy",
+        "--max-states",
+        "--max-depth",
+        "--max-time",
+        "--format",
+        "--property",
+        "--debug",
+    ]:
         assert option in out
 
 

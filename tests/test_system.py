@@ -56,10 +56,15 @@ def explore_all(system: System) -> dict[int, tuple[int, ...]]:
 def test_lww_state_counts_match_independent_enumeration(
     n: int, writes: int | None, values: tuple[object, ...], max_ops: int | None
 ) -> None:
-    expected_states, expected_transitions, converged = lww_counts(n, writes, values, max_ops=max_ops)
+    expected_states, expected_transitions, converged = lww_counts(
+        n, writes, values, max_ops=max_ops
+    )
     result = verify_spec(lww(n, writes, values, max_ops=max_ops))
     assert result.status == ("holds" if converged else "violated")
-    assert (result.stats.states, result.stats.transitions) == (expected_states, expected_transitions)
+    assert (result.stats.states, result.stats.transitions) == (
+        expected_states,
+        expected_transitions,
+    )
 
 
 def test_pinned_lww_counts() -> None:
@@ -204,7 +209,7 @@ def test_unhashable_state_is_a_spec_error() -> None:
         def put(self) -> None:
             self.thing = Holder()
 
-    with pytest.raises(SpecError, match="field 'thing' holds .* cannot be part of a state"):
+    with pytest.raises(SpecError, match=r"field 'thing' holds .* cannot be part of a state"):
         verify_spec(Spec(Bad, replicas=1, ops_per_replica=1))
 
 
@@ -315,7 +320,9 @@ def test_default_observe_compares_every_field() -> None:
         def hit(self) -> None:
             self.hits += 1
 
-    result = verify_spec(Spec(Counter, replicas=2, ops_per_replica=1, properties=[quiescent_convergence]))
+    result = verify_spec(
+        Spec(Counter, replicas=2, ops_per_replica=1, properties=[quiescent_convergence])
+    )
     assert result.counterexample is not None
     assert result.counterexample.trace.actions == ["hit@r1()"]
     assert "r1 holds {'hits': 1}" in result.counterexample.explanation

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from evcheck.model import Node, StateView
 
 
 class Grid:
     """A walker on a w x h grid, moving right or up; `bad` cells violate property 0."""
 
-    property_names = ["avoid"]
+    property_names: ClassVar[list[str]] = ["avoid"]
 
     def __init__(self, w: int, h: int, bad: frozenset[tuple[int, int]] = frozenset()) -> None:
         self.w, self.h, self.bad = w, h, bad
