@@ -7,8 +7,9 @@ bind it to bounds and properties with `Spec`; check it with `evcheck verify` or
 
 from __future__ import annotations
 
-from .dsl import Replica, Spec, field, message, on, operation
+from .dsl import Replica, Spec, field, message, on, on_recovery, operation, timer
 from .errors import EvcheckError, ReplayError, SpecError, TraceFormatError
+from .faults import FaultProfile
 from .loader import load_spec
 from .network import Envelope
 from .properties import (
@@ -30,6 +31,7 @@ __all__ = [
     "Envelope",
     "EvcheckError",
     "Fail",
+    "FaultProfile",
     "FrozenDict",
     "Invariant",
     "Limits",
@@ -48,7 +50,9 @@ __all__ = [
     "load_spec",
     "message",
     "on",
+    "on_recovery",
     "operation",
     "quiescent_convergence",
+    "timer",
     "verify_spec",
 ]

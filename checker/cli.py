@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import EvcheckError
+from .faults import parse_faults
 from .loader import load_spec
 from .render.json import result_to_dict
 from .render.text import render_result
@@ -97,6 +98,14 @@ def main() -> None:
     help="Override a spec bound or parameter, e.g. --set values=a,b,c --set ops_per_replica=2. Repeatable.",
 )
 @click.option(
+    "--faults",
+    "faults",
+    metavar="KIND=N,...",
+    help="Override the spec's fault budgets: loss, dup, partition, crash, skew "
+    "(e.g. --faults loss=2,dup=1,crash=1); also partition_mode=wait|drop and "
+    "crash_inbox=lose|wait. 'none' disables every fault.",
+)
+@click.option(
     "--property",
     "-p",
     "properties",
@@ -140,6 +149,7 @@ def verify(
     spec_file: str,
     replicas: int | None,
     settings: tuple[str, ...],
+    faults: str | None,
     properties: tuple[str, ...],
     strategy: str,
     max_states: int | None,
@@ -151,8 +161,9 @@ def verify(
     """Explore every behaviour of SPEC within its bounds and check its properties.
 
     SPEC is a Python file that defines `spec = Spec(...)`. Prints the verdict, run
-    statistics and, on a violation, the shortest counterexample (with BFS) step by
-    step. Exit 0 when every property holds within the bounds, 1 on a violation,
+    statistics, the fault kinds exercised and, on a violation, the shortest
+    counterexample (with BFS) step by step. Faults (loss, duplication, partitions,
+    crashes, clock skew) are explored within the budgets of the spec or --faults. Exit 0 when every property holds within the bounds, 1 on a violation,
     2 on a spec or usage error, 3 when a limit stopped the search first.
     """
     overrides = dict(parse_setting(s) for s in settings)
@@ -162,6 +173,8 @@ def verify(
         spec = load_spec(spec_file)
         if overrides:
             spec = spec.with_settings(overrides)
+        if faults is not None:
+            spec = spec.with_faults(parse_faults(faults))
         if properties:
             spec = spec.select_properties(list(properties))
         limits = Limits(max_states=max_states, max_depth=max_depth, max_seconds=max_time)

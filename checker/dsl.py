@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 from .errors import SpecError
+from .faults import FaultProfile
 from .properties import Property, quiescent_convergence
 from .values import FrozenDict, ReplicaId, UnencodableValue, encode, freeze
 
@@ -212,6 +213,54 @@ def on(message_type: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     return wrap
 
 
+@dataclass(frozen=True)
+class Timer:
+    """A timer: periodic timers are always armed; one-shot timers fire once per `start_timer`.
+
+    Either kind fires at most `max_fires` times in a row while its replica's fields
+    stay unchanged. The count resets whenever they change, and for every replica on
+    a heal or a recovery (the environment changed, so repeating may help again).
+    That bounds retries and anti-entropy rounds without starving a repair that
+    follows a fault.
+    """
+
+    name: str
+    fn: Callable[..., Any]
+    periodic: bool
+    max_fires: int | None
+    location: str
+
+
+def timer(
+    *, periodic: bool = False, max_fires: int | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a timer handler `def t(self)`; `periodic=True` for anti-entropy or heartbeats.
+
+    `max_fires` overrides the spec's `timer_fires` bound for this timer.
+    """
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        where = location_of(fn)
+        if len(inspect.signature(fn).parameters) != 1:
+            raise SpecError(f"timer {fn.__name__} must take only self", location=where)
+        if max_fires is not None and (not isinstance(max_fires, int) or max_fires < 1):
+            raise SpecError(f"timer {fn.__name__}: max_fires must be >= 1", location=where)
+        fn._evc_timer = Timer(fn.__name__, fn, periodic, max_fires, where)  # type: ignore[attr-defined]
+        return fn
+
+    return wrap
+
+
+def on_recovery(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Declare the hook run when a crashed replica recovers (after volatile fields reset)."""
+    if len(inspect.signature(fn).parameters) != 1:
+        raise SpecError(
+            f"recovery hook {fn.__name__} must take only self", location=location_of(fn)
+        )
+    fn._evc_recovery = True  # type: ignore[attr-defined]
+    return fn
+
+
 class Replica:
     """Base class of a replica protocol.
 
@@ -224,19 +273,25 @@ class Replica:
     _fields: ClassVar[tuple[Field, ...]] = ()
     _operations: ClassVar[tuple[Operation, ...]] = ()
     _handlers: ClassVar[dict[type, Handler]] = {}
+    _timers: ClassVar[tuple[Timer, ...]] = ()
+    _recovery: ClassVar[Callable[..., Any] | None] = None
 
     # Set on each scratch copy by the engine.
     _evc_id: ReplicaId
     _evc_all: tuple[ReplicaId, ...]
     _evc_out: list[tuple[ReplicaId, Any, str]]
+    _evc_time: tuple[int, int] | None  # (real time, clock offset), None without clocks
+    _evc_timer_ops: list[tuple[str, bool, str]]  # (timer, start?, where)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         fields = {f.name: f for f in cls._fields}
         operations = {op.name: op for op in cls._operations}
+        timers = {t.name: t for t in cls._timers}
         handlers = dict(cls._handlers)
         own_handlers: dict[type, Handler] = {}
-        for name, value in cls.__dict__.items():
+        recovery = cls._recovery
+        for name, value in list(cls.__dict__.items()):
             if isinstance(value, Field):
                 if name in RESERVED:
                     raise SpecError(
@@ -255,6 +310,11 @@ class Replica:
             op = getattr(value, "_evc_operation", None)
             if isinstance(op, Operation):
                 operations[op.name] = op
+            tmr = getattr(value, "_evc_timer", None)
+            if isinstance(tmr, Timer):
+                timers[tmr.name] = tmr
+            if getattr(value, "_evc_recovery", False) is True:
+                recovery = value
             handler = getattr(value, "_evc_handler", None)
             if isinstance(handler, Handler):
                 previous = own_handlers.get(handler.message_type)
@@ -269,6 +329,8 @@ class Replica:
         cls._fields = tuple(fields.values())
         cls._operations = tuple(operations.values())
         cls._handlers = handlers
+        cls._timers = tuple(timers.values())
+        cls._recovery = recovery
 
     @property
     def id(self) -> ReplicaId:
@@ -293,6 +355,37 @@ class Replica:
         for peer in self.peers:
             self._evc_out.append((peer, msg, where))
 
+    @property
+    def clock(self) -> int:
+        """This replica's physical clock: real time plus its skew (needs the spec's max_time)."""
+        time = self._evc_time
+        if time is None:
+            raise SpecError(
+                f"{type(self).__name__} reads self.clock, but the spec has no clocks: "
+                "set max_time=N on the Spec (and skew in its faults)",
+                location=caller_location(),
+            )
+        return time[0] + time[1]
+
+    @property
+    def real_time(self) -> int:
+        """Ghost: the true global time, for ghost fields and properties, never for decisions."""
+        time = self._evc_time
+        if time is None:
+            raise SpecError(
+                "self.real_time needs clocks: set max_time=N on the Spec",
+                location=caller_location(),
+            )
+        return time[0]
+
+    def start_timer(self, name: str) -> None:
+        """Arm the one-shot timer `name` (it may fire at any later step)."""
+        self._evc_timer_ops.append((name, True, caller_location()))
+
+    def cancel_timer(self, name: str) -> None:
+        """Disarm the one-shot timer `name`."""
+        self._evc_timer_ops.append((name, False, caller_location()))
+
     def observe(self) -> Any:
         """What convergence compares between replicas: by default every field."""
         return FrozenDict({f.name: getattr(self, f.name) for f in self._fields})
@@ -311,7 +404,7 @@ def _class_location(cls: type) -> str:
     return f"{file}:{line}"
 
 
-BOUND_NAMES = ("replicas", "ops_per_replica", "max_ops")
+BOUND_NAMES = ("replicas", "ops_per_replica", "max_ops", "max_time", "timer_fires")
 
 
 class Spec:
@@ -328,6 +421,9 @@ class Spec:
         replicas: int = 3,
         ops_per_replica: int | None = None,
         max_ops: int | None = None,
+        max_time: int | None = None,
+        timer_fires: int = 1,
+        faults: FaultProfile | Mapping[str, Any] | None = None,
         properties: Iterable[Property] = (quiescent_convergence,),
         name: str | None = None,
         description: str = "",
@@ -343,6 +439,17 @@ class Spec:
         self.replicas = replicas
         self.ops_per_replica = ops_per_replica
         self.max_ops = max_ops
+        self.max_time = max_time
+        self.timer_fires = timer_fires
+        try:
+            if faults is None:
+                self.faults = FaultProfile()
+            elif isinstance(faults, FaultProfile):
+                self.faults = faults
+            else:
+                self.faults = FaultProfile().with_overrides(faults)
+        except SpecError as exc:
+            raise SpecError(str(exc), location=self.location) from None
         self.properties = tuple(properties)
         self.name = name or protocol.__name__
         self.description = description
@@ -359,7 +466,7 @@ class Spec:
             raise SpecError(
                 f"replicas must be a positive int, got {self.replicas!r}", location=where
             )
-        for bound in ("ops_per_replica", "max_ops"):
+        for bound in ("ops_per_replica", "max_ops", "max_time"):
             value = getattr(self, bound)
             if value is not None and (
                 not isinstance(value, int) or isinstance(value, bool) or value < 0
@@ -367,6 +474,21 @@ class Spec:
                 raise SpecError(
                     f"{bound} must be a non-negative int, got {value!r}", location=where
                 )
+        if (
+            not isinstance(self.timer_fires, int)
+            or isinstance(self.timer_fires, bool)
+            or self.timer_fires < 1
+        ):
+            raise SpecError(
+                f"timer_fires must be an int >= 1, got {self.timer_fires!r}", location=where
+            )
+        if self.faults.skew and self.max_time is None:
+            raise SpecError("clock skew needs clocks: set max_time=N on the Spec", location=where)
+        if self.faults.splits is not None:
+            try:
+                self.faults.partition_splits(self.replicas)
+            except SpecError as exc:
+                raise SpecError(str(exc), location=where) from None
         if self.protocol._operations and self.ops_per_replica is None and self.max_ops is None:
             raise SpecError(
                 "client operations are unbounded: set ops_per_replica=N or max_ops=N",
@@ -391,6 +513,8 @@ class Spec:
             "replicas": self.replicas,
             "ops_per_replica": self.ops_per_replica,
             "max_ops": self.max_ops,
+            "max_time": self.max_time,
+            "timer_fires": self.timer_fires,
             **self.params,
         }
 
@@ -411,6 +535,17 @@ class Spec:
                 setattr(clone, key, value)
             else:
                 clone.params[key] = value
+        clone._validate()
+        return clone
+
+    def with_faults(self, overrides: Mapping[str, Any]) -> Spec:
+        """A copy with fault budgets or modes replaced (`--faults loss=1,crash=1`)."""
+        clone = object.__new__(Spec)
+        clone.__dict__.update(self.__dict__)
+        try:
+            clone.faults = self.faults.with_overrides(overrides)
+        except SpecError as exc:
+            raise SpecError(str(exc), location=self.location) from None
         clone._validate()
         return clone
 

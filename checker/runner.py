@@ -34,6 +34,8 @@ class Result:
     counterexample: Counterexample | None = None
     stop_reason: str | None = None
     tables: dict[str, int] = field(default_factory=dict)
+    faults_declared: list[str] = field(default_factory=list)
+    faults_exercised: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -64,6 +66,7 @@ def verify_spec(
         stop_reason=outcome.stop_reason,
         tables=system.table_sizes(),
     )
+    result.faults_declared, result.faults_exercised = system.faults_report()
     if outcome.found is not None:
         trace = replay(system, outcome.found.path)
         last = trace.steps[-1].state

@@ -4,38 +4,45 @@ A world is a flat tuple of small ints:
 
     (slot_1, ..., slot_n, global, env_a, env_b, ...)
 
-`slot_i` is the interned local state of replica i (its fields plus its operation
-count), `global` the interned environment state (total operations used, a handler
-failure), and the trailing envelope ids, sorted, are the in-flight multiset. Equal
-worlds are equal tuples whatever order events happened in.
+`slot_i` is the interned local state of replica i: its fields, operations issued,
+real time and clock offset, and timer states. `global` is the interned environment:
+operations used in total, a handler failure, the active partition, who is down,
+and the fault budgets spent. The trailing envelope ids, sorted, are the in-flight
+multiset. Equal worlds are equal tuples whatever order events happened in.
 
 A handler sees only its own replica's state and the message, so its result is a
-function of (replica, slot, message) or (replica, slot, operation): each is computed
-once, memoised with the fingerprint delta it causes, and afterwards a transition
-costs a table lookup and a few tuple slices. Running each handler twice on a cache
-miss checks determinism almost for free.
+function of (replica, slot, message), (replica, slot, operation) or (replica, slot,
+timer): each is computed once, memoised with the fingerprint delta it causes, and
+afterwards a transition costs a table lookup and a few tuple slices. Specs without
+faults, timers or clocks take a specialised path with the same action order.
 """
 
 from __future__ import annotations
 
-import traceback
+import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .dsl import Handler, Operation, Replica, Spec, is_message_type
+from .dsl import Handler, Operation, Spec, Timer
 from .errors import SpecError
+from .execution import Raised, Runner, user_frame
+from .faults import KINDS, show_partition
 from .fingerprint import MASK, key
 from .model import Node, StateView
 from .network import Envelope
 from .properties import Fail, Invariant, QuiescentConvergence
-from .values import ReplicaId, UnencodableValue, encode, freeze, thaw
+from .values import ReplicaId, freeze
 
 HANDLER_PROPERTY = "handlers_do_not_raise"
 
-# An op/delivery table entry: (new slot or -1-failure, sent envelope ids, fp delta, label).
+# A memoised transition: (new slot, or -1-failure; sent envelope ids; fp delta; label).
 Entry = tuple[int, tuple[int, ...], int, str]
+# Slot values: (fields, ops done, real time, clock offset, timers ((armed, fires), ...)).
+Slot = tuple[tuple[Any, ...], int, int, int, tuple[tuple[bool, int], ...]]
+# Global values: (ops used, failure, partition groups, down flags, (loss, dup, partition, crash) used).
+Glob = tuple[int, Any, tuple[int, ...] | None, tuple[bool, ...], tuple[int, int, int, int]]
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,24 @@ class HandlerFailure:
         return f"{self.action} raised {self.error} at {self.location}"
 
 
+@dataclass(frozen=True)
+class _GlobalInfo:
+    """Facts about one global state, computed once when it is interned."""
+
+    failed: bool
+    up: tuple[bool, ...]
+    groups: tuple[int, ...] | None
+    quiet: bool  # no partition and nobody down
+    can_drop: bool
+    can_dup: bool
+    can_crash: bool
+    can_partition: bool
+
+
 class _WorldView:
     """What an invariant predicate sees: replicas (and the network, if it asked for it)."""
 
-    def __init__(self, replicas: list[Replica], network: list[Envelope] | None) -> None:
+    def __init__(self, replicas: list[Any], network: list[Envelope] | None) -> None:
         self.replicas = replicas
         self._network = network
 
@@ -75,60 +96,98 @@ class System:
         self.n = n = spec.replicas
         self.ids = tuple(ReplicaId(i + 1) for i in range(n))
         self._proto = spec.protocol
-        self._field_names = tuple(f.name for f in self._proto._fields)
-        self._field_set = frozenset(self._field_names)
-        self._containers = tuple(f.container for f in self._proto._fields)
+        self._runner = Runner(self._proto, self.ids)
+        self._field_names = self._runner.field_names
+        self._initial_fields = tuple(freeze(f.initial) for f in self._proto._fields)
+        self._durable = tuple(f.durable for f in self._proto._fields)
         self._per_replica = spec.ops_per_replica
         self._total = spec.max_ops
+        self._faults = spec.faults
+        self._clocks = spec.max_time is not None
+        self._max_time = spec.max_time if spec.max_time is not None else 0
+        self._timers: tuple[Timer, ...] = self._proto._timers
+        self._timer_limits = tuple(t.max_fires or spec.timer_fires for t in self._timers)
+        self._splits = self._faults.partition_splits(n) if self._faults.partition else []
         self._op_instances: list[tuple[Operation, tuple[Any, ...]]] = [
             (op, args) for op in self._proto._operations for args in op.argument_tuples(spec.params)
         ]
+        self.plain = not (self._faults.any or self._timers or self._clocks)
 
         # Interning tables. Slots are shared by all positions; keys are per position.
-        self._slot_of: dict[tuple[Any, ...], int] = {}
-        self._slots: list[tuple[Any, ...]] = []
+        self._slot_of: dict[Slot, int] = {}
+        self._slots: list[Slot] = []
         self._slot_keys: dict[tuple[int, int], int] = {}
+        self._busy: list[bool] = []  # some timer of the slot may still fire
         self._optab: list[list[tuple[Entry, ...] | None]] = [[] for _ in range(n)]
+        self._timertab: list[list[tuple[Entry, ...] | None]] = [[] for _ in range(n)]
+        self._recovertab: list[list[Entry | None]] = [[] for _ in range(n)]
+        self._ticktab: list[list[tuple[int, int] | None]] = [[] for _ in range(n)]
+        self._rearmtab: list[list[tuple[int, int] | None]] = [[] for _ in range(n)]
         self._obs: list[list[int]] = [[] for _ in range(n)]
         self._obs_of: dict[Any, int] = {}
         self._obs_vals: list[Any] = []
-        self._glob_of: dict[tuple[Any, ...], int] = {}
-        self._globs: list[tuple[Any, ...]] = []
+        self._glob_of: dict[Glob, int] = {}
+        self._globs: list[Glob] = []
         self._gkey: list[int] = []
         self._gerr: list[bool] = []
-        self._gstep: list[tuple[int, int] | None] = []
+        self._ginfo: list[_GlobalInfo] = []
+        self._gmoves: dict[tuple[int, str, Any], tuple[int, int]] = {}
         self._env_of: dict[Envelope, int] = {}
         self._envs: list[Envelope] = []
+        self._env_src: list[int] = []
         self._env_dst: list[int] = []
         self._env_key: list[int] = []
         self._dtab: list[dict[int, Entry]] = []
         self._failures: list[HandlerFailure] = []
+        self.exercised: set[str] = set()
 
-        self._properties = [p for p in spec.properties]
+        self._properties = list(spec.properties)
         self.property_names = [HANDLER_PROPERTY] + [p.name for p in self._properties]
         self.property_descriptions = ["no handler or operation raises an exception"] + [
             p.description for p in self._properties
         ]
         self._inv_cache: dict[tuple[int, ...], int] = {}
-        self.check = self._compile_check()
+        self.check: Callable[[tuple[int, ...]], int | None] = self._compile_check()
+        self.successors: Callable[[Node], list[Node]] = (
+            self._plain_successors if self.plain else self._full_successors
+        )
 
-        init_fields = tuple(freeze(f.initial) for f in self._proto._fields)
-        init_slot = self._intern_slot((init_fields, 0))
-        g0 = self._intern_glob((0, None))
-        self._initial_world = (*tuple([init_slot] * n), g0)
+        timers0 = tuple((t.periodic, 0) for t in self._timers)
+        g0 = self._intern_glob((0, None, None, (False,) * n, (0, 0, 0, 0)))
+        self._initial_worlds = []
+        for offsets in itertools.product(range(self._faults.skew + 1), repeat=n):
+            slots = tuple(
+                self._intern_slot((self._initial_fields, 0, 0, off, timers0)) for off in offsets
+            )
+            self._initial_worlds.append(slots + (g0,))
+        if len(self._initial_worlds) > 1:
+            self.exercised.add("skew")
 
     # ----------------------------------------------------------------- interning
 
-    def _intern_slot(self, value: tuple[Any, ...]) -> int:
+    def _time(self, slot: Slot) -> tuple[int, int] | None:
+        return (slot[2], slot[3]) if self._clocks else None
+
+    def _intern_slot(self, value: Slot) -> int:
         sid = self._slot_of.get(value)
         if sid is not None:
             return sid
         sid = len(self._slots)
         self._slots.append(value)
         self._slot_of[value] = sid
+        self._busy.append(
+            any(
+                armed and fires < limit
+                for (armed, fires), limit in zip(value[4], self._timer_limits, strict=True)
+            )
+        )
         for i in range(self.n):
             self._optab[i].append(None)
-            observed = self._observe(i, value[0])
+            self._timertab[i].append(None)
+            self._recovertab[i].append(None)
+            self._ticktab[i].append(None)
+            self._rearmtab[i].append(None)
+            observed = self._runner.observe(i, value[0], self._time(value))
             oid = self._obs_of.get(observed)
             if oid is None:
                 oid = len(self._obs_vals)
@@ -144,19 +203,30 @@ class System:
             self._slot_keys[(i, sid)] = k
         return k
 
-    def _intern_glob(self, value: tuple[Any, ...]) -> int:
+    def _intern_glob(self, value: Glob) -> int:
         gid = self._glob_of.get(value)
         if gid is not None:
             return gid
         gid = len(self._globs)
         self._globs.append(value)
         self._glob_of[value] = gid
-        failure = value[1]
-        self._gkey.append(
-            key(b"evcheck.glob", (value[0], None if failure is None else repr(failure)))
-        )
+        used, failure, groups, down, spent = value
+        shown_failure = None if failure is None else repr(failure)
+        self._gkey.append(key(b"evcheck.glob", (used, shown_failure, groups, down, spent)))
         self._gerr.append(failure is not None)
-        self._gstep.append(None)
+        f = self._faults
+        self._ginfo.append(
+            _GlobalInfo(
+                failed=failure is not None,
+                up=tuple(not d for d in down),
+                groups=groups,
+                quiet=groups is None and not any(down),
+                can_drop=spent[0] < f.loss,
+                can_dup=spent[1] < f.dup,
+                can_crash=spent[3] < f.crash,
+                can_partition=groups is None and spent[2] < f.partition,
+            )
+        )
         return gid
 
     def _intern_env(self, env: Envelope) -> int:
@@ -166,136 +236,45 @@ class System:
         eid = len(self._envs)
         self._envs.append(env)
         self._env_of[env] = eid
+        self._env_src.append(int(env.src) - 1)
         self._env_dst.append(int(env.dst) - 1)
         self._env_key.append(key(b"evcheck.env", (int(env.src), int(env.dst), env.msg)))
         self._dtab.append({})
         return eid
 
-    # ----------------------------------------------------------------- handlers
+    # ----------------------------------------------------------------- memoised transitions
 
-    def _scratch(self, i: int, fields: tuple[Any, ...], mutable: bool) -> Replica:
-        obj = object.__new__(self._proto)
-        d = obj.__dict__
-        if mutable:
-            for name, kind, value in zip(self._field_names, self._containers, fields, strict=True):
-                d[name] = thaw(value, kind) if kind is not None else value
-        else:
-            d.update(zip(self._field_names, fields, strict=True))
-        d["_evc_id"] = self.ids[i]
-        d["_evc_all"] = self.ids
-        d["_evc_out"] = []
-        return obj
-
-    def _observe(self, i: int, fields: tuple[Any, ...]) -> Any:
-        obj = self._scratch(i, fields, mutable=False)
-        try:
-            observed = freeze(obj.observe())
-            hash(observed)
-        except Exception as exc:
-            where = _user_frame(exc)
-            raise SpecError(
-                f"{self._proto.__name__}.observe() failed on {obj!r}: {type(exc).__name__}: {exc}",
-                location=where,
-            ) from None
-        return observed
-
-    def _run_once(
-        self, i: int, fields: tuple[Any, ...], fn: Any, args: tuple[Any, ...], where: str
-    ) -> tuple[Any, ...]:
-        obj = self._scratch(i, fields, mutable=True)
-        try:
-            fn(obj, *args)
-        except SpecError:
-            raise
-        except Exception as exc:
-            return ("raised", f"{type(exc).__name__}: {exc}", _user_frame(exc))
-        d = obj.__dict__
-        stray = [k for k in d if k not in self._field_set and not k.startswith("_evc_")]
-        if stray:
-            raise SpecError(
-                f"{fn.__name__} set self.{stray[0]}, which is not a field of "
-                f"{self._proto.__name__} (fields: {', '.join(self._field_names) or 'none'}); "
-                f"declare it with {stray[0]} = field(...)",
-                location=where,
-            )
-        new_fields = []
-        for name in self._field_names:
-            value = freeze(d[name])
-            try:
-                hash(value)
-                encode(value)
-            except (TypeError, UnencodableValue) as exc:
-                raise SpecError(
-                    f"after {fn.__name__}, field {name!r} holds {value!r}, which cannot be "
-                    f"part of a state: {exc}",
-                    location=where,
-                ) from None
-            new_fields.append(value)
-        sends = []
-        for dst, msg, send_where in d["_evc_out"]:
-            sends.append((self._check_send(i, dst, msg, send_where), msg))
-        return ("ok", tuple(new_fields), tuple(sends))
-
-    def _check_send(self, i: int, dst: Any, msg: Any, where: str) -> ReplicaId:
-        if isinstance(dst, bool) or not isinstance(dst, int) or not 1 <= int(dst) <= self.n:
-            raise SpecError(
-                f"{self.ids[i]!r} sent {msg!r} to {dst!r}, which is not a replica "
-                f"(replicas: {', '.join(map(repr, self.ids))})",
-                location=where,
-            )
-        if not is_message_type(type(msg)):
-            raise SpecError(
-                f"{self.ids[i]!r} sent {msg!r}, which is not a message; declare its class "
-                "with @message",
-                location=where,
-            )
-        if type(msg) not in self._proto._handlers:
-            raise SpecError(
-                f"{self.ids[i]!r} sent {type(msg).__name__}, but {self._proto.__name__} has no "
-                f"@on({type(msg).__name__}) handler",
-                location=where,
-            )
-        try:
-            hash(msg)
-            encode(msg)
-        except (TypeError, UnencodableValue) as exc:
-            raise SpecError(f"message {msg!r} cannot be sent: {exc}", location=where) from None
-        return ReplicaId(int(dst))
-
-    def _execute(
+    def _transition(
         self,
         i: int,
-        slot: tuple[Any, ...],
-        new_done: int,
+        sid: int,
+        base: Slot,
         fn: Any,
         args: tuple[Any, ...],
         label: str,
         where: str,
     ) -> tuple[int, tuple[int, ...], int]:
-        """Run a handler (twice, for determinism) and intern what it produced.
-
-        Returns (new slot id, sorted sent envelope ids, fp delta of slot and sends), or
-        (-1 - failure index, (), 0) when the handler raised.
-        """
-        first = self._run_once(i, slot[0], fn, args, where)
-        second = self._run_once(i, slot[0], fn, args, where)
-        if first != second:
-            raise SpecError(
-                f"{fn.__name__} is not deterministic: run twice on the same state "
-                f"({self._scratch(i, slot[0], False)!r}) it produced different results "
-                "(does it use random numbers, time, or state outside self?)",
-                location=where,
+        """Run a handler on `base` (slot `sid` with bookkeeping already applied) and intern
+        the result: (new slot, sorted sent envelopes, fp delta), or (-1-failure, (), 0)."""
+        outcome = self._runner.run(i, base[0], self._time(base), fn, args, where)
+        if isinstance(outcome, Raised):
+            self._failures.append(
+                HandlerFailure(self.ids[i], label, outcome.error, outcome.location)
             )
-        if first[0] == "raised":
-            failure = HandlerFailure(self.ids[i], label, first[1], first[2])
-            self._failures.append(failure)
             return (-len(self._failures), (), 0)
-        _, new_fields, sends = first
-        sid = self._intern_slot((new_fields, new_done))
-        eids = sorted(self._intern_env(Envelope(self.ids[i], dst, msg)) for dst, msg in sends)
-        delta = self._slot_key(i, sid) - self._slot_key(i, self._slot_of[slot])
+        timers = list(base[4])
+        for index, start in outcome.timer_ops:
+            timers[index] = (start, timers[index][1])
+        if outcome.fields != base[0]:
+            timers = [(armed, 0) for armed, _ in timers]
+        new_slot: Slot = (outcome.fields, base[1], base[2], base[3], tuple(timers))
+        s2 = self._intern_slot(new_slot)
+        eids = sorted(
+            self._intern_env(Envelope(self.ids[i], dst, msg)) for dst, msg in outcome.sends
+        )
+        delta = self._slot_key(i, s2) - self._slot_key(i, sid)
         delta += sum(self._env_key[e] for e in eids)
-        return (sid, tuple(eids), delta)
+        return (s2, tuple(eids), delta)
 
     def _build_ops(self, i: int, sid: int) -> tuple[Entry, ...]:
         slot = self._slots[sid]
@@ -303,12 +282,30 @@ class System:
         entries: list[Entry] = []
         if self._per_replica is None or done < self._per_replica:
             new_done = done + 1 if self._per_replica is not None else done
+            base: Slot = (slot[0], new_done, slot[2], slot[3], slot[4])
             for op, args in self._op_instances:
                 label = f"{op.name}@{self.ids[i]!r}({', '.join(map(repr, args))})"
-                s2, sends, delta = self._execute(i, slot, new_done, op.fn, args, label, op.location)
+                s2, sends, delta = self._transition(i, sid, base, op.fn, args, label, op.location)
                 entries.append((s2, sends, delta, label))
         table = tuple(entries)
         self._optab[i][sid] = table
+        return table
+
+    def _build_timers(self, i: int, sid: int) -> tuple[Entry, ...]:
+        slot = self._slots[sid]
+        entries: list[Entry] = []
+        for index, (tmr, limit) in enumerate(zip(self._timers, self._timer_limits, strict=True)):
+            armed, fires = slot[4][index]
+            if not armed or fires >= limit:
+                continue
+            timers = list(slot[4])
+            timers[index] = (tmr.periodic, fires + 1)
+            base: Slot = (slot[0], slot[1], slot[2], slot[3], tuple(timers))
+            label = f"timer {tmr.name}@{self.ids[i]!r}"
+            s2, sends, delta = self._transition(i, sid, base, tmr.fn, (), label, tmr.location)
+            entries.append((s2, sends, delta, label))
+        table = tuple(entries)
+        self._timertab[i][sid] = table
         return table
 
     def _build_delivery(self, eid: int, sid: int) -> Entry:
@@ -318,46 +315,106 @@ class System:
         args = (env.msg, env.src) if handler.wants_sender else (env.msg,)
         label = f"deliver {env}"
         slot = self._slots[sid]
-        s2, sends, delta = self._execute(
-            i, slot, slot[1], handler.fn, args, label, handler.location
-        )
+        s2, sends, delta = self._transition(i, sid, slot, handler.fn, args, label, handler.location)
         if s2 >= 0:
             delta -= self._env_key[eid]
         entry: Entry = (s2, sends, delta, label)
         self._dtab[eid][sid] = entry
         return entry
 
-    def _global_step(self, g: int) -> tuple[int, int]:
-        """The global slot after one more client operation, and the fp delta."""
-        step = self._gstep[g]
+    def _build_recovery(self, i: int, sid: int) -> Entry:
+        """Volatile fields back to their initial values, one-shot timers disarmed, then the hook."""
+        slot = self._slots[sid]
+        fields = tuple(
+            value if durable else initial
+            for value, durable, initial in zip(
+                slot[0], self._durable, self._initial_fields, strict=True
+            )
+        )
+        timers = tuple((t.periodic, 0) for t in self._timers)
+        base: Slot = (fields, slot[1], slot[2], slot[3], timers)
+        label = f"recover {self.ids[i]!r}"
+        hook = self._proto._recovery
+        if hook is None:
+            s2 = self._intern_slot(base)
+            entry: Entry = (s2, (), self._slot_key(i, s2) - self._slot_key(i, sid), label)
+        else:
+            where = f"{hook.__code__.co_filename}:{hook.__code__.co_firstlineno}"
+            s2, sends, delta = self._transition(i, sid, base, hook, (), label, where)
+            entry = (s2, sends, delta, label)
+        self._recovertab[i][sid] = entry
+        return entry
+
+    def _tick(self, i: int, sid: int) -> tuple[int, int]:
+        step = self._ticktab[i][sid]
         if step is None:
-            used, failure = self._globs[g]
-            g2 = self._intern_glob((used + 1, failure))
-            step = (g2, self._gkey[g2] - self._gkey[g])
-            self._gstep[g] = step
+            slot = self._slots[sid]
+            s2 = self._intern_slot((slot[0], slot[1], slot[2] + 1, slot[3], slot[4]))
+            step = (s2, self._slot_key(i, s2) - self._slot_key(i, sid))
+            self._ticktab[i][sid] = step
         return step
+
+    def _rearm(self, i: int, sid: int) -> tuple[int, int]:
+        """Timer fire counts back to zero (after a heal or a recovery), and the fp delta."""
+        step = self._rearmtab[i][sid]
+        if step is None:
+            slot = self._slots[sid]
+            timers = tuple((armed, 0) for armed, _ in slot[4])
+            s2 = self._intern_slot((slot[0], slot[1], slot[2], slot[3], timers))
+            step = (s2, self._slot_key(i, s2) - self._slot_key(i, sid))
+            self._rearmtab[i][sid] = step
+        return step
+
+    def _rearm_all(self, world: tuple[int, ...], skip: int = -1) -> tuple[tuple[int, ...], int]:
+        """Replica slots with every timer count reset (but replica `skip`), and the fp delta."""
+        if not self._timers:
+            return world[: self.n], 0
+        slots = []
+        delta = 0
+        for i in range(self.n):
+            if i == skip:
+                slots.append(world[i])
+                continue
+            s2, d2 = self._rearm(i, world[i])
+            slots.append(s2)
+            delta += d2
+        return tuple(slots), delta
+
+    def _gmove(self, g: int, kind: str, arg: Any = None) -> tuple[int, int]:
+        """The global state after an environment event, and the fingerprint delta."""
+        cached = self._gmoves.get((g, kind, arg))
+        if cached is not None:
+            return cached
+        used, failure, groups, down, spent = self._globs[g]
+        loss, dup, parts, crashes = spent
+        if kind == "op":
+            new: Glob = (used + 1, failure, groups, down, spent)
+        elif kind == "drop":
+            new = (used, failure, groups, down, (loss + 1, dup, parts, crashes))
+        elif kind == "dup":
+            new = (used, failure, groups, down, (loss, dup + 1, parts, crashes))
+        elif kind == "partition":
+            new = (used, failure, arg, down, (loss, dup, parts + 1, crashes))
+        elif kind == "heal":
+            new = (used, failure, None, down, spent)
+        elif kind == "crash":
+            flags = down[:arg] + (True,) + down[arg + 1 :]
+            new = (used, failure, groups, flags, (loss, dup, parts, crashes + 1))
+        elif kind == "recover":
+            new = (used, failure, groups, down[:arg] + (False,) + down[arg + 1 :], spent)
+        elif kind == "fail":
+            new = (used, arg, groups, down, spent)
+        else:  # pragma: no cover - internal misuse
+            raise ValueError(kind)
+        g2 = self._intern_glob(new)
+        move = (g2, self._gkey[g2] - self._gkey[g])
+        self._gmoves[(g, kind, arg)] = move
+        return move
 
     def _failure_node(self, world: tuple[int, ...], code: int, fp: int) -> Node:
         n = self.n
-        g = world[n]
-        used, _ = self._globs[g]
-        failure = self._failures[-code - 1]
-        g2 = self._intern_glob((used, failure))
-        w2 = (*world[:n], g2, *world[n + 1 :])
-        return (w2, (fp - self._gkey[g] + self._gkey[g2]) & MASK)
-
-    # ----------------------------------------------------------------- the transition system
-
-    def initial(self) -> list[Node]:
-        return [(self._initial_world, self.fingerprint(self._initial_world))]
-
-    def fingerprint(self, world: tuple[int, ...]) -> int:
-        """The fingerprint computed from scratch (successors maintain it incrementally)."""
-        n = self.n
-        total = sum(self._slot_key(i, world[i]) for i in range(n))
-        total += self._gkey[world[n]]
-        total += sum(self._env_key[e] for e in world[n + 1 :])
-        return total & MASK
+        g2, delta = self._gmove(world[n], "fail", self._failures[-code - 1])
+        return (world[:n] + (g2,) + world[n + 1 :], (fp + delta) & MASK)
 
     def _ops_step(self, g: int) -> tuple[int, int] | None:
         """Whether client operations are enabled in global state g, and its successor."""
@@ -367,9 +424,23 @@ class System:
             return (g, 0)
         if self._globs[g][0] >= self._total:
             return None
-        return self._global_step(g)
+        return self._gmove(g, "op")
 
-    def successors(self, node: Node) -> list[Node]:
+    # ----------------------------------------------------------------- the transition system
+
+    def initial(self) -> list[Node]:
+        return [(w, self.fingerprint(w)) for w in self._initial_worlds]
+
+    def fingerprint(self, world: tuple[int, ...]) -> int:
+        """The fingerprint computed from scratch (successors maintain it incrementally)."""
+        n = self.n
+        total = sum(self._slot_key(i, world[i]) for i in range(n))
+        total += self._gkey[world[n]]
+        total += sum(self._env_key[e] for e in world[n + 1 :])
+        return total & MASK
+
+    def _plain_successors(self, node: Node) -> list[Node]:
+        """Client operations and deliveries only: the hot path of fault-free specs."""
         world, fp = node
         n = self.n
         n1 = n + 1
@@ -391,7 +462,7 @@ class System:
                 if not entries:
                     continue
                 head = world[:i]
-                tail = (*world[i + 1 : n], g2)
+                tail = world[i + 1 : n] + (g2,)
                 for s2, sends, delta, _ in entries:
                     if s2 < 0:
                         append(self._failure_node(world, s2, fp))
@@ -421,37 +492,184 @@ class System:
                     rest = net[:j] + net[j + 1 :]
                     if sends:
                         rest = tuple(sorted(rest + sends))
-                    append(((*world[:d], s2, *world[d + 1 : n1], *rest), (fp + delta) & MASK))
+                    append((world[:d] + (s2,) + world[d + 1 : n1] + rest, (fp + delta) & MASK))
             j += 1
         return out
 
-    def action_labels(self, world: tuple[int, ...]) -> list[str]:
-        """Labels in `successors` order (same loops, same conditions)."""
+    def _full_successors(self, node: Node) -> list[Node]:
+        return self._expand(node, None)
+
+    def _expand(self, node: Node, labels: list[str] | None) -> list[Node]:
+        """Every action, in a fixed order: operations, timers, deliveries, loss, duplication,
+        crashes, recoveries, partitions, heal, tick. `labels`, if given, gets each label."""
+        world: tuple[int, ...] = node[0]
+        fp: int = node[1]
         n = self.n
+        n1 = n + 1
         g = world[n]
-        labels: list[str] = []
-        if self._gerr[g]:
-            return labels
-        if self._ops_step(g) is not None:
+        info = self._ginfo[g]
+        out: list[Node] = []
+        if info.failed:
+            return out
+        append = out.append
+        net = world[n1:]
+        up = info.up
+        envs = self._envs
+
+        # A label is a string, or (verb, envelope, suffix), formatted only when labels are asked for.
+        def add(next_world: tuple[int, ...], delta: int, label: str | tuple[str, int, str]) -> None:
+            append((next_world, (fp + delta) & MASK))
+            if labels is not None:
+                if isinstance(label, tuple):
+                    verb, e, suffix = label
+                    label = f"{verb} {envs[e]}{suffix}"
+                labels.append(label)
+
+        def with_slot(i: int, s2: int, sends: tuple[int, ...], gnew: int) -> tuple[int, ...]:
+            rest: tuple[int, ...] = tuple(sorted(net + sends)) if sends else net
+            return world[:i] + (s2,) + world[i + 1 : n] + (gnew,) + rest
+
+        step = self._ops_step(g)
+        if step is not None:
+            g2, gdelta = step
             for i in range(n):
-                entries = self._optab[i][world[i]]
+                if not up[i]:
+                    continue
+                s = world[i]
+                entries = self._optab[i][s]
                 if entries is None:
-                    entries = self._build_ops(i, world[i])
-                labels.extend(entry[3] for entry in entries)
-        prev = -1
-        for e in world[n + 1 :]:
-            if e != prev:
-                prev = e
-                labels.append(f"deliver {self._envs[e]}")
+                    entries = self._build_ops(i, s)
+                for s2, sends, delta, label in entries:
+                    if s2 < 0:
+                        add(*self._failure_parts(world, s2), label)
+                    else:
+                        add(with_slot(i, s2, sends, g2), delta + gdelta, label)
+        if self._timers:
+            for i in range(n):
+                if not up[i]:
+                    continue
+                s = world[i]
+                entries = self._timertab[i][s]
+                if entries is None:
+                    entries = self._build_timers(i, s)
+                for s2, sends, delta, label in entries:
+                    if s2 < 0:
+                        add(*self._failure_parts(world, s2), label)
+                    else:
+                        add(with_slot(i, s2, sends, g), delta, label)
+        groups = info.groups
+        lose_when_down = self._faults.crash_inbox == "lose"
+        drop_at_cut = self._faults.partition_mode == "drop"
+        distinct = _distinct_positions(net)
+        for j, e in distinct:
+            d = self._env_dst[e]
+            rest = net[:j] + net[j + 1 :]
+            if not up[d]:
+                if lose_when_down:
+                    self.exercised.add("crash")
+                    add(
+                        world[:n1] + rest,
+                        -self._env_key[e],
+                        ("lose", e, f" ({envs[e].dst!r} is down)"),
+                    )
+                continue
+            if groups is not None and groups[self._env_src[e]] != groups[d]:
+                if drop_at_cut:
+                    add(world[:n1] + rest, -self._env_key[e], ("drop", e, " (partitioned)"))
+                continue
+            entry = self._dtab[e].get(world[d])
+            if entry is None:
+                entry = self._build_delivery(e, world[d])
+            s2, sends, delta, label = entry
+            if s2 < 0:
+                add(*self._failure_parts(world, s2), label)
+            else:
+                rest = tuple(sorted(rest + sends)) if sends else rest
+                add(world[:d] + (s2,) + world[d + 1 : n1] + rest, delta, label)
+        if info.can_drop and net:
+            self.exercised.add("loss")
+            g2, gdelta = self._gmove(g, "drop")
+            for j, e in distinct:
+                add(
+                    world[:n] + (g2,) + net[:j] + net[j + 1 :],
+                    gdelta - self._env_key[e],
+                    ("drop", e, ""),
+                )
+        if info.can_dup and net:
+            self.exercised.add("dup")
+            g2, gdelta = self._gmove(g, "dup")
+            for _, e in distinct:
+                add(
+                    world[:n] + (g2,) + tuple(sorted(net + (e,))),
+                    gdelta + self._env_key[e],
+                    ("duplicate", e, ""),
+                )
+        if info.can_crash:
+            self.exercised.add("crash")
+            for i in range(n):
+                if up[i]:
+                    g2, gdelta = self._gmove(g, "crash", i)
+                    add(world[:n] + (g2,) + net, gdelta, f"crash {self.ids[i]!r}")
+        for i in range(n):
+            if not up[i]:
+                s = world[i]
+                entry_r = self._recovertab[i][s]
+                if entry_r is None:
+                    entry_r = self._build_recovery(i, s)
+                s2, sends, delta, label = entry_r
+                g2, gdelta = self._gmove(g, "recover", i)
+                if s2 < 0:
+                    add(*self._failure_parts(world, s2), label)
+                else:
+                    # A recovery changes the environment: every other replica's timers may
+                    # usefully fire again (the recovering replica's were reset with it).
+                    slots, rdelta = self._rearm_all(world, skip=i)
+                    rest = tuple(sorted(net + sends)) if sends else net
+                    nw = slots[:i] + (s2,) + slots[i + 1 :] + (g2,) + rest
+                    add(nw, delta + gdelta + rdelta, label)
+        if info.can_partition:
+            self.exercised.add("partition")
+            for split in self._splits:
+                g2, gdelta = self._gmove(g, "partition", split)
+                add(world[:n] + (g2,) + net, gdelta, f"partition {show_partition(split)}")
+        if groups is not None:
+            g2, gdelta = self._gmove(g, "heal")
+            slots, rdelta = self._rearm_all(world)
+            add(slots + (g2,) + net, gdelta + rdelta, "heal")
+        if self._clocks:
+            now = self._slots[world[0]][2]
+            if now < self._max_time:
+                ticked = []
+                delta = 0
+                for i in range(n):
+                    s2, d2 = self._tick(i, world[i])
+                    ticked.append(s2)
+                    delta += d2
+                add(tuple(ticked) + world[n:], delta, f"tick (time {now + 1})")
+        return out
+
+    def _failure_parts(self, world: tuple[int, ...], code: int) -> tuple[tuple[int, ...], int]:
+        n = self.n
+        g2, delta = self._gmove(world[n], "fail", self._failures[-code - 1])
+        return (world[:n] + (g2,) + world[n + 1 :], delta)
+
+    def action_labels(self, world: tuple[int, ...]) -> list[str]:
+        """Labels in `successors` order (the full path enumerates in the same order)."""
+        labels: list[str] = []
+        self._expand((world, 0), labels)
         return labels
 
     # ----------------------------------------------------------------- properties
 
-    def _compile_check(self) -> Any:
+    def _compile_check(self) -> Callable[[tuple[int, ...]], int | None]:
         n = self.n
         n1 = n + 1
         gerr = self._gerr
+        ginfo = self._ginfo
+        busy = self._busy
         obs = self._obs
+        faults = not self.plain
+        timers = bool(self._timers)
         conv: int | None = None
         replica_invs: list[tuple[int, Invariant]] = []
         network_invs: list[tuple[int, Invariant]] = []
@@ -471,9 +689,15 @@ class System:
         view = self._world_view
 
         def check(world: tuple[int, ...]) -> int | None:
-            if gerr[world[n]]:
+            g = world[n]
+            if gerr[g]:
                 return 0
-            if conv is not None and len(world) == n1:
+            if (
+                conv is not None
+                and len(world) == n1
+                and (not faults or ginfo[g].quiet)
+                and (not timers or not any(busy[s] for s in world[:n]))
+            ):
                 first = obs[0][world[0]]
                 for i in range(1, n):
                     if obs[i][world[i]] != first:
@@ -497,7 +721,7 @@ class System:
     def _evaluate_replica_invariants(
         self, slots: tuple[int, ...], invs: list[tuple[int, Invariant]]
     ) -> int:
-        w = self._world_view((*slots, 0), with_network=False)
+        w = self._world_view(slots + (0,), with_network=False)
         verdict = -1
         for index, inv in invs:
             if not _holds(inv, w):
@@ -508,7 +732,10 @@ class System:
 
     def _world_view(self, world: tuple[int, ...], with_network: bool) -> _WorldView:
         n = self.n
-        replicas = [self._scratch(i, self._slots[world[i]][0], False) for i in range(n)]
+        replicas = []
+        for i in range(n):
+            slot = self._slots[world[i]]
+            replicas.append(self._runner.scratch(i, slot[0], self._time(slot), mutable=False))
         network = [self._envs[e] for e in world[n + 1 :]] if with_network else None
         return _WorldView(replicas, network)
 
@@ -525,7 +752,12 @@ class System:
                 fields = self._slots[world[i]][0]
                 shown = _describe_observed(observed, self._field_names, fields)
                 parts.append(f"{self.ids[i]!r} holds {shown}")
-            return f"{', '.join(parts)}; nothing in flight: replicas did not converge"
+            quiet = "nothing in flight"
+            if not self.plain:
+                quiet += ", no partition, nobody down"
+            if self._timers:
+                quiet += ", no timer left to fire"
+            return f"{', '.join(parts)}; {quiet}: replicas did not converge"
         if isinstance(p, Invariant):
             w = self._world_view(world, with_network=p.sees_network)
             try:
@@ -535,31 +767,52 @@ class System:
             if isinstance(result, Fail):
                 return result.message
             return f"invariant {p.name} is false: {p.description}"
-        return f"{p.name} violated"
+        return f"{p.name} violated"  # pragma: no cover - every property kind is handled above
 
     # ----------------------------------------------------------------- display
 
     def view(self, world: tuple[int, ...]) -> StateView:
         n = self.n
+        _, failure, groups, down, spent = self._globs[world[n]]
         components: dict[str, dict[str, str]] = {}
         for i in range(n):
-            fields, _done = self._slots[world[i]]
-            comp = {name: repr(v) for name, v in zip(self._field_names, fields, strict=True)}
+            slot = self._slots[world[i]]
+            comp = {name: repr(v) for name, v in zip(self._field_names, slot[0], strict=True)}
+            if self._clocks:
+                comp["clock"] = str(slot[2] + slot[3])
+            armed = [
+                t.name
+                for t, (on, _) in zip(self._timers, slot[4], strict=True)
+                if on and not t.periodic
+            ]
+            if any(not t.periodic for t in self._timers):
+                comp["timers"] = ", ".join(armed) or "none armed"
+            if self._faults.crash:
+                comp["status"] = "down" if down[i] else "up"
             components[repr(self.ids[i])] = comp
+        env: dict[str, str] = {}
+        if self._clocks:
+            env["time"] = str(self._slots[world[0]][2])
+        if self._faults.partition:
+            env["partition"] = show_partition(groups) if groups is not None else "none"
+        for k, name in enumerate(("loss", "dup", "partition", "crash")):
+            budget = getattr(self._faults, name)
+            if budget:
+                env[f"{name} used"] = f"{spent[k]}/{budget}"
+        if env:
+            components["environment"] = env
         counts = Counter(world[n + 1 :])
         in_flight = []
         for e in sorted(counts, key=lambda e: str(self._envs[e])):
             times = f" (x{counts[e]})" if counts[e] > 1 else ""
             in_flight.append(f"{self._envs[e]}{times}")
-        notes = []
-        _used, failure = self._globs[world[n]]
-        if failure is not None:
-            notes.append(failure.describe())
+        notes = [failure.describe()] if failure is not None else []
         return StateView(components=components, in_flight=in_flight, notes=notes)
 
-    def operations_used(self, world: tuple[int, ...]) -> tuple[int, ...]:
-        """Client operations each replica has issued (with a per-replica bound)."""
-        return tuple(self._slots[world[i]][1] for i in range(self.n))
+    def faults_used(self, world: tuple[int, ...]) -> dict[str, int]:
+        """Fault events spent in `world`: loss, dup, partition, crash."""
+        spent = self._globs[world[self.n]][4]
+        return dict(zip(("loss", "dup", "partition", "crash"), spent, strict=True))
 
     def replica_fields(self, world: tuple[int, ...], i: int) -> dict[str, Any]:
         """The field values of replica i (0-based) in `world`."""
@@ -575,9 +828,20 @@ class System:
             parts.append(f"{spec.ops_per_replica} op(s) per replica")
         if spec.max_ops is not None:
             parts.append(f"{spec.max_ops} op(s) in total")
+        if self._clocks:
+            parts.append(f"time <= {spec.max_time}")
+        if self._timers:
+            parts.append(f"timers fire <= {spec.timer_fires}x per change")
         for name, value in spec.params.items():
             parts.append(f"{name}={value!r}")
+        parts.append(f"faults: {self._faults.describe()}")
         return ", ".join(parts)
+
+    def faults_report(self) -> tuple[list[str], list[str]]:
+        """(declared fault kinds, kinds some explored transition exercised), by long name."""
+        declared = [KINDS[k] for k in self._faults.declared()]
+        exercised = [KINDS[k] for k in KINDS if k in self.exercised]
+        return declared, exercised
 
     def table_sizes(self) -> dict[str, int]:
         """How many distinct local states, envelopes and memoised transitions were built."""
@@ -588,23 +852,25 @@ class System:
         }
 
 
+def _distinct_positions(net: tuple[int, ...]) -> list[tuple[int, int]]:
+    """(position, envelope) of the first copy of each distinct in-flight envelope."""
+    out = []
+    prev = -1
+    for j, e in enumerate(net):
+        if e != prev:
+            out.append((j, e))
+            prev = e
+    return out
+
+
 def _holds(inv: Invariant, w: Any) -> bool:
     try:
         return bool(inv.predicate(w))
     except Exception as exc:
         raise SpecError(
             f"invariant {inv.name} raised {type(exc).__name__}: {exc}",
-            location=_user_frame(exc) or inv.location,
+            location=user_frame(exc) or inv.location,
         ) from None
-
-
-def _user_frame(exc: BaseException) -> str:
-    """`file:line (in func)` of the innermost frame of an exception's traceback."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return "<unknown>"
-    last = frames[-1]
-    return f"{last.filename}:{last.lineno} (in {last.name})"
 
 
 def _describe_observed(observed: Any, names: Sequence[str], fields: tuple[Any, ...]) -> str:

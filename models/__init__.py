@@ -1,5 +1,34 @@
 """The protocol library: replication techniques written in the evcheck DSL (public API only)."""
 
-from .lww import LamportLWW, NoTiebreakLWW, Update
+from .counter import CounterState, GCounter, Increment, OpCounter
+from .lww import (
+    Ack,
+    AntiEntropyLWW,
+    LamportLWW,
+    NoTiebreakLWW,
+    RetryLWW,
+    SyncRequest,
+    TimedUpdate,
+    Update,
+    VolatileStampLWW,
+    WallClockLWW,
+    later_write_wins,
+)
 
-__all__ = ["LamportLWW", "NoTiebreakLWW", "Update"]
+__all__ = [
+    "Ack",
+    "AntiEntropyLWW",
+    "CounterState",
+    "GCounter",
+    "Increment",
+    "LamportLWW",
+    "NoTiebreakLWW",
+    "OpCounter",
+    "RetryLWW",
+    "SyncRequest",
+    "TimedUpdate",
+    "Update",
+    "VolatileStampLWW",
+    "WallClockLWW",
+    "later_write_wins",
+]

@@ -18,15 +18,21 @@ def lww_counts(
     values: Sequence[object] = (1, 2),
     tiebreak: bool = True,
     max_ops: int | None = None,
+    loss: int = 0,
+    dup: int = 0,
 ) -> tuple[int, int, bool]:
-    """(distinct states, transitions, converged in every quiescent state)."""
-    init = (tuple((None, 0, 0, 0) for _ in range(n)), (), 0)
+    """(distinct states, transitions, converged in every quiescent state).
+
+    With `loss`/`dup` budgets, any distinct in-flight message may also be dropped or
+    copied while the budget lasts; the budgets spent are part of the state.
+    """
+    init = (tuple((None, 0, 0, 0) for _ in range(n)), (), 0, 0, 0)
     seen = {init}
     queue = deque([init])
     transitions = 0
     converged = True
     while queue:
-        reps, net, used = queue.popleft()
+        reps, net, used, lost, duped = queue.popleft()
         if not net and len({r[0] for r in reps}) > 1:
             converged = False
         succs = []
@@ -40,7 +46,13 @@ def lww_counts(
                     new = (v, counter + 1, me, done + 1 if writes is not None else 0)
                     sends = tuple((me, j + 1, v, counter + 1, me) for j in range(n) if j != i)
                     succs.append(
-                        (reps[:i] + (new,) + reps[i + 1 :], tuple(sorted(net + sends)), used + 1)
+                        (
+                            reps[:i] + (new,) + reps[i + 1 :],
+                            tuple(sorted(net + sends)),
+                            used + 1,
+                            lost,
+                            duped,
+                        )
                     )
         previous = None
         for k, env in enumerate(net):
@@ -53,7 +65,11 @@ def lww_counts(
             new_reps = reps
             if newer:
                 new_reps = reps[: dst - 1] + ((v, c, w, done),) + reps[dst:]
-            succs.append((new_reps, net[:k] + net[k + 1 :], used))
+            succs.append((new_reps, net[:k] + net[k + 1 :], used, lost, duped))
+            if lost < loss:
+                succs.append((reps, net[:k] + net[k + 1 :], used, lost + 1, duped))
+            if duped < dup:
+                succs.append((reps, tuple(sorted((*net, env))), used, lost, duped + 1))
         transitions += len(succs)
         for s in succs:
             if s not in seen:

@@ -44,6 +44,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "depth_bounded": stats.depth_bounded,
             "collision_probability": result.collision_probability,
         },
+        "faults": {"declared": result.faults_declared, "exercised": result.faults_exercised},
         "stop_reason": result.stop_reason,
         "counterexample": None,
     }

@@ -84,4 +84,16 @@ def render_result(result: Result) -> str:
         out.append(f"  {cex.property} violated: {cex.explanation}")
     out.append("")
     out.extend(render_stats(result.stats))
+    out.append(f"  faults: {render_faults(result.faults_declared, result.faults_exercised)}")
     return "\n".join(out)
+
+
+def render_faults(declared: list[str], exercised: list[str]) -> str:
+    if not declared:
+        return "none declared (reordering only)"
+    shown = ", ".join(exercised) if exercised else "none"
+    missing = [k for k in declared if k not in exercised]
+    text = f"declared {', '.join(declared)}; exercised {shown}"
+    if missing:
+        text += f" (never enabled: {', '.join(missing)})"
+    return text

@@ -1,0 +1,199 @@
+"""Running protocol code: handlers execute on a scratch copy of one replica's state.
+
+The runner thaws the frozen fields into a fresh instance, calls the handler,
+re-freezes what it left behind and validates it (no stray attributes, hashable
+values, sends to real replicas of handled message types, known timers). Each call is
+made twice and the results compared: a handler that reads anything but its own
+state and arguments shows up as non-deterministic.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .dsl import Replica, is_message_type
+from .errors import SpecError
+from .values import ReplicaId, UnencodableValue, encode, freeze, thaw
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one handler call produced: new fields, sends, and timer starts/cancels."""
+
+    fields: tuple[Any, ...]
+    sends: tuple[tuple[ReplicaId, Any], ...]
+    timer_ops: tuple[tuple[int, bool], ...]  # (timer index, start?)
+
+
+@dataclass(frozen=True)
+class Raised:
+    """The handler raised: the error and where, in the user's code."""
+
+    error: str
+    location: str
+
+
+class Runner:
+    """Executes one protocol's handlers for replicas `ids`."""
+
+    def __init__(self, protocol: type[Replica], ids: tuple[ReplicaId, ...]) -> None:
+        self.protocol = protocol
+        self.ids = ids
+        self.field_names = tuple(f.name for f in protocol._fields)
+        self._field_set = frozenset(self.field_names)
+        self._containers = tuple(f.container for f in protocol._fields)
+        self._timer_index = {t.name: k for k, t in enumerate(protocol._timers)}
+
+    def scratch(
+        self, i: int, fields: tuple[Any, ...], time: tuple[int, int] | None, mutable: bool
+    ) -> Replica:
+        """A replica instance holding `fields` (thawed into mutable containers if asked)."""
+        obj = object.__new__(self.protocol)
+        d = obj.__dict__
+        if mutable:
+            for name, kind, value in zip(self.field_names, self._containers, fields, strict=True):
+                d[name] = thaw(value, kind) if kind is not None else value
+        else:
+            d.update(zip(self.field_names, fields, strict=True))
+        d["_evc_id"] = self.ids[i]
+        d["_evc_all"] = self.ids
+        d["_evc_out"] = []
+        d["_evc_time"] = time
+        d["_evc_timer_ops"] = []
+        return obj
+
+    def observe(self, i: int, fields: tuple[Any, ...], time: tuple[int, int] | None) -> Any:
+        obj = self.scratch(i, fields, time, mutable=False)
+        try:
+            observed = freeze(obj.observe())
+            hash(observed)
+        except Exception as exc:
+            raise SpecError(
+                f"{self.protocol.__name__}.observe() failed on {obj!r}: {type(exc).__name__}: {exc}",
+                location=user_frame(exc),
+            ) from None
+        return observed
+
+    def run(
+        self,
+        i: int,
+        fields: tuple[Any, ...],
+        time: tuple[int, int] | None,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        where: str,
+    ) -> Outcome | Raised:
+        """Run `fn(self, *args)` on replica i twice; the (identical) result, or SpecError."""
+        first = self._run_once(i, fields, time, fn, args, where)
+        second = self._run_once(i, fields, time, fn, args, where)
+        if first != second:
+            raise SpecError(
+                f"{fn.__name__} is not deterministic: run twice on the same state "
+                f"({self.scratch(i, fields, time, False)!r}) it produced different results "
+                "(does it use random numbers, time, or state outside self?)",
+                location=where,
+            )
+        return first
+
+    def _run_once(
+        self,
+        i: int,
+        fields: tuple[Any, ...],
+        time: tuple[int, int] | None,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        where: str,
+    ) -> Outcome | Raised:
+        obj = self.scratch(i, fields, time, mutable=True)
+        try:
+            fn(obj, *args)
+        except SpecError:
+            raise
+        except Exception as exc:
+            return Raised(f"{type(exc).__name__}: {exc}", user_frame(exc))
+        d = obj.__dict__
+        stray = [k for k in d if k not in self._field_set and not k.startswith("_evc_")]
+        if stray:
+            raise SpecError(
+                f"{fn.__name__} set self.{stray[0]}, which is not a field of "
+                f"{self.protocol.__name__} (fields: {', '.join(self.field_names) or 'none'}); "
+                f"declare it with {stray[0]} = field(...)",
+                location=where,
+            )
+        new_fields = []
+        for name in self.field_names:
+            value = freeze(d[name])
+            try:
+                hash(value)
+                encode(value)
+            except (TypeError, UnencodableValue) as exc:
+                raise SpecError(
+                    f"after {fn.__name__}, field {name!r} holds {value!r}, which cannot be "
+                    f"part of a state: {exc}",
+                    location=where,
+                ) from None
+            new_fields.append(value)
+        sends = tuple(
+            (self._check_send(i, dst, msg, send_where), msg)
+            for dst, msg, send_where in d["_evc_out"]
+        )
+        timer_ops = tuple(
+            self._check_timer(name, start, w) for name, start, w in d["_evc_timer_ops"]
+        )
+        return Outcome(tuple(new_fields), sends, timer_ops)
+
+    def _check_timer(self, name: str, start: bool, where: str) -> tuple[int, bool]:
+        index = self._timer_index.get(name)
+        if index is None:
+            known = ", ".join(self._timer_index) or "none"
+            raise SpecError(
+                f"{self.protocol.__name__} has no timer named {name!r} (timers: {known}); "
+                "declare it with @timer()",
+                location=where,
+            )
+        if self.protocol._timers[index].periodic:
+            raise SpecError(
+                f"timer {name!r} is periodic (always armed); only one-shot timers are started "
+                "or cancelled",
+                location=where,
+            )
+        return (index, start)
+
+    def _check_send(self, i: int, dst: Any, msg: Any, where: str) -> ReplicaId:
+        n = len(self.ids)
+        if isinstance(dst, bool) or not isinstance(dst, int) or not 1 <= int(dst) <= n:
+            raise SpecError(
+                f"{self.ids[i]!r} sent {msg!r} to {dst!r}, which is not a replica "
+                f"(replicas: {', '.join(map(repr, self.ids))})",
+                location=where,
+            )
+        if not is_message_type(type(msg)):
+            raise SpecError(
+                f"{self.ids[i]!r} sent {msg!r}, which is not a message; declare its class "
+                "with @message",
+                location=where,
+            )
+        if type(msg) not in self.protocol._handlers:
+            raise SpecError(
+                f"{self.ids[i]!r} sent {type(msg).__name__}, but {self.protocol.__name__} has no "
+                f"@on({type(msg).__name__}) handler",
+                location=where,
+            )
+        try:
+            hash(msg)
+            encode(msg)
+        except (TypeError, UnencodableValue) as exc:
+            raise SpecError(f"message {msg!r} cannot be sent: {exc}", location=where) from None
+        return ReplicaId(int(dst))
+
+
+def user_frame(exc: BaseException) -> str:
+    """`file:line (in func)` of the innermost frame of an exception's traceback."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "<unknown>"
+    last = frames[-1]
+    return f"{last.filename}:{last.lineno} (in {last.name})"
