@@ -20,7 +20,7 @@ from .properties import (
     invariant,
     quiescent_convergence,
 )
-from .runner import Counterexample, Result, verify_spec
+from .runner import Counterexample, Result, simulate_spec, verify_spec
 from .search import Limits
 from .values import FrozenDict, ReplicaId
 
@@ -53,6 +53,7 @@ __all__ = [
     "on_recovery",
     "operation",
     "quiescent_convergence",
+    "simulate_spec",
     "timer",
     "verify_spec",
 ]

@@ -1,28 +1,37 @@
 """The `evcheck` command. The only module that prints or exits.
 
 Exit codes: 0 every property holds within the bounds; 1 a property is violated;
-2 usage or spec error; 3 stopped before completion (limit or interrupt).
+2 usage, spec or trace-file error; 3 stopped before completion (limit or interrupt),
+or for `replay`, the trace no longer applies.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import random
+import resource
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from . import __version__
+from .dsl import Spec
 from .errors import EvcheckError
 from .faults import parse_faults
 from .loader import load_spec
+from .render.chart import mermaid_chart
+from .render.html import html_report
+from .render.itf import itf_document
 from .render.json import result_to_dict
-from .render.text import render_result
-from .runner import Result, verify_spec
+from .render.text import headline, render_result, render_trace
+from .runner import Result, replay_saved, simulate_spec, verify_spec
 from .search import ENGINES, Limits, Stats
+from .tracefile import read_trace, trace_document
 
 EXIT_OK = 0
 EXIT_VIOLATION = 1
@@ -30,6 +39,12 @@ EXIT_ERROR = 2
 EXIT_STOPPED = 3
 
 EXIT_CODES = {"holds": EXIT_OK, "violated": EXIT_VIOLATION, "stopped": EXIT_STOPPED}
+REPLAY_EXIT_CODES = {
+    "no_violation": EXIT_OK,
+    "same_violation": EXIT_VIOLATION,
+    "different_violation": EXIT_VIOLATION,
+    "not_applicable": EXIT_STOPPED,
+}
 
 
 def parse_setting(text: str) -> tuple[str, Any]:
@@ -55,19 +70,133 @@ def _fail(message: str, debug: bool) -> NoReturn:
 
 
 def _progress_printer() -> Callable[[Stats, int], None] | None:
+    """A live status line on stderr when it is a terminal."""
     if not sys.stderr.isatty():
         return None
 
     def show(stats: Stats, frontier: int) -> None:
         rate = stats.states / stats.seconds if stats.seconds else 0.0
+        memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         click.echo(
             f"\r  {stats.states:,} states, frontier {frontier:,}, depth {stats.depth}, "
-            f"{rate:,.0f} states/s, {stats.seconds:.0f}s   ",
+            f"{rate:,.0f} states/s, {stats.seconds:.0f}s, {memory:,.0f} MiB   ",
             err=True,
             nl=False,
         )
 
     return show
+
+
+def _load(
+    spec_file: str,
+    replicas: int | None,
+    settings: tuple[str, ...],
+    faults: str | None,
+    properties: tuple[str, ...],
+) -> Spec:
+    overrides = dict(parse_setting(s) for s in settings)
+    if replicas is not None:
+        overrides["replicas"] = replicas
+    spec = load_spec(spec_file)
+    if overrides:
+        spec = spec.with_settings(overrides)
+    if faults is not None:
+        spec = spec.with_faults(parse_faults(faults))
+    if properties:
+        spec = spec.select_properties(list(properties))
+    return spec
+
+
+def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by `verify` and `simulate`: the model, the outputs, the limits."""
+    options = [
+        click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False)),
+        click.option(
+            "--replicas",
+            "-n",
+            type=click.IntRange(min=1),
+            help="Number of replicas (overrides the spec).",
+        ),
+        click.option(
+            "--set",
+            "settings",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="Override a spec bound or parameter, e.g. --set values=a,b,c --set ops_per_replica=2. Repeatable.",
+        ),
+        click.option(
+            "--faults",
+            "faults",
+            metavar="KIND=N,...",
+            help="Override the spec's fault budgets: loss, dup, partition, crash, skew "
+            "(e.g. --faults loss=2,dup=1,crash=1); also partition_mode=wait|drop and "
+            "crash_inbox=lose|wait. 'none' disables every fault.",
+        ),
+        click.option(
+            "--property",
+            "-p",
+            "properties",
+            multiple=True,
+            metavar="NAME",
+            help="Check only this property (repeatable); default: all the spec declares.",
+        ),
+        click.option(
+            "--max-time",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
+            help="Stop (exit 3) after this much wall time.",
+        ),
+        click.option(
+            "--max-counterexamples",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            metavar="K",
+            help="Keep exploring and report up to K distinct violations (different properties or final actions).",
+        ),
+        click.option(
+            "--no-shrink",
+            is_flag=True,
+            help="Report traces as found, without dropping unneeded steps.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json", "mermaid"]),
+            default="text",
+            show_default=True,
+            help="json: one schema-versioned document on stdout and nothing else; mermaid: the "
+            "counterexample as a Mermaid sequenceDiagram.",
+        ),
+        click.option(
+            "--no-chart", is_flag=True, help="Text output without the ASCII sequence chart."
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="Print only the verdict line."),
+        click.option(
+            "--html",
+            "html_file",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Write a self-contained HTML report of the counterexample.",
+        ),
+        click.option(
+            "--trace-out",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Write the counterexample as a JSON trace (replay it with `evcheck replay`).",
+        ),
+        click.option(
+            "--itf",
+            "itf_file",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Write the counterexample in the Informal Trace Format (Apalache, Quint).",
+        ),
+        click.option("--debug", is_flag=True, help="Show Python tracebacks for errors."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,43 +205,18 @@ def main() -> None:
     """evcheck: a model checker for replication protocols.
 
     Write a replica protocol in the Python DSL (see specs/lww.py), then let evcheck
-    explore every interleaving of client operations and message deliveries within
-    the spec's bounds. It checks convergence and your invariants in every reachable
-    state and prints the shortest counterexample when one fails.
+    explore every interleaving of client operations, message deliveries and faults
+    within the spec's bounds. It checks convergence and your invariants in every
+    reachable state and prints the shortest counterexample when one fails.
 
     Exit codes: 0 all properties hold within the bounds, 1 a property is violated,
-    2 usage or spec error, 3 stopped before completion (limit or interrupt).
+    2 usage, spec or trace-file error, 3 stopped before completion (limit or
+    interrupt; for replay: the trace no longer applies).
     """
 
 
 @main.command()
-@click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False))
-@click.option(
-    "--replicas", "-n", type=click.IntRange(min=1), help="Number of replicas (overrides the spec)."
-)
-@click.option(
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a spec bound or parameter, e.g. --set values=a,b,c --set ops_per_replica=2. Repeatable.",
-)
-@click.option(
-    "--faults",
-    "faults",
-    metavar="KIND=N,...",
-    help="Override the spec's fault budgets: loss, dup, partition, crash, skew "
-    "(e.g. --faults loss=2,dup=1,crash=1); also partition_mode=wait|drop and "
-    "crash_inbox=lose|wait. 'none' disables every fault.",
-)
-@click.option(
-    "--property",
-    "-p",
-    "properties",
-    multiple=True,
-    metavar="NAME",
-    help="Check only this property (repeatable); default: all the spec declares.",
-)
+@spec_options
 @click.option(
     "--strategy",
     type=click.Choice(sorted(ENGINES)),
@@ -126,73 +230,185 @@ def main() -> None:
     help="Stop (exit 3) after this many distinct states.",
 )
 @click.option(
-    "--max-time",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="SECONDS",
-    help="Stop (exit 3) after this much wall time.",
-)
-@click.option(
     "--max-depth",
     type=click.IntRange(min=0),
     help="Explore executions of at most this many steps (a bound: the verdict holds up to it).",
 )
+def verify(strategy: str, max_states: int | None, max_depth: int | None, **kw: Any) -> None:
+    """Explore every behaviour of SPEC within its bounds and check its properties.
+
+    SPEC is a Python file that defines `spec = Spec(...)`. Prints the verdict, the
+    shortest counterexample (with BFS) step by step with a sequence chart, a table
+    of properties, run statistics and the fault kinds exercised. Faults (loss,
+    duplication, partitions, crashes, clock skew) are explored within the budgets
+    of the spec or --faults. Exit 0 when every property holds within the bounds, 1
+    on a violation, 2 on a spec or usage error, 3 when a limit stopped the search.
+    """
+    limits = Limits(
+        max_states=max_states,
+        max_depth=max_depth,
+        max_seconds=kw["max_time"],
+        max_counterexamples=kw["max_counterexamples"],
+    )
+
+    def run(spec: Spec, progress: Callable[[Stats, int], None] | None) -> Result:
+        return verify_spec(
+            spec, strategy=strategy, limits=limits, progress=progress, shrink=not kw["no_shrink"]
+        )
+
+    _check(run, **kw)
+
+
+@main.command()
+@spec_options
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
+    "--runs",
+    type=click.IntRange(min=1),
+    default=100,
     show_default=True,
-    help="json prints one schema-versioned JSON document on stdout and nothing else.",
+    help="Number of random executions.",
 )
-@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
-def verify(
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Steps per execution, at most.",
+)
+@click.option(
+    "--seed", type=int, help="Random seed (printed, so any run can be reproduced); default: random."
+)
+def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
+    """Check SPEC on random executions, for state spaces too large to exhaust.
+
+    Each run starts from an initial state and takes random actions (client
+    operations, deliveries, faults) for up to --depth steps, checking every state.
+    The seed is reported: rerun with --seed to get the same executions and traces.
+    Traces found are shrunk unless --no-shrink. Exit codes as for verify (0 means
+    no violation was found in the runs made, not that none exists).
+    """
+    chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)
+    limits = Limits(max_seconds=kw["max_time"], max_counterexamples=kw["max_counterexamples"])
+
+    def run(spec: Spec, progress: Callable[[Stats, int], None] | None) -> Result:
+        return simulate_spec(
+            spec, runs=runs, depth=depth, seed=chosen, limits=limits, shrink=not kw["no_shrink"]
+        )
+
+    _check(run, **kw)
+
+
+def _check(
+    run: Callable[[Spec, Callable[[Stats, int], None] | None], Result],
     spec_file: str,
     replicas: int | None,
     settings: tuple[str, ...],
     faults: str | None,
     properties: tuple[str, ...],
-    strategy: str,
-    max_states: int | None,
-    max_time: float | None,
-    max_depth: int | None,
     fmt: str,
+    no_chart: bool,
+    quiet: bool,
+    html_file: str | None,
+    trace_out: str | None,
+    itf_file: str | None,
     debug: bool,
+    **_: Any,
 ) -> None:
-    """Explore every behaviour of SPEC within its bounds and check its properties.
-
-    SPEC is a Python file that defines `spec = Spec(...)`. Prints the verdict, run
-    statistics, the fault kinds exercised and, on a violation, the shortest
-    counterexample (with BFS) step by step. Faults (loss, duplication, partitions,
-    crashes, clock skew) are explored within the budgets of the spec or --faults. Exit 0 when every property holds within the bounds, 1 on a violation,
-    2 on a spec or usage error, 3 when a limit stopped the search first.
-    """
-    overrides = dict(parse_setting(s) for s in settings)
-    if replicas is not None:
-        overrides["replicas"] = replicas
     try:
-        spec = load_spec(spec_file)
-        if overrides:
-            spec = spec.with_settings(overrides)
-        if faults is not None:
-            spec = spec.with_faults(parse_faults(faults))
-        if properties:
-            spec = spec.select_properties(list(properties))
-        limits = Limits(max_states=max_states, max_depth=max_depth, max_seconds=max_time)
-        progress = _progress_printer() if fmt == "text" else None
-        result = verify_spec(spec, strategy=strategy, limits=limits, progress=progress)
+        spec = _load(spec_file, replicas, settings, faults, properties)
+        progress = _progress_printer() if fmt == "text" and not quiet else None
+        result = run(spec, progress)
         if progress is not None:
             click.echo("\r\033[K", err=True, nl=False)
     except EvcheckError as exc:
         _fail(str(exc), debug)
-    _emit(result, fmt)
+    _write_files(result, spec_file, html_file, trace_out, itf_file)
+    if fmt == "json":
+        click.echo(json.dumps(result_to_dict(result), indent=2))
+    elif fmt == "mermaid":
+        cex = result.counterexample
+        if cex is None:
+            click.echo(f"%% {headline(result)}")
+        else:
+            click.echo(mermaid_chart(cex.trace, result.lanes, cex.property))
+    elif quiet:
+        click.echo(headline(result))
+    else:
+        click.echo(render_result(result, chart=not no_chart))
     sys.exit(EXIT_CODES[result.status])
 
 
-def _emit(result: Result, fmt: str) -> None:
+def _write_files(
+    result: Result,
+    spec_file: str,
+    html_file: str | None,
+    trace_out: str | None,
+    itf_file: str | None,
+) -> None:
+    """Write the requested report files; a file with no counterexample to hold is not written."""
+    cex = result.counterexample
+    if html_file:
+        Path(html_file).write_text(html_report(result))
+    if cex is None:
+        for requested in (trace_out, itf_file):
+            if requested:
+                click.echo(f"evcheck: no counterexample, {requested} not written", err=True)
+        return
+    if trace_out:
+        Path(trace_out).write_text(
+            json.dumps(trace_document(result, cex, spec_file), indent=2) + "\n"
+        )
+    if itf_file:
+        Path(itf_file).write_text(json.dumps(itf_document(result, cex), indent=2) + "\n")
+
+
+@main.command()
+@click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False))
+@click.argument("trace_file", metavar="TRACE", type=click.Path(dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+def replay(spec_file: str, trace_file: str, fmt: str, debug: bool) -> None:
+    """Re-execute a saved counterexample TRACE (from --trace-out) against SPEC.
+
+    Uses the settings and faults recorded in the trace. Reports whether the same
+    property still fails at the same step (exit 1), a different property fails or
+    the same one at another step (exit 1), the trace applies and nothing fails: the
+    bug is fixed (exit 0), or the trace no longer applies, naming the step whose
+    action is not enabled (exit 3). A malformed trace file exits 2.
+    """
+    try:
+        saved = read_trace(trace_file)
+        report = replay_saved(load_spec(spec_file), saved)
+    except EvcheckError as exc:
+        _fail(str(exc), debug)
     if fmt == "json":
-        click.echo(json.dumps(result_to_dict(result), indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "schema": "evcheck.replay/1",
+                    "outcome": report.outcome,
+                    "message": report.message,
+                    "expected": {
+                        "property": report.expected_property,
+                        "step": report.expected_length,
+                    },
+                    "violated": (
+                        {"property": report.violated_property, "step": report.violated_step}
+                        if report.violated_property
+                        else None
+                    ),
+                },
+                indent=2,
+            )
+        )
     else:
-        click.echo(render_result(result))
+        click.echo(f"evcheck replay: {report.message}")
+        if report.trace is not None and report.outcome != "same_violation":
+            click.echo("")
+            click.echo(render_trace(report.trace))
+    sys.exit(REPLAY_EXIT_CODES[report.outcome])
 
 
 if __name__ == "__main__":  # pragma: no cover

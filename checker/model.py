@@ -19,11 +19,34 @@ Node = tuple[Any, int]
 
 @dataclass(frozen=True)
 class StateView:
-    """A state as people read it: named components with their fields, plus what is in flight."""
+    """A state as people read it: named components with their fields, plus what is in flight.
+
+    `values` and `messages` carry the same content as Python values (for ITF and
+    other machine formats); `components` and `in_flight` are their renderings.
+    """
 
     components: dict[str, dict[str, str]]
     in_flight: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    messages: list[tuple[str, str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action as people read it, with what a sequence chart needs to draw it.
+
+    `kind` is one of: op, timer, deliver, drop, lose, duplicate, crash, recover,
+    partition, heal, tick (or anything a non-DSL system invents). `actor` is the
+    lane of a local event; `src`/`dst`/`message` describe a message's path.
+    """
+
+    label: str
+    kind: str
+    actor: str | None = None
+    src: str | None = None
+    dst: str | None = None
+    message: str | None = None
 
 
 class TransitionSystem(Protocol):
@@ -44,8 +67,13 @@ class TransitionSystem(Protocol):
         """Index (into `property_names`) of a property the state violates, or None."""
         ...
 
-    def action_labels(self, state: State) -> list[str]:
-        """Labels of the actions of `state`, in the same order as `successors`."""
+    def actions(self, state: State) -> list[Action]:
+        """The actions of `state`, in the same order as `successors`."""
+        ...
+
+    @property
+    def lanes(self) -> Sequence[str]:
+        """The components a sequence chart draws a lane for (replicas, sessions)."""
         ...
 
     def explain(self, state: State, prop: int) -> str:

@@ -1,29 +1,42 @@
-"""Run a spec: build its transition system, explore it, and turn a found path into a trace."""
+"""Run a spec: build its transition system, explore it, and turn found paths into traces."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .dsl import Spec
+from .errors import ReplayError, SpecError
 from .fingerprint import collision_probability
-from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, Stats
+from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, Stats, simulate
+from .search.common import Found
+from .shrink import shrink as shrink_labels
 from .system import System
-from .trace import Trace, replay
+from .trace import Trace, replay, replay_labels
+
+if TYPE_CHECKING:
+    from .tracefile import SavedTrace
 
 
 @dataclass(frozen=True)
 class Counterexample:
-    """A violated property, why, and the (shortest, under BFS) trace that leads there."""
+    """A violated property, why, and the trace that leads there.
+
+    `initial` is the index of the initial state the trace starts from;
+    `found_length` the length before shrinking (equal when nothing could be dropped).
+    """
 
     property: str
     description: str
     explanation: str
     trace: Trace
+    initial: int = 0
+    found_length: int = 0
 
 
 @dataclass
 class Result:
-    """The outcome of verifying a spec: `ok` when every property holds within the bounds."""
+    """The outcome of checking a spec: `ok` when every property holds within the bounds."""
 
     spec: Spec
     status: str
@@ -31,19 +44,68 @@ class Result:
     strategy: str
     bounds: str
     properties: list[str]
-    counterexample: Counterexample | None = None
+    counterexamples: list[Counterexample] = field(default_factory=list)
     stop_reason: str | None = None
     tables: dict[str, int] = field(default_factory=dict)
     faults_declared: list[str] = field(default_factory=list)
     faults_exercised: list[str] = field(default_factory=list)
+    seed: int | None = None
+    runs: int | None = None
+    lanes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.status == "holds"
 
     @property
+    def counterexample(self) -> Counterexample | None:
+        return self.counterexamples[0] if self.counterexamples else None
+
+    @property
+    def violations(self) -> list[Counterexample]:
+        return self.counterexamples
+
+    @property
+    def trace(self) -> Trace | None:
+        """The first counterexample's trace, if any."""
+        cex = self.counterexample
+        return cex.trace if cex is not None else None
+
+    @property
     def collision_probability(self) -> float:
         return collision_probability(self.stats.states)
+
+    def expect_violation(
+        self, prop: str, *, max_length: int | None = None, length: int | None = None
+    ) -> Counterexample:
+        """Assert that `prop` is violated (within `max_length` steps, or in exactly `length`)."""
+        found = [c for c in self.counterexamples if c.property == prop]
+        if not found:
+            seen = ", ".join(c.property for c in self.counterexamples) or "none"
+            raise AssertionError(
+                f"expected {prop} to be violated, but the run ended {self.status} "
+                f"(violations: {seen})"
+            )
+        cex = found[0]
+        if max_length is not None and len(cex.trace) > max_length:
+            raise AssertionError(
+                f"{prop} is violated after {len(cex.trace)} steps, more than {max_length}"
+            )
+        if length is not None and len(cex.trace) != length:
+            raise AssertionError(f"{prop} is violated after {len(cex.trace)} steps, not {length}")
+        return cex
+
+    def __repr__(self) -> str:
+        cex = self.counterexample
+        if cex is None:
+            return f"<Result {self.spec.name}: {self.status}, {self.stats.states} states>"
+        return f"<Result {self.spec.name}: {cex.property} violated after {len(cex.trace)} steps>"
+
+    def report(self) -> str:
+        """The full text report, as `evcheck verify` prints it."""
+        from .render.text import render_result
+
+        return render_result(self, chart=True)
 
 
 def verify_spec(
@@ -52,12 +114,34 @@ def verify_spec(
     strategy: str = "bfs",
     limits: Limits = NO_LIMITS,
     progress: ProgressFn | None = None,
+    shrink: bool = True,
 ) -> Result:
     """Explore every behaviour of `spec` within its bounds and `limits`."""
     system = System(spec)
-    outcome: Outcome = ENGINES[strategy](system, limits, progress)
+    outcome = ENGINES[strategy](system, limits, progress)
+    return _result(system, outcome, strategy, shrink)
+
+
+def simulate_spec(
+    spec: Spec,
+    *,
+    runs: int,
+    depth: int,
+    seed: int,
+    limits: Limits = NO_LIMITS,
+    shrink: bool = True,
+) -> Result:
+    """Random walks through `spec`'s state space (reproducible from `seed`)."""
+    system = System(spec)
+    outcome = simulate(system, runs, depth, seed, limits)
+    result = _result(system, outcome, "simulation", shrink)
+    result.seed, result.runs = seed, outcome.runs
+    return result
+
+
+def _result(system: System, outcome: Outcome, strategy: str, shrink: bool) -> Result:
     result = Result(
-        spec=spec,
+        spec=system.spec,
         status=outcome.status,
         stats=outcome.stats,
         strategy=strategy,
@@ -65,16 +149,94 @@ def verify_spec(
         properties=list(system.property_names),
         stop_reason=outcome.stop_reason,
         tables=system.table_sizes(),
+        lanes=list(system.lanes),
     )
     result.faults_declared, result.faults_exercised = system.faults_report()
-    if outcome.found is not None:
-        trace = replay(system, outcome.found.path)
-        last = trace.steps[-1].state
-        prop = outcome.found.prop
-        result.counterexample = Counterexample(
-            property=system.property_names[prop],
-            description=system.property_descriptions[prop],
-            explanation=system.explain(last, prop),
-            trace=trace,
-        )
+    result.counterexamples = [
+        _counterexample(system, found, shrink) for found in outcome.violations
+    ]
     return result
+
+
+def _counterexample(system: System, found: Found, shrink: bool) -> Counterexample:
+    trace = replay(system, found.path)
+    initial = found.path[0]
+    found_length = len(trace)
+    if shrink and len(trace) > 1:
+        labels = shrink_labels(system, initial, trace.actions, found.prop)
+        if len(labels) < len(trace):
+            trace = replay_labels(system, initial, labels).trace
+    last = trace.steps[-1].state
+    return Counterexample(
+        property=system.property_names[found.prop],
+        description=system.property_descriptions[found.prop],
+        explanation=system.explain(last, found.prop),
+        trace=trace,
+        initial=initial,
+        found_length=found_length,
+    )
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    """What re-executing a saved trace against a spec showed.
+
+    `outcome` is one of: `same_violation` (the recorded property fails at the recorded
+    step), `different_violation`, `no_violation` (every step applied and nothing
+    failed: the bug is fixed), `not_applicable` (some step's action is no longer
+    enabled, or the recorded settings no longer fit the spec).
+    """
+
+    outcome: str
+    expected_property: str
+    expected_length: int
+    message: str
+    trace: Trace | None = None
+    violated_property: str | None = None
+    violated_step: int | None = None
+
+
+def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
+    """Re-execute `saved` against `spec` under the settings and faults it was found with."""
+    expected = (saved.property, len(saved.actions))
+    try:
+        spec = spec.with_settings(saved.settings).with_faults(saved.faults)
+    except SpecError as exc:
+        return ReplayReport(
+            "not_applicable", *expected, f"the recorded settings no longer apply: {exc}"
+        )
+    system = System(spec)
+    try:
+        replayed = replay_labels(system, saved.initial, saved.actions)
+    except ReplayError as exc:
+        return ReplayReport("not_applicable", *expected, str(exc))
+    if replayed.violation is not None:
+        step, prop = replayed.violation
+        name = system.property_names[prop]
+        explanation = system.explain(replayed.trace.steps[-1].state, prop)
+        same = name == saved.property and step == len(saved.actions)
+        where = f"{name} fails at step {step}"
+        message = (
+            f"same violation: {where}, as recorded: {explanation}"
+            if same
+            else f"different outcome: {where} (recorded: {saved.property} at step "
+            f"{len(saved.actions)}): {explanation}"
+        )
+        outcome = "same_violation" if same else "different_violation"
+        return ReplayReport(outcome, *expected, message, replayed.trace, name, step)
+    if replayed.stuck_at is not None:
+        enabled = ", ".join(replayed.enabled) or "nothing"
+        return ReplayReport(
+            "not_applicable",
+            *expected,
+            f"the trace no longer applies: step {replayed.stuck_at}, {replayed.stuck_action}, "
+            f"is not enabled (enabled: {enabled})",
+            replayed.trace,
+        )
+    return ReplayReport(
+        "no_violation",
+        *expected,
+        f"no violation: all {len(saved.actions)} steps apply and every property holds along "
+        f"the trace (recorded: {saved.property} at step {len(saved.actions)})",
+        replayed.trace,
+    )

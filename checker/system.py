@@ -30,7 +30,7 @@ from .errors import SpecError
 from .execution import Raised, Runner, user_frame
 from .faults import KINDS, show_partition
 from .fingerprint import MASK, key
-from .model import Node, StateView
+from .model import Action, Node, StateView
 from .network import Envelope
 from .properties import Fail, Invariant, QuiescentConvergence
 from .values import ReplicaId, freeze
@@ -499,9 +499,9 @@ class System:
     def _full_successors(self, node: Node) -> list[Node]:
         return self._expand(node, None)
 
-    def _expand(self, node: Node, labels: list[str] | None) -> list[Node]:
+    def _expand(self, node: Node, labels: list[Action] | None) -> list[Node]:
         """Every action, in a fixed order: operations, timers, deliveries, loss, duplication,
-        crashes, recoveries, partitions, heal, tick. `labels`, if given, gets each label."""
+        crashes, recoveries, partitions, heal, tick. `labels`, if given, gets each action."""
         world: tuple[int, ...] = node[0]
         fp: int = node[1]
         n = self.n
@@ -516,14 +516,12 @@ class System:
         up = info.up
         envs = self._envs
 
-        # A label is a string, or (verb, envelope, suffix), formatted only when labels are asked for.
-        def add(next_world: tuple[int, ...], delta: int, label: str | tuple[str, int, str]) -> None:
+        # An action is described as (kind, replica or envelope, text) and built only when
+        # labels are asked for: the search itself never pays for formatting.
+        def add(next_world: tuple[int, ...], delta: int, what: tuple[str, int, str]) -> None:
             append((next_world, (fp + delta) & MASK))
             if labels is not None:
-                if isinstance(label, tuple):
-                    verb, e, suffix = label
-                    label = f"{verb} {envs[e]}{suffix}"
-                labels.append(label)
+                labels.append(self._action(*what))
 
         def with_slot(i: int, s2: int, sends: tuple[int, ...], gnew: int) -> tuple[int, ...]:
             rest: tuple[int, ...] = tuple(sorted(net + sends)) if sends else net
@@ -541,9 +539,9 @@ class System:
                     entries = self._build_ops(i, s)
                 for s2, sends, delta, label in entries:
                     if s2 < 0:
-                        add(*self._failure_parts(world, s2), label)
+                        add(*self._failure_parts(world, s2), ("op", i, label))
                     else:
-                        add(with_slot(i, s2, sends, g2), delta + gdelta, label)
+                        add(with_slot(i, s2, sends, g2), delta + gdelta, ("op", i, label))
         if self._timers:
             for i in range(n):
                 if not up[i]:
@@ -554,9 +552,9 @@ class System:
                     entries = self._build_timers(i, s)
                 for s2, sends, delta, label in entries:
                     if s2 < 0:
-                        add(*self._failure_parts(world, s2), label)
+                        add(*self._failure_parts(world, s2), ("timer", i, label))
                     else:
-                        add(with_slot(i, s2, sends, g), delta, label)
+                        add(with_slot(i, s2, sends, g), delta, ("timer", i, label))
         groups = info.groups
         lose_when_down = self._faults.crash_inbox == "lose"
         drop_at_cut = self._faults.partition_mode == "drop"
@@ -580,12 +578,12 @@ class System:
             entry = self._dtab[e].get(world[d])
             if entry is None:
                 entry = self._build_delivery(e, world[d])
-            s2, sends, delta, label = entry
+            s2, sends, delta, _ = entry
             if s2 < 0:
-                add(*self._failure_parts(world, s2), label)
+                add(*self._failure_parts(world, s2), ("deliver", e, ""))
             else:
                 rest = tuple(sorted(rest + sends)) if sends else rest
-                add(world[:d] + (s2,) + world[d + 1 : n1] + rest, delta, label)
+                add(world[:d] + (s2,) + world[d + 1 : n1] + rest, delta, ("deliver", e, ""))
         if info.can_drop and net:
             self.exercised.add("loss")
             g2, gdelta = self._gmove(g, "drop")
@@ -609,7 +607,7 @@ class System:
             for i in range(n):
                 if up[i]:
                     g2, gdelta = self._gmove(g, "crash", i)
-                    add(world[:n] + (g2,) + net, gdelta, f"crash {self.ids[i]!r}")
+                    add(world[:n] + (g2,) + net, gdelta, ("crash", i, f"crash {self.ids[i]!r}"))
         for i in range(n):
             if not up[i]:
                 s = world[i]
@@ -619,23 +617,27 @@ class System:
                 s2, sends, delta, label = entry_r
                 g2, gdelta = self._gmove(g, "recover", i)
                 if s2 < 0:
-                    add(*self._failure_parts(world, s2), label)
+                    add(*self._failure_parts(world, s2), ("recover", i, label))
                 else:
                     # A recovery changes the environment: every other replica's timers may
                     # usefully fire again (the recovering replica's were reset with it).
                     slots, rdelta = self._rearm_all(world, skip=i)
                     rest = tuple(sorted(net + sends)) if sends else net
                     nw = slots[:i] + (s2,) + slots[i + 1 :] + (g2,) + rest
-                    add(nw, delta + gdelta + rdelta, label)
+                    add(nw, delta + gdelta + rdelta, ("recover", i, label))
         if info.can_partition:
             self.exercised.add("partition")
             for split in self._splits:
                 g2, gdelta = self._gmove(g, "partition", split)
-                add(world[:n] + (g2,) + net, gdelta, f"partition {show_partition(split)}")
+                add(
+                    world[:n] + (g2,) + net,
+                    gdelta,
+                    ("partition", -1, f"partition {show_partition(split)}"),
+                )
         if groups is not None:
             g2, gdelta = self._gmove(g, "heal")
             slots, rdelta = self._rearm_all(world)
-            add(slots + (g2,) + net, gdelta + rdelta, "heal")
+            add(slots + (g2,) + net, gdelta + rdelta, ("heal", -1, "heal"))
         if self._clocks:
             now = self._slots[world[0]][2]
             if now < self._max_time:
@@ -645,7 +647,7 @@ class System:
                     s2, d2 = self._tick(i, world[i])
                     ticked.append(s2)
                     delta += d2
-                add(tuple(ticked) + world[n:], delta, f"tick (time {now + 1})")
+                add(tuple(ticked) + world[n:], delta, ("tick", -1, f"tick (time {now + 1})"))
         return out
 
     def _failure_parts(self, world: tuple[int, ...], code: int) -> tuple[tuple[int, ...], int]:
@@ -653,11 +655,28 @@ class System:
         g2, delta = self._gmove(world[n], "fail", self._failures[-code - 1])
         return (world[:n] + (g2,) + world[n + 1 :], delta)
 
+    def _action(self, kind: str, ref: int, text: str) -> Action:
+        """Build the Action for (kind, replica index or envelope id, text) from `_expand`."""
+        if kind in ("deliver", "drop", "lose", "duplicate"):
+            env = self._envs[ref]
+            label = f"{kind} {env}{text}"
+            return Action(label, kind, src=repr(env.src), dst=repr(env.dst), message=repr(env.msg))
+        actor = repr(self.ids[ref]) if ref >= 0 else None
+        return Action(text, kind, actor=actor)
+
+    def actions(self, world: tuple[int, ...]) -> list[Action]:
+        """The actions of `world` in `successors` order (the full path enumerates them in
+        the same order as the specialised one)."""
+        found: list[Action] = []
+        self._expand((world, 0), found)
+        return found
+
     def action_labels(self, world: tuple[int, ...]) -> list[str]:
-        """Labels in `successors` order (the full path enumerates in the same order)."""
-        labels: list[str] = []
-        self._expand((world, 0), labels)
-        return labels
+        return [a.label for a in self.actions(world)]
+
+    @property
+    def lanes(self) -> list[str]:
+        return [repr(r) for r in self.ids]
 
     # ----------------------------------------------------------------- properties
 
@@ -807,7 +826,23 @@ class System:
             times = f" (x{counts[e]})" if counts[e] > 1 else ""
             in_flight.append(f"{self._envs[e]}{times}")
         notes = [failure.describe()] if failure is not None else []
-        return StateView(components=components, in_flight=in_flight, notes=notes)
+        values: dict[str, dict[str, Any]] = {}
+        for i in range(n):
+            slot = self._slots[world[i]]
+            raw = dict(zip(self._field_names, slot[0], strict=True))
+            if self._clocks:
+                raw["clock"] = slot[2] + slot[3]
+            if self._faults.crash:
+                raw["status"] = "down" if down[i] else "up"
+            values[repr(self.ids[i])] = raw
+        messages = [(repr(env.src), repr(env.dst), env.msg) for env in self.in_flight(world)]
+        return StateView(
+            components=components,
+            in_flight=in_flight,
+            notes=notes,
+            values=values,
+            messages=messages,
+        )
 
     def faults_used(self, world: tuple[int, ...]) -> dict[str, int]:
         """Fault events spent in `world`: loss, dup, partition, crash."""

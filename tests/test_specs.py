@@ -1,23 +1,25 @@
 """Every spec in specs/ keeps its verdict: the correct designs verify, and each broken one
-keeps producing its counterexample (property and shortest length pinned)."""
+keeps producing its counterexample. Parametrised by the evcheck pytest plugin over the
+`evcheck_specs` files configured in pyproject.toml."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from evcheck import load_spec, verify_spec
+from evcheck.testing import verify
 from tests.conftest import SPECS
 
-EXPECTED = {
-    "lww.py": ("holds", None, None),
-    "lww_no_tiebreak.py": ("violated", "quiescent_convergence", 6),
-    "lww_loss.py": ("violated", "quiescent_convergence", 3),
-    "lww_anti_entropy.py": ("holds", None, None),
-    "lww_retry.py": ("holds", None, None),
-    "lww_volatile_stamp.py": ("violated", "quiescent_convergence", 6),
-    "lww_wallclock.py": ("violated", "later_write_wins", 4),
-    "counter_dup.py": ("violated", "quiescent_convergence", 4),
-    "gcounter.py": ("holds", None, None),
+# spec file -> (property violated, exact shortest length), or None if it verifies
+EXPECTED: dict[str, tuple[str, int] | None] = {
+    "lww.py": None,
+    "lww_no_tiebreak.py": ("quiescent_convergence", 6),
+    "lww_loss.py": ("quiescent_convergence", 3),
+    "lww_anti_entropy.py": None,
+    "lww_retry.py": None,
+    "lww_volatile_stamp.py": ("quiescent_convergence", 6),
+    "lww_wallclock.py": ("later_write_wins", 4),
+    "counter_dup.py": ("quiescent_convergence", 4),
+    "gcounter.py": None,
 }
 
 
@@ -25,13 +27,11 @@ def test_every_spec_has_an_expectation() -> None:
     assert sorted(p.name for p in SPECS.glob("*.py")) == sorted(EXPECTED)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_spec_verdict(name: str) -> None:
-    status, prop, length = EXPECTED[name]
-    result = verify_spec(load_spec(SPECS / name))
-    assert result.status == status
-    if prop is None:
-        assert result.counterexample is None
+def test_spec_keeps_its_verdict(spec_file: Path) -> None:
+    expected = EXPECTED[spec_file.name]
+    result = verify(spec_file)
+    if expected is None:
+        assert result.ok
     else:
-        assert result.counterexample is not None
-        assert (result.counterexample.property, len(result.counterexample.trace)) == (prop, length)
+        prop, length = expected
+        result.expect_violation(prop, length=length)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..runner import Result
+from ..runner import Counterexample, Result
 from ..trace import Trace
 
 SCHEMA = "evcheck.result/1"
@@ -46,15 +46,22 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         },
         "faults": {"declared": result.faults_declared, "exercised": result.faults_exercised},
         "stop_reason": result.stop_reason,
-        "counterexample": None,
+        "seed": result.seed,
+        "runs": result.runs,
+        "counterexamples": [counterexample_to_dict(c) for c in result.counterexamples],
     }
-    cex = result.counterexample
-    if cex is not None:
-        data["counterexample"] = {
-            "property": cex.property,
-            "description": cex.description,
-            "explanation": cex.explanation,
-            "length": len(cex.trace),
-            "trace": trace_to_list(cex.trace),
-        }
+    # The first counterexample again under its own key, for the common single-violation case.
+    data["counterexample"] = data["counterexamples"][0] if result.counterexamples else None
     return data
+
+
+def counterexample_to_dict(cex: Counterexample) -> dict[str, Any]:
+    return {
+        "property": cex.property,
+        "description": cex.description,
+        "explanation": cex.explanation,
+        "length": len(cex.trace),
+        "found_length": cex.found_length,
+        "initial": cex.initial,
+        "trace": trace_to_list(cex.trace),
+    }

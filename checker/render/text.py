@@ -1,12 +1,14 @@
-"""Human-readable results: TLC-style numbered traces with per-step changes."""
+"""Human-readable results: TLC-style numbered traces with per-step changes, a sequence
+chart, and a summary table."""
 
 from __future__ import annotations
 
 from ..fingerprint import collision_probability
 from ..model import StateView
-from ..runner import Result
+from ..runner import Counterexample, Result
 from ..search import Stats
 from ..trace import Trace
+from .chart import ascii_chart
 
 
 def render_trace(trace: Trace) -> str:
@@ -65,29 +67,6 @@ def render_stats(stats: Stats) -> list[str]:
     return lines
 
 
-def render_result(result: Result) -> str:
-    """The whole report `evcheck verify` prints."""
-    spec = result.spec
-    out = [f"evcheck: {spec.name} ({result.bounds}), {result.strategy.upper()}"]
-    props = ", ".join(result.properties)
-    if result.status == "holds":
-        out.append(f"OK: all properties hold within the bounds ({props})")
-    elif result.status == "stopped":
-        out.append(f"STOPPED: {result.stop_reason}; no violation found in the explored part")
-    else:
-        cex = result.counterexample
-        assert cex is not None
-        out.append(f"VIOLATION: {cex.property} ({cex.description}) after {len(cex.trace)} step(s)")
-        out.append("")
-        out.append(render_trace(cex.trace))
-        out.append("")
-        out.append(f"  {cex.property} violated: {cex.explanation}")
-    out.append("")
-    out.extend(render_stats(result.stats))
-    out.append(f"  faults: {render_faults(result.faults_declared, result.faults_exercised)}")
-    return "\n".join(out)
-
-
 def render_faults(declared: list[str], exercised: list[str]) -> str:
     if not declared:
         return "none declared (reordering only)"
@@ -97,3 +76,65 @@ def render_faults(declared: list[str], exercised: list[str]) -> str:
     if missing:
         text += f" (never enabled: {', '.join(missing)})"
     return text
+
+
+def render_counterexample(cex: Counterexample, lanes: list[str], chart: bool) -> list[str]:
+    out = [render_trace(cex.trace), ""]
+    if chart and len(cex.trace):
+        out.append(ascii_chart(cex.trace, lanes, cex.property))
+        out.append("")
+    out.append(f"  {cex.property} violated: {cex.explanation}")
+    if cex.found_length > len(cex.trace):
+        out.append(f"  (shrunk from {cex.found_length} steps)")
+    return out
+
+
+def summary_table(result: Result) -> list[str]:
+    """Each property with its verdict."""
+    violated = {c.property: c for c in result.counterexamples}
+    rows = []
+    for name in result.properties:
+        if name in violated:
+            verdict = f"VIOLATED ({len(violated[name].trace)} steps)"
+        elif result.status == "holds":
+            verdict = "holds"
+        else:
+            verdict = "no violation found" + (
+                " (search stopped first)" if result.status == "stopped" or violated else ""
+            )
+        rows.append((name, verdict))
+    width = max(len(n) for n, _ in rows)
+    return [f"  {name:<{width}}  {verdict}" for name, verdict in rows]
+
+
+def headline(result: Result) -> str:
+    props = ", ".join(result.properties)
+    if result.status == "holds":
+        return f"OK: all properties hold within the bounds ({props})"
+    if result.status == "stopped":
+        return f"STOPPED: {result.stop_reason}; no violation found in the explored part"
+    cex = result.counterexamples[0]
+    more = (
+        f" (and {len(result.counterexamples) - 1} more)" if len(result.counterexamples) > 1 else ""
+    )
+    return f"VIOLATION: {cex.property} ({cex.description}) after {len(cex.trace)} step(s){more}"
+
+
+def render_result(result: Result, chart: bool = True) -> str:
+    """The whole report `evcheck verify` prints."""
+    spec = result.spec
+    how = result.strategy.upper() if result.strategy != "simulation" else "random simulation"
+    if result.seed is not None:
+        how += f", seed {result.seed}, {result.runs} run(s)"
+    out = [f"evcheck: {spec.name} ({result.bounds}), {how}", headline(result)]
+    for number, cex in enumerate(result.counterexamples, start=1):
+        out.append("")
+        if len(result.counterexamples) > 1:
+            out.append(f"Counterexample {number}: {cex.property} after {len(cex.trace)} step(s)")
+        out.extend(render_counterexample(cex, result.lanes, chart))
+    out.append("")
+    out.extend(summary_table(result))
+    out.append("")
+    out.extend(render_stats(result.stats))
+    out.append(f"  faults: {render_faults(result.faults_declared, result.faults_exercised)}")
+    return "\n".join(out)

@@ -8,6 +8,7 @@ from ..model import TransitionSystem
 from .bfs import bfs
 from .common import NO_LIMITS, Found, Limits, Outcome, ParentStore, ProgressFn, Stats
 from .dfs import dfs
+from .simulate import simulate
 
 Engine = Callable[[TransitionSystem, Limits, ProgressFn | None], Outcome]
 
@@ -25,4 +26,5 @@ __all__ = [
     "Stats",
     "bfs",
     "dfs",
+    "simulate",
 ]

@@ -15,12 +15,12 @@ from ..model import Node, TransitionSystem
 from .common import (
     NO_LIMITS,
     Clock,
-    Found,
     Limits,
     Outcome,
     ParentStore,
     ProgressFn,
     Stats,
+    Violations,
     peak_memory_bytes,
 )
 
@@ -54,14 +54,18 @@ def _bfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) 
     next_level = 0
     transitions = 0
 
-    def finish(status: str, found: Found | None = None, reason: str | None = None) -> Outcome:
+    violations = Violations(system, limits.max_counterexamples)
+
+    def finish(status: str, reason: str | None = None) -> Outcome:
         stats.states = len(store)
         stats.transitions = transitions
         stats.depth = depth + 1 if len(store) > next_level else depth
         stats.seconds = clock.elapsed()
         stats.peak_memory_bytes = peak_memory_bytes()
         stats.frontier_left = len(queue)
-        return Outcome(status, stats, found, reason)  # type: ignore[arg-type]
+        if status == "holds" and violations.found:
+            status = "violated"
+        return Outcome(status, stats, violations.found, reason)  # type: ignore[arg-type]
 
     for k, node in enumerate(system.initial()):
         if node[1] in seen:
@@ -71,8 +75,10 @@ def _bfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) 
         store.actions.append(k)
         prop = check(node[0])
         if prop is not None:
+            if not violations.add(prop, store.path_to(len(store) - 1), None, None):
+                continue
             next_level = len(store)
-            return finish("violated", Found(prop, store.path_to(len(store) - 1)))
+            return finish("violated")
         queue.append(node)
     next_level = len(store)
     if limits.max_depth is not None and limits.max_depth <= 0:
@@ -109,8 +115,10 @@ def _bfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) 
                     actions_append(k)
                     prop = check(nxt[0])
                     if prop is not None:
-                        return finish("violated", Found(prop, store.path_to(len(store) - 1)))
-                    queue_append(nxt)
+                        if violations.add(prop, store.path_to(len(store) - 1), node[0], k):
+                            return finish("violated")
+                    else:
+                        queue_append(nxt)
                 k += 1
             number += 1
             if number >= next_report:

@@ -13,7 +13,9 @@ import time
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from ..model import TransitionSystem
 
 Status = Literal["holds", "violated", "stopped"]
 
@@ -25,6 +27,7 @@ class Limits:
     max_states: int | None = None
     max_depth: int | None = None
     max_seconds: float | None = None
+    max_counterexamples: int = 1
 
 
 @dataclass
@@ -56,9 +59,37 @@ class Found:
 class Outcome:
     status: Status
     stats: Stats
-    found: Found | None = None
+    violations: list[Found] = field(default_factory=list)
     stop_reason: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    runs: int | None = None  # simulation only
+
+    @property
+    def found(self) -> Found | None:
+        return self.violations[0] if self.violations else None
+
+
+class Violations:
+    """The distinct violations a search has met: (property, label of the last action).
+
+    With the default of one, the first violation ends the search; with more, the
+    violating state is left unexpanded and the search goes on.
+    """
+
+    def __init__(self, system: TransitionSystem, limit: int) -> None:
+        self.system = system
+        self.limit = max(1, limit)
+        self.found: list[Found] = []
+        self._keys: set[tuple[int, str | None]] = set()
+
+    def add(self, prop: int, path: tuple[int, ...], parent: Any, action: int | None) -> bool:
+        """Record a violation; True when the search should stop."""
+        if self.limit > 1:
+            label = None if action is None else self.system.actions(parent)[action].label
+            if (prop, label) in self._keys:
+                return False
+            self._keys.add((prop, label))
+        self.found.append(Found(prop, path))
+        return len(self.found) >= self.limit
 
 
 ProgressFn = Callable[[Stats, int], None]  # (stats so far, frontier size)

@@ -12,12 +12,12 @@ from ..model import Node, TransitionSystem
 from .common import (
     NO_LIMITS,
     Clock,
-    Found,
     Limits,
     Outcome,
     ParentStore,
     ProgressFn,
     Stats,
+    Violations,
     peak_memory_bytes,
 )
 
@@ -49,14 +49,18 @@ def _dfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) 
     deepest = 0
     transitions = 0
 
-    def finish(status: str, found: Found | None = None, reason: str | None = None) -> Outcome:
+    violations = Violations(system, limits.max_counterexamples)
+
+    def finish(status: str, reason: str | None = None) -> Outcome:
         stats.states = len(store)
         stats.transitions = transitions
         stats.depth = deepest
         stats.seconds = clock.elapsed()
         stats.peak_memory_bytes = peak_memory_bytes()
         stats.frontier_left = len(stack)
-        return Outcome(status, stats, found, reason)  # type: ignore[arg-type]
+        if status == "holds" and violations.found:
+            status = "violated"
+        return Outcome(status, stats, violations.found, reason)  # type: ignore[arg-type]
 
     for k, node in enumerate(system.initial()):
         if node[1] in seen:
@@ -66,7 +70,9 @@ def _dfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) 
         store.actions.append(k)
         prop = check(node[0])
         if prop is not None:
-            return finish("violated", Found(prop, store.path_to(len(store) - 1)))
+            if not violations.add(prop, store.path_to(len(store) - 1), None, None):
+                continue
+            return finish("violated")
         stack.append((node, len(store) - 1, 0))
     stack.reverse()
 
@@ -95,7 +101,9 @@ def _dfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) 
                     deepest = child_depth
                 prop = check(nxt[0])
                 if prop is not None:
-                    return finish("violated", Found(prop, store.path_to(len(store) - 1)))
+                    if violations.add(prop, store.path_to(len(store) - 1), node[0], k):
+                        return finish("violated")
+                    continue
                 pushed.append((nxt, len(store) - 1, child_depth))
             pushed.reverse()  # explore the first successor first
             stack.extend(pushed)

@@ -8,6 +8,7 @@ from evcheck import Spec, verify_spec
 from evcheck.models import LamportLWW, NoTiebreakLWW
 from evcheck.search import ENGINES, Limits, bfs, dfs
 from evcheck.trace import replay
+from tests.bruteforce import lww_counts
 from tests.search.toy import Grid
 
 
@@ -79,3 +80,30 @@ def test_no_tiebreak_shortest_counterexample(n: int, length: int) -> None:
     assert dfs_result.counterexample is not None
     assert dfs_result.counterexample.property == "quiescent_convergence"
     assert len(dfs_result.counterexample.trace) >= length
+
+
+@pytest.mark.parametrize("strategy", ["bfs", "dfs"])
+def test_several_distinct_counterexamples(strategy: str) -> None:
+    spec = Spec(NoTiebreakLWW, replicas=3, ops_per_replica=1, values=("a", "b"))
+    result = verify_spec(spec, strategy=strategy, limits=Limits(max_counterexamples=4))
+    assert result.status == "violated"
+    assert len(result.counterexamples) == 4
+    finals = {c.trace.actions[-1] for c in result.counterexamples}
+    assert len(finals) == 4  # distinct by the last action (same property)
+    for cex in result.counterexamples:
+        assert cex.property == "quiescent_convergence"
+
+
+def test_counterexample_limit_larger_than_violations_explores_everything() -> None:
+    spec = Spec(NoTiebreakLWW, replicas=2, ops_per_replica=1, values=("a", "b"))
+    result = verify_spec(spec, limits=Limits(max_counterexamples=1000))
+    assert result.status == "violated"
+    # Here every violating state is terminal, so the search still meets every state the
+    # independent enumeration finds.
+    assert (result.stats.states, result.stats.transitions) == lww_counts(
+        2, 1, ("a", "b"), tiebreak=False
+    )[:2]
+    finals = [c.trace.actions[-1] for c in result.counterexamples]
+    # Each violating state is reported once, by the first path reaching it: there are two
+    # (r1 and r2 holding a and b, or b and a).
+    assert len(finals) == len(set(finals)) == 2

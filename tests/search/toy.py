@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from evcheck.model import Node, StateView
+from evcheck.model import Action, Node, StateView
 
 
 class Grid:
@@ -30,9 +30,12 @@ class Grid:
     def check(self, state: tuple[int, int]) -> int | None:
         return 0 if state in self.bad else None
 
-    def action_labels(self, state: tuple[int, int]) -> list[str]:
+    lanes: ClassVar[list[str]] = ["walker"]
+
+    def actions(self, state: tuple[int, int]) -> list[Action]:
         x, y = state
-        return (["right"] if x + 1 < self.w else []) + (["up"] if y + 1 < self.h else [])
+        moves = (["right"] if x + 1 < self.w else []) + (["up"] if y + 1 < self.h else [])
+        return [Action(m, "move", actor="walker") for m in moves]
 
     def explain(self, state: tuple[int, int], prop: int) -> str:
         return f"reached {state}"
