@@ -157,21 +157,35 @@ def test_usage_error_exits_2() -> None:
 def test_help_is_complete() -> None:
     code, out, _ = run("--help")
     assert code == 0
-    assert "verify" in out and "Exit codes" in out
+    assert "Exit codes" in out
+    for command in ("verify", "simulate", "replay"):
+        assert command in out
     code, out, _ = run("verify", "--help")
     assert code == 0
     for option in [
         "--replicas",
         "--set",
+        "--faults",
+        "--property",
         "--strategy",
         "--max-states",
         "--max-depth",
         "--max-time",
+        "--max-counterexamples",
+        "--no-shrink",
         "--format",
-        "--property",
+        "--no-chart",
+        "--quiet",
+        "--html",
+        "--trace-out",
+        "--itf",
         "--debug",
     ]:
         assert option in out
+    code, out, _ = run("simulate", "--help")
+    assert code == 0 and "--seed" in out and "--runs" in out and "--depth" in out
+    code, out, _ = run("replay", "--help")
+    assert code == 0 and "exit 3" in out
 
 
 def test_faults_option_overrides_the_profile() -> None:
@@ -205,3 +219,79 @@ def test_fault_counterexample_golden() -> None:
 )
 def test_parse_setting(text: str, expected: tuple[str, object]) -> None:
     assert parse_setting(text) == expected
+
+
+def test_output_files_and_replay(tmp_path: Path) -> None:
+    trace, itf, html = tmp_path / "t.json", tmp_path / "t.itf.json", tmp_path / "r.html"
+    code, out, _ = run(
+        "verify",
+        str(SPECS / "lww_no_tiebreak.py"),
+        "-q",
+        "--trace-out",
+        str(trace),
+        "--itf",
+        str(itf),
+        "--html",
+        str(html),
+    )
+    assert code == 1
+    assert out.startswith("VIOLATION: quiescent_convergence") and out.count("\n") == 1
+    assert json.loads(trace.read_text())["schema"] == "evcheck.trace/1"
+    assert json.loads(itf.read_text())["#meta"]["format"] == "ITF"
+    assert "<svg" in html.read_text()
+    code, out, _ = run("replay", str(SPECS / "lww_no_tiebreak.py"), str(trace))
+    assert code == 1 and out.startswith("evcheck replay: same violation")
+    code, out, _ = run("replay", str(SPECS / "lww.py"), str(trace))
+    assert code == 0 and "no violation" in out
+    code, out, _ = run("replay", str(SPECS / "counter_dup.py"), str(trace), "--format", "json")
+    assert code == 3 and json.loads(out)["outcome"] == "not_applicable"
+    trace.write_text("{")
+    code, _, err = run("replay", str(SPECS / "lww.py"), str(trace))
+    assert code == 2 and "not JSON" in err
+
+
+def test_trace_files_are_not_written_without_a_counterexample(tmp_path: Path) -> None:
+    trace = tmp_path / "t.json"
+    code, _, err = run("verify", str(SPECS / "lww.py"), "--trace-out", str(trace))
+    assert code == 0 and not trace.exists() and "not written" in err
+
+
+def test_mermaid_format() -> None:
+    code, out, _ = run("verify", str(SPECS / "lww_loss.py"), "--format", "mermaid")
+    assert code == 1
+    assert out.startswith("sequenceDiagram\n    participant r1")
+    code, out, _ = run("verify", str(SPECS / "lww.py"), "--format", "mermaid")
+    assert code == 0 and out.startswith("%% OK")
+
+
+def test_no_chart_and_several_counterexamples() -> None:
+    code, out, _ = run(
+        "verify", str(SPECS / "lww_no_tiebreak.py"), "--no-chart", "--max-counterexamples", "3"
+    )
+    assert code == 1
+    assert "violated: quiescent_convergence" not in out.replace(
+        "quiescent_convergence violated", ""
+    )
+    assert "Counterexample 3: quiescent_convergence" in out
+    assert "(and 2 more)" in out
+
+
+def test_simulate_reports_its_seed() -> None:
+    code, out, _ = run("simulate", str(SPECS / "lww_no_tiebreak.py"), "--seed", "7", "--runs", "50")
+    assert code == 1
+    assert "random simulation, seed 7" in out
+    again = run("simulate", str(SPECS / "lww_no_tiebreak.py"), "--seed", "7", "--runs", "50")[1]
+    assert normalise(again) == normalise(out)
+    code, out, _ = run(
+        "simulate", str(SPECS / "lww.py"), "--runs", "20", "--depth", "5", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["runs"] == 20 and isinstance(data["seed"], int)
+
+
+def test_summary_table_lists_every_property() -> None:
+    code, out, _ = run("verify", str(SPECS / "lww_wallclock.py"))
+    assert code == 1
+    assert "  later_write_wins       VIOLATED (4 steps)" in out
+    assert "  quiescent_convergence  no violation found (search stopped first)" in out
