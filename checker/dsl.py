@@ -518,6 +518,12 @@ class Spec:
             **self.params,
         }
 
+    def _copy(self) -> Spec:
+        """A shallow copy, without re-running the constructor (its location stays the original)."""
+        clone = object.__new__(Spec)
+        clone.__dict__.update(self.__dict__)
+        return clone
+
     def with_settings(self, overrides: Mapping[str, Any]) -> Spec:
         """A copy with bounds or parameters replaced (`--replicas`, `--set name=value`)."""
         known = self.settings
@@ -527,8 +533,7 @@ class Spec:
                 f"unknown setting {unknown[0]!r}; this spec has: {', '.join(known)}",
                 location=self.location,
             )
-        clone = object.__new__(Spec)
-        clone.__dict__.update(self.__dict__)
+        clone = self._copy()
         clone.params = dict(self.params)
         for key, value in overrides.items():
             if key in BOUND_NAMES:
@@ -540,8 +545,7 @@ class Spec:
 
     def with_faults(self, overrides: Mapping[str, Any]) -> Spec:
         """A copy with fault budgets or modes replaced (`--faults loss=1,crash=1`)."""
-        clone = object.__new__(Spec)
-        clone.__dict__.update(self.__dict__)
+        clone = self._copy()
         try:
             clone.faults = self.faults.with_overrides(overrides)
         except SpecError as exc:
@@ -558,8 +562,7 @@ class Spec:
                 f"no property named {missing[0]!r}; this spec checks: {', '.join(by_name) or 'none'}",
                 location=self.location,
             )
-        clone = object.__new__(Spec)
-        clone.__dict__.update(self.__dict__)
+        clone = self._copy()
         clone.properties = tuple(by_name[n] for n in names)
         return clone
 

@@ -7,6 +7,7 @@ parents and replay (evcheck.trace) rebuilds the states.
 
 from __future__ import annotations
 
+import gc
 import resource
 import sys
 import time
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..model import TransitionSystem
+from ..model import Node, TransitionSystem
 
 Status = Literal["holds", "violated", "stopped"]
 
@@ -140,3 +141,87 @@ class Clock:
 
 
 NO_LIMITS = Limits()
+
+
+class Search:
+    """What one run of an engine keeps: visited fingerprints, parents, violations, time.
+
+    Engines keep their hot loops on local variables and call back here only to seed
+    the initial states and to finish.
+    """
+
+    def __init__(self, system: TransitionSystem, limits: Limits) -> None:
+        self.system = system
+        self.limits = limits
+        self.clock = Clock(limits.max_seconds)
+        self.stats = Stats()
+        self.store = ParentStore()
+        self.seen: set[int] = set()
+        self.violations = Violations(system, limits.max_counterexamples)
+
+    def seed(self) -> tuple[list[tuple[Node, int]], bool]:
+        """Record the initial states: the ones to explore (with their numbers), and whether
+        a violation among them already ends the search."""
+        store, check = self.store, self.system.check
+        explore: list[tuple[Node, int]] = []
+        for k, node in enumerate(self.system.initial()):
+            if node[1] in self.seen:
+                continue
+            self.seen.add(node[1])
+            store.parents.append(-1)
+            store.actions.append(k)
+            prop = check(node[0])
+            if prop is not None:
+                if self.violations.add(prop, store.path_to(len(store) - 1), None, None):
+                    return explore, True
+                continue
+            explore.append((node, len(store) - 1))
+        return explore, False
+
+    def finish(
+        self,
+        status: str,
+        *,
+        transitions: int,
+        depth: int,
+        frontier: int,
+        reason: str | None = None,
+    ) -> Outcome:
+        stats = self.stats
+        stats.states = len(self.store)
+        stats.transitions = transitions
+        stats.depth = depth
+        stats.seconds = self.clock.elapsed()
+        stats.peak_memory_bytes = peak_memory_bytes()
+        stats.frontier_left = frontier
+        if status == "holds" and self.violations.found:
+            status = "violated"
+        return Outcome(status, stats, self.violations.found, reason)  # type: ignore[arg-type]
+
+    def time_limit_reason(self) -> str:
+        return f"time limit of {self.limits.max_seconds:g}s reached"
+
+
+def without_gc(
+    engine: Callable[[TransitionSystem, Limits, ProgressFn | None], Outcome],
+) -> Callable[[TransitionSystem, Limits, ProgressFn | None], Outcome]:
+    """Run an engine with cyclic garbage collection paused.
+
+    The search allocates millions of tuples of ints and creates no reference cycles;
+    collector passes over an ever-growing frontier would otherwise dominate the run.
+    """
+
+    def run(
+        system: TransitionSystem, limits: Limits = NO_LIMITS, progress: ProgressFn | None = None
+    ) -> Outcome:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return engine(system, limits, progress)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    run.__name__ = engine.__name__.lstrip("_")
+    run.__doc__ = engine.__doc__
+    return run

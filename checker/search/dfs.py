@@ -1,81 +1,40 @@
 """Depth-first search: same visited set and parent store as BFS, a stack instead of a queue.
 
 Finds the same distinct states and transitions as BFS when it runs to completion;
-a counterexample it finds is valid but not necessarily shortest.
+a counterexample it finds is valid but not necessarily shortest (shrinking then
+shortens it). With --max-depth, a state first met deep is not re-expanded when met
+again at a shallower depth, so a depth-bounded DFS can miss states BFS would find.
 """
 
 from __future__ import annotations
 
-import gc
-
 from ..model import Node, TransitionSystem
-from .common import (
-    NO_LIMITS,
-    Clock,
-    Limits,
-    Outcome,
-    ParentStore,
-    ProgressFn,
-    Stats,
-    Violations,
-    peak_memory_bytes,
-)
+from .common import Limits, Outcome, ProgressFn, Search, without_gc
 
 PROGRESS_EVERY = 1 << 15
 
 
-def dfs(
-    system: TransitionSystem,
-    limits: Limits = NO_LIMITS,
-    progress: ProgressFn | None = None,
-) -> Outcome:
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _dfs(system, limits, progress)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def _dfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) -> Outcome:
-    clock = Clock(limits.max_seconds)
-    stats = Stats()
-    store = ParentStore()
-    seen: set[int] = set()
-    stack: list[tuple[Node, int, int]] = []  # (node, state number, depth)
-    check = system.check
-    successors = system.successors
+@without_gc
+def dfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) -> Outcome:
+    """Explore depth first."""
+    search = Search(system, limits)
+    explore, stop = search.seed()
+    stack: list[tuple[Node, int, int]] = [(node, number, 0) for node, number in reversed(explore)]
     deepest = 0
     transitions = 0
 
-    violations = Violations(system, limits.max_counterexamples)
-
     def finish(status: str, reason: str | None = None) -> Outcome:
-        stats.states = len(store)
-        stats.transitions = transitions
-        stats.depth = deepest
-        stats.seconds = clock.elapsed()
-        stats.peak_memory_bytes = peak_memory_bytes()
-        stats.frontier_left = len(stack)
-        if status == "holds" and violations.found:
-            status = "violated"
-        return Outcome(status, stats, violations.found, reason)  # type: ignore[arg-type]
+        return search.finish(
+            status, transitions=transitions, depth=deepest, frontier=len(stack), reason=reason
+        )
 
-    for k, node in enumerate(system.initial()):
-        if node[1] in seen:
-            continue
-        seen.add(node[1])
-        store.parents.append(-1)
-        store.actions.append(k)
-        prop = check(node[0])
-        if prop is not None:
-            if not violations.add(prop, store.path_to(len(store) - 1), None, None):
-                continue
-            return finish("violated")
-        stack.append((node, len(store) - 1, 0))
-    stack.reverse()
-
+    if stop:
+        return finish("violated")
+    check = system.check
+    successors = system.successors
+    store = search.store
+    seen = search.seen
+    violations = search.violations
     max_states = limits.max_states if limits.max_states is not None else -1
     max_depth = limits.max_depth
     expanded = 0
@@ -84,7 +43,7 @@ def _dfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) 
         while stack:
             node, number, depth = stack.pop()
             if max_depth is not None and depth >= max_depth:
-                stats.depth_bounded += 1
+                search.stats.depth_bounded += 1
                 continue
             succs = successors(node)
             transitions += len(succs)
@@ -111,15 +70,14 @@ def _dfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) 
             if expanded >= next_report:
                 next_report += PROGRESS_EVERY
                 if progress is not None:
+                    stats = search.stats
                     stats.states, stats.transitions, stats.depth = len(store), transitions, deepest
-                    stats.seconds = clock.elapsed()
+                    stats.seconds = search.clock.elapsed()
                     progress(stats, len(stack))
-                if clock.expired():
-                    return finish(
-                        "stopped", reason=f"time limit of {limits.max_seconds:g}s reached"
-                    )
+                if search.clock.expired():
+                    return finish("stopped", search.time_limit_reason())
             if max_states > 0 and len(store) >= max_states:
-                return finish("stopped", reason=f"state limit of {max_states} reached")
+                return finish("stopped", f"state limit of {max_states} reached")
     except KeyboardInterrupt:
-        return finish("stopped", reason="interrupted")
+        return finish("stopped", "interrupted")
     return finish("holds")
