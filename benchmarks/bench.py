@@ -37,6 +37,18 @@ CONFIGS = [
         "LWW, 3 replicas x 2 writes from {1,2} (7,745,547 states)",
     ),
     Config(
+        "lww-4x1-sym",
+        "specs/lww.py",
+        {"replicas": 4, "ops_per_replica": 1, "symmetric_values": ["a", "b"]},
+        "LWW 4x1, values symmetric (group of 2)",
+    ),
+    Config(
+        "lww-3x2-sym",
+        "specs/lww.py",
+        {"replicas": 3, "ops_per_replica": 2, "symmetric_values": ["a", "b"]},
+        "LWW 3x2, values symmetric (group of 2)",
+    ),
+    Config(
         "ae-faults",
         "specs/lww_anti_entropy.py",
         {},
@@ -48,6 +60,15 @@ CONFIGS = [
         {"faults": {"dup": 2, "partition": 1, "crash": 1, "crash_inbox": "wait"}},
         "G-Counter, 3 replicas x 1 increment, dup=2, partition=1, crash=1 (inbox waits)",
     ),
+    Config(
+        "gcounter-faults-sym",
+        "specs/gcounter.py",
+        {
+            "faults": {"dup": 2, "partition": 1, "crash": 1, "crash_inbox": "wait"},
+            "symmetry": ["replicas"],
+        },
+        "the same, replica symmetry (group of 6)",
+    ),
 ]
 
 CHILD = """
@@ -55,11 +76,18 @@ import json, sys
 from evcheck import load_spec, verify_spec
 from evcheck.search import Limits
 spec_path, settings, strategy = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+from evcheck import symmetric_values
 faults = settings.pop("faults", None)
+symmetry = settings.pop("symmetry", None)
+symmetric = settings.pop("symmetric_values", None)
 settings = {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
+if symmetric:
+    settings["values"] = symmetric_values(*symmetric)
 spec = load_spec(spec_path).with_settings(settings)
 if faults:
     spec = spec.with_faults(faults)
+if symmetry:
+    spec = spec.with_symmetry(symmetry)
 result = verify_spec(spec, strategy=strategy)
 s = result.stats
 print(json.dumps({"status": result.status, "states": s.states, "transitions": s.transitions,
@@ -93,11 +121,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.list:
         for c in CONFIGS:
-            print(f"{c.name:16} {c.note}")
+            print(f"{c.name:20} {c.note}")
         return
     chosen = [c for c in CONFIGS if not args.names or c.name in args.names]
     print(
-        f"{'model':16} {'verdict':8} {'states':>11} {'transitions':>12} {'depth':>5} "
+        f"{'model':20} {'verdict':8} {'states':>11} {'transitions':>12} {'depth':>5} "
         f"{'time s':>8} {'states/s':>10} {'peak MiB':>9}"
     )
     for c in chosen:
@@ -105,7 +133,7 @@ def main() -> None:
         secs = float(r["seconds"])  # type: ignore[arg-type]
         states = int(r["states"])  # type: ignore[call-overload]
         print(
-            f"{c.name:16} {r['status']!s:8} {states:>11,} {int(r['transitions']):>12,} "  # type: ignore[call-overload]
+            f"{c.name:20} {r['status']!s:8} {states:>11,} {int(r['transitions']):>12,} "  # type: ignore[call-overload]
             f"{r['depth']!s:>5} {secs:>8.2f} {states / secs:>10,.0f} "
             f"{int(r['peak']) / 2**20:>9,.0f}",
             flush=True,

@@ -22,7 +22,7 @@ from .properties import (
 )
 from .runner import Counterexample, Result, simulate_spec, verify_spec
 from .search import Limits
-from .values import FrozenDict, ReplicaId
+from .values import FrozenDict, ModelValue, ReplicaId, symmetric_values
 
 __version__ = "0.1.0"
 
@@ -35,6 +35,7 @@ __all__ = [
     "FrozenDict",
     "Invariant",
     "Limits",
+    "ModelValue",
     "Property",
     "QuiescentConvergence",
     "ReplayError",
@@ -54,6 +55,7 @@ __all__ = [
     "operation",
     "quiescent_convergence",
     "simulate_spec",
+    "symmetric_values",
     "timer",
     "verify_spec",
 ]

@@ -93,6 +93,7 @@ def _load(
     settings: tuple[str, ...],
     faults: str | None,
     properties: tuple[str, ...],
+    symmetry: str | None = None,
 ) -> Spec:
     overrides = dict(parse_setting(s) for s in settings)
     if replicas is not None:
@@ -104,6 +105,9 @@ def _load(
         spec = spec.with_faults(parse_faults(faults))
     if properties:
         spec = spec.select_properties(list(properties))
+    if symmetry is not None:
+        kinds = tuple(k.strip() for k in symmetry.split(",") if k.strip())
+        spec = spec.with_symmetry(kinds or ("none",))
     return spec
 
 
@@ -131,6 +135,13 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Override the spec's fault budgets: loss, dup, partition, crash, skew "
             "(e.g. --faults loss=2,dup=1,crash=1); also partition_mode=wait|drop and "
             "crash_inbox=lose|wait. 'none' disables every fault.",
+        ),
+        click.option(
+            "--symmetry",
+            metavar="KINDS",
+            help="Symmetry reduction: 'values' (parameters made with symmetric_values), "
+            "'replicas' (protocols that never order replica ids), 'replicas,values', or "
+            "'none'. Default: values when the spec has symmetric values.",
         ),
         click.option(
             "--property",
@@ -305,6 +316,7 @@ def _check(
     settings: tuple[str, ...],
     faults: str | None,
     properties: tuple[str, ...],
+    symmetry: str | None,
     fmt: str,
     no_chart: bool,
     quiet: bool,
@@ -315,7 +327,7 @@ def _check(
     **_: Any,
 ) -> None:
     try:
-        spec = _load(spec_file, replicas, settings, faults, properties)
+        spec = _load(spec_file, replicas, settings, faults, properties, symmetry)
         progress = _progress_printer() if fmt == "text" and not quiet else None
         result = run(spec, progress)
         if progress is not None:

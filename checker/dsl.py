@@ -39,7 +39,7 @@ from typing import Any, ClassVar, TypeVar, dataclass_transform
 from .errors import SpecError
 from .faults import FaultProfile
 from .properties import Property, quiescent_convergence
-from .values import FrozenDict, ReplicaId, UnencodableValue, encode, freeze
+from .values import FrozenDict, ModelValue, ReplicaId, UnencodableValue, encode, freeze
 
 T = TypeVar("T")
 
@@ -424,6 +424,7 @@ class Spec:
         max_time: int | None = None,
         timer_fires: int = 1,
         faults: FaultProfile | Mapping[str, Any] | None = None,
+        symmetry: str | Iterable[str] = "auto",
         properties: Iterable[Property] = (quiescent_convergence,),
         name: str | None = None,
         description: str = "",
@@ -450,6 +451,7 @@ class Spec:
                 self.faults = FaultProfile().with_overrides(faults)
         except SpecError as exc:
             raise SpecError(str(exc), location=self.location) from None
+        self.symmetry = symmetry
         self.properties = tuple(properties)
         self.name = name or protocol.__name__
         self.description = description
@@ -482,6 +484,10 @@ class Spec:
             raise SpecError(
                 f"timer_fires must be an int >= 1, got {self.timer_fires!r}", location=where
             )
+        try:
+            self.symmetry_kinds()
+        except SpecError as exc:
+            raise SpecError(str(exc), location=where) from None
         if self.faults.skew and self.max_time is None:
             raise SpecError("clock skew needs clocks: set max_time=N on the Spec", location=where)
         if self.faults.splits is not None:
@@ -517,6 +523,37 @@ class Spec:
             "timer_fires": self.timer_fires,
             **self.params,
         }
+
+    def symmetry_kinds(self) -> frozenset[str]:
+        """Which symmetries to reduce by: "values" (parameters of symmetric_values) and/or
+        "replicas" (opt-in: the protocol and properties must not single out a replica).
+        "auto" means values whenever a parameter holds symmetric values."""
+        choice = self.symmetry
+        if choice == "auto":
+            has_values = any(
+                isinstance(v, tuple) and v and all(isinstance(x, ModelValue) for x in v)
+                for v in self.params.values()
+            )
+            return frozenset({"values"} if has_values else set())
+        kinds = {choice} if isinstance(choice, str) else set(choice)
+        kinds.discard("none")
+        unknown = kinds - {"replicas", "values"}
+        if unknown:
+            raise SpecError(
+                f"unknown symmetry {sorted(unknown)[0]!r}: use 'replicas', 'values', 'auto' or 'none'"
+            )
+        if "replicas" in kinds and self.faults.splits is not None:
+            raise SpecError(
+                "replica symmetry needs every partition split: drop `splits` or the symmetry"
+            )
+        return frozenset(kinds)
+
+    def with_symmetry(self, symmetry: str | Iterable[str]) -> Spec:
+        """A copy reducing by `symmetry` (`--symmetry replicas,values`, `--symmetry none`)."""
+        clone = self._copy()
+        clone.symmetry = symmetry
+        clone._validate()
+        return clone
 
     def _copy(self) -> Spec:
         """A shallow copy, without re-running the constructor (its location stays the original)."""

@@ -9,6 +9,7 @@ state and arguments shows up as non-deterministic.
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 
 from .dsl import Replica, is_message_type
 from .errors import SpecError
-from .values import ReplicaId, UnencodableValue, encode, freeze, thaw
+from .values import ReplicaId, UnencodableValue, UnorderedError, encode, freeze, thaw
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class Runner:
             fn(obj, *args)
         except SpecError:
             raise
+        except UnorderedError as exc:
+            raise SpecError(str(exc), location=user_frame(exc)) from None
         except Exception as exc:
             return Raised(f"{type(exc).__name__}: {exc}", user_frame(exc))
         d = obj.__dict__
@@ -191,9 +194,20 @@ class Runner:
 
 
 def user_frame(exc: BaseException) -> str:
-    """`file:line (in func)` of the innermost frame of an exception's traceback."""
+    """`file:line (in func)` of the innermost frame of an exception's traceback that is not
+    evcheck's own (a guard raising inside evcheck should point at the user's line)."""
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return "<unknown>"
-    last = frames[-1]
+    outside = [f for f in frames if not _is_engine_file(f.filename)]
+    last = outside[-1] if outside else frames[-1]
     return f"{last.filename}:{last.lineno} (in {last.name})"
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_MODELS_DIR = os.path.join(_PACKAGE_DIR, "models") + os.sep
+
+
+def _is_engine_file(filename: str) -> bool:
+    """evcheck's own code (the protocol library in evcheck.models is user-level code)."""
+    return filename.startswith(_PACKAGE_DIR) and not filename.startswith(_MODELS_DIR)

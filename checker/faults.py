@@ -83,11 +83,16 @@ class FaultProfile:
         return ", ".join(parts) if parts else "none"
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> FaultProfile:
-        known = {*KINDS, "partition_mode", "crash_inbox"}
+        known = {*KINDS, "partition_mode", "crash_inbox", "splits"}
         unknown = [k for k in overrides if k not in known]
         if unknown:
             raise SpecError(f"unknown fault {unknown[0]!r}; faults are: {', '.join(sorted(known))}")
-        return replace(self, **dict(overrides))
+        changes = dict(overrides)
+        if changes.get("splits") is not None:
+            changes["splits"] = tuple(
+                tuple(frozenset(group) for group in split) for split in changes["splits"]
+            )
+        return replace(self, **changes)
 
     def partition_splits(self, n: int) -> list[tuple[int, ...]]:
         """The allowed splits as group numbers per replica (0-based positions)."""

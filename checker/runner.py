@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 from .dsl import Spec
 from .errors import ReplayError, SpecError
 from .fingerprint import collision_probability
+from .model import TransitionSystem
 from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, Stats, simulate
 from .search.common import Found
 from .shrink import shrink as shrink_labels
+from .symmetry import Symmetric
 from .system import System
 from .trace import Trace, replay, replay_labels
 
@@ -118,7 +120,7 @@ def verify_spec(
 ) -> Result:
     """Explore every behaviour of `spec` within its bounds and `limits`."""
     system = System(spec)
-    outcome = ENGINES[strategy](system, limits, progress)
+    outcome = ENGINES[strategy](_explored(system), limits, progress)
     return _result(system, outcome, strategy, shrink)
 
 
@@ -133,10 +135,17 @@ def simulate_spec(
 ) -> Result:
     """Random walks through `spec`'s state space (reproducible from `seed`)."""
     system = System(spec)
-    outcome = simulate(system, runs, depth, seed, limits)
+    outcome = simulate(_explored(system), runs, depth, seed, limits)
     result = _result(system, outcome, "simulation", shrink)
     result.seed, result.runs = seed, outcome.runs
     return result
+
+
+def _explored(system: System) -> TransitionSystem:
+    """The system the engine explores: with symmetry, canonical fingerprints on top.
+
+    Either way the successor order is the system's own, so paths found replay on it."""
+    return Symmetric(system) if system.symmetry else system
 
 
 def _result(system: System, outcome: Outcome, strategy: str, shrink: bool) -> Result:
@@ -145,7 +154,9 @@ def _result(system: System, outcome: Outcome, strategy: str, shrink: bool) -> Re
         status=outcome.status,
         stats=outcome.stats,
         strategy=strategy,
-        bounds=system.describe_bounds(),
+        bounds=system.describe_bounds(
+            symmetry_group=Symmetric(system).size if system.symmetry else 1
+        ),
         properties=list(system.property_names),
         stop_reason=outcome.stop_reason,
         tables=system.table_sizes(),

@@ -33,7 +33,7 @@ from .fingerprint import MASK, key
 from .model import Action, Node, StateView
 from .network import Envelope
 from .properties import Fail, Invariant, QuiescentConvergence
-from .values import ReplicaId, freeze
+from .values import GuardedReplicaId, ReplicaId, UnorderedError, freeze
 
 HANDLER_PROPERTY = "handlers_do_not_raise"
 
@@ -94,7 +94,10 @@ class System:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.n = n = spec.replicas
-        self.ids = tuple(ReplicaId(i + 1) for i in range(n))
+        self.symmetry = spec.symmetry_kinds()
+        # Under replica symmetry, ids refuse to be ordered: ordering them would be unsound.
+        id_type = GuardedReplicaId if "replicas" in self.symmetry else ReplicaId
+        self.ids = tuple(id_type(i + 1) for i in range(n))
         self._proto = spec.protocol
         self._runner = Runner(self._proto, self.ids)
         self._field_names = self._runner.field_names
@@ -210,9 +213,8 @@ class System:
         gid = len(self._globs)
         self._globs.append(value)
         self._glob_of[value] = gid
-        used, failure, groups, down, spent = value
-        shown_failure = None if failure is None else repr(failure)
-        self._gkey.append(key(b"evcheck.glob", (used, shown_failure, groups, down, spent)))
+        _, failure, groups, down, spent = value
+        self._gkey.append(self._gkey_of(value))
         self._gerr.append(failure is not None)
         f = self._faults
         self._ginfo.append(
@@ -228,6 +230,13 @@ class System:
             )
         )
         return gid
+
+    @staticmethod
+    def _gkey_of(value: Glob) -> int:
+        """The fingerprint key of a global value (failures keyed by their description)."""
+        used, failure, groups, down, spent = value
+        shown_failure = None if failure is None else repr(failure)
+        return key(b"evcheck.glob", (used, shown_failure, groups, down, spent))
 
     def _intern_env(self, env: Envelope) -> int:
         eid = self._env_of.get(env)
@@ -856,7 +865,7 @@ class System:
     def in_flight(self, world: tuple[int, ...]) -> list[Envelope]:
         return [self._envs[e] for e in world[self.n + 1 :]]
 
-    def describe_bounds(self) -> str:
+    def describe_bounds(self, symmetry_group: int = 1) -> str:
         spec = self.spec
         parts = [f"{self.n} replicas"]
         if spec.ops_per_replica is not None:
@@ -870,6 +879,8 @@ class System:
         for name, value in spec.params.items():
             parts.append(f"{name}={value!r}")
         parts.append(f"faults: {self._faults.describe()}")
+        if self.symmetry:
+            parts.append(f"symmetry: {'+'.join(sorted(self.symmetry))} (group of {symmetry_group})")
         return ", ".join(parts)
 
     def faults_report(self) -> tuple[list[str], list[str]]:
@@ -901,6 +912,8 @@ def _distinct_positions(net: tuple[int, ...]) -> list[tuple[int, int]]:
 def _holds(inv: Invariant, w: Any) -> bool:
     try:
         return bool(inv.predicate(w))
+    except UnorderedError as exc:
+        raise SpecError(f"invariant {inv.name}: {exc}", location=user_frame(exc)) from None
     except Exception as exc:
         raise SpecError(
             f"invariant {inv.name} raised {type(exc).__name__}: {exc}",

@@ -27,6 +27,87 @@ class ReplicaId(int):
     __str__ = __repr__
 
 
+class UnorderedError(TypeError):
+    """A symmetric value was ordered: symmetry reduction would be unsound."""
+
+
+class GuardedReplicaId(ReplicaId):
+    """A replica id under replica symmetry: equal-comparable, but ordering it is an error,
+    because a protocol that orders replica ids (tie-breaks by id) is not symmetric."""
+
+    __slots__ = ()
+
+    def _ordered(self, other: object) -> bool:
+        raise UnorderedError(
+            f"the protocol orders replica ids ({self!r} vs {other!r}); replica symmetry is "
+            "unsound for it: run without --symmetry replicas"
+        )
+
+    __lt__ = __le__ = __gt__ = __ge__ = _ordered
+    __hash__ = ReplicaId.__hash__
+
+
+class ModelValue:
+    """An interchangeable value (like TLC's model values): prints as its name, compares
+    equal only to itself, and cannot be ordered, so permuting values is sound."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ModelValue) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(("ModelValue", self.name))
+
+    def __repr__(self) -> str:
+        return repr(self.name)
+
+    def _ordered(self, other: object) -> bool:
+        raise UnorderedError(
+            f"symmetric value {self!r} was ordered against {other!r}; symmetric values can "
+            "only be compared for equality (use plain values if order matters)"
+        )
+
+    __lt__ = __le__ = __gt__ = __ge__ = _ordered
+
+
+def symmetric_values(*names: str) -> tuple[ModelValue, ...]:
+    """Interchangeable values for a spec parameter: `values=symmetric_values("a", "b")`.
+
+    Executions that differ only by a permutation of these values are explored once.
+    """
+    return tuple(ModelValue(name) for name in names)
+
+
+def rename(
+    value: Any, replicas: Mapping[int, ReplicaId] | None, values: Mapping[Any, Any] | None
+) -> Any:
+    """`value` with replica ids and model values replaced (a symmetry permutation)."""
+    if isinstance(value, ReplicaId):
+        return replicas[int(value)] if replicas is not None else value
+    if isinstance(value, ModelValue):
+        return values.get(value, value) if values is not None else value
+    if isinstance(value, tuple):
+        items = [rename(v, replicas, values) for v in value]
+        return tuple(items) if type(value) is tuple else type(value)(*items)
+    if isinstance(value, frozenset):
+        return frozenset(rename(v, replicas, values) for v in value)
+    if isinstance(value, FrozenDict):
+        return FrozenDict(
+            {rename(k, replicas, values): rename(v, replicas, values) for k, v in value.items()}
+        )
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: rename(getattr(value, f.name), replicas, values)
+            for f in dataclasses.fields(value)
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
 class FrozenDict(Mapping[Any, Any]):
     """An immutable, hashable mapping with a canonical item order (sorted by encoding)."""
 
@@ -113,6 +194,9 @@ _pack_len = struct.Struct("<I").pack
 def _encode_into(value: Any, out: list[bytes]) -> None:
     if value is None:
         out.append(b"N")
+    elif isinstance(value, ModelValue):
+        name = value.name.encode()
+        out.append(b"M" + _pack_len(len(name)) + name)
     elif isinstance(value, enum.Enum):
         name = f"{type(value).__qualname__}.{value.name}".encode()
         out.append(b"E" + _pack_len(len(name)) + name)

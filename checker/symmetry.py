@@ -1,0 +1,178 @@
+"""Symmetry reduction: worlds that differ only by renaming replicas or symmetric values
+are explored once.
+
+The reduction is a canonicalisation of fingerprints, not of states. A node becomes
+(world, canonical fingerprint, concrete fingerprint): the canonical fingerprint (the
+smallest over the symmetry group) is what the explorer's visited set sees, while the
+world stays the concrete one reached. Every stored state is therefore a real state, and
+a counterexample found in the reduced space replays as a concrete execution with no
+extra work. Soundness needs the protocol and properties to treat the permuted things
+alike: symmetric values (`symmetric_values`) refuse to be ordered, and under replica
+symmetry so do replica ids, so a protocol that breaks the symmetry stops with an error
+instead of producing a wrong verdict.
+
+Per group element the fingerprint of the permuted world is a sum of per-component keys
+(replica slot at its new position, the environment, each envelope), kept in tables that
+grow as the system interns new components.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from operator import getitem
+from typing import Any
+
+from .fingerprint import MASK, key
+from .model import Action, Node, StateView
+from .network import Envelope
+from .system import System
+from .values import ModelValue, ReplicaId, rename
+
+
+class Permutation:
+    """One group element: where each replica goes, and how symmetric values are swapped."""
+
+    def __init__(
+        self, positions: tuple[int, ...], ids: Sequence[ReplicaId], values: dict[Any, Any]
+    ) -> None:
+        self.positions = positions  # replica at position i moves to position positions[i]
+        self.replicas = {int(ids[i]): ids[positions[i]] for i in range(len(ids))}
+        self.values = values
+
+    def rename(self, value: Any) -> Any:
+        return rename(value, self.replicas, self.values)
+
+
+class Symmetric:
+    """A `System` whose fingerprints are canonical under a symmetry group."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.n = system.n
+        kinds = system.symmetry
+        value_sets = [
+            list(v)
+            for v in system.spec.params.values()
+            if "values" in kinds
+            and isinstance(v, tuple)
+            and v
+            and all(isinstance(x, ModelValue) for x in v)
+        ]
+        position_perms = (
+            list(itertools.permutations(range(self.n)))
+            if "replicas" in kinds
+            else [tuple(range(self.n))]
+        )
+        value_perms: list[dict[Any, Any]] = [{}]
+        for values in value_sets:
+            value_perms = [
+                {**mapping, **dict(zip(values, perm, strict=True))}
+                for mapping in value_perms
+                for perm in itertools.permutations(values)
+            ]
+        self.group = [
+            Permutation(positions, system.ids, mapping)
+            for positions in position_perms
+            for mapping in value_perms
+        ]
+        # The identity is first; its fingerprint is the concrete one.
+        self._others = self.group[1:]
+        self._slot_keys: list[list[list[int]]] = [[[] for _ in range(self.n)] for _ in self._others]
+        self._glob_keys: list[list[int]] = [[] for _ in self._others]
+        self._env_keys: list[list[int]] = [[] for _ in self._others]
+        self._tables = list(zip(self._slot_keys, self._env_keys, self._glob_keys, strict=True))
+        self.property_names = system.property_names
+        self.check = system.check
+
+    @property
+    def size(self) -> int:
+        return len(self.group)
+
+    # ------------------------------------------------------------------ key tables
+
+    def _grow(self) -> None:
+        """Extend the per-permutation key tables to everything the system has interned."""
+        system = self.system
+        for k, perm in enumerate(self._others):
+            rows = self._slot_keys[k]
+            for i in range(self.n):
+                row = rows[i]
+                for sid in range(len(row), len(system._slots)):
+                    moved = perm.rename(system._slots[sid])
+                    row.append(key(b"evcheck.slot", (perm.positions[i], moved)))
+            globs = self._glob_keys[k]
+            for gid in range(len(globs), len(system._globs)):
+                globs.append(system._gkey_of(self._permute_glob(system._globs[gid], perm)))
+            envs = self._env_keys[k]
+            for eid in range(len(envs), len(system._envs)):
+                env = system._envs[eid]
+                moved_env = Envelope(
+                    perm.replicas[int(env.src)], perm.replicas[int(env.dst)], perm.rename(env.msg)
+                )
+                envs.append(
+                    key(b"evcheck.env", (int(moved_env.src), int(moved_env.dst), moved_env.msg))
+                )
+
+    def _permute_glob(self, value: Any, perm: Permutation) -> Any:
+        used, failure, groups, down, spent = value
+        moved_down = [False] * self.n
+        for i, flag in enumerate(down):
+            moved_down[perm.positions[i]] = flag
+        moved_groups = None
+        if groups is not None:
+            placed = [0] * self.n
+            for i, group in enumerate(groups):
+                placed[perm.positions[i]] = group
+            first = placed[0]  # renumber so replica 1's group is 0, as splits are listed
+            moved_groups = tuple(0 if g == first else 1 for g in placed)
+        return (used, failure, moved_groups, tuple(moved_down), spent)
+
+    def canonical(self, world: tuple[int, ...], fp: int) -> int:
+        """The smallest fingerprint over the group (the identity's is `fp`)."""
+        system = self.system
+        n = self.n
+        if self._others and (
+            len(self._slot_keys[0][0]) < len(system._slots)
+            or len(self._glob_keys[0]) < len(system._globs)
+            or len(self._env_keys[0]) < len(system._envs)
+        ):
+            self._grow()
+        best = fp
+        net = world[n + 1 :]
+        slots = world[:n]
+        g = world[n]
+        for rows, envs, globs in self._tables:
+            # Sums over C-level maps: this runs for every successor.
+            total = (
+                globs[g] + sum(map(getitem, rows, slots)) + sum(map(envs.__getitem__, net))
+            ) & MASK
+            if total < best:
+                best = total
+        return best
+
+    # ------------------------------------------------------------------ transition system
+
+    def initial(self) -> list[Node]:
+        return [(w, self.canonical(w, fp), fp) for w, fp in self.system.initial()]  # type: ignore[misc]
+
+    def successors(self, node: Node) -> list[Node]:
+        world, _, fp = node  # type: ignore[misc]
+        canonical = self.canonical
+        return [
+            (w2, canonical(w2, fp2), fp2)  # type: ignore[misc]
+            for w2, fp2 in self.system.successors((world, fp))
+        ]
+
+    def actions(self, world: tuple[int, ...]) -> list[Action]:
+        return self.system.actions(world)
+
+    def explain(self, world: tuple[int, ...], prop: int) -> str:
+        return self.system.explain(world, prop)
+
+    def view(self, world: tuple[int, ...]) -> StateView:
+        return self.system.view(world)
+
+    @property
+    def lanes(self) -> list[str]:
+        return self.system.lanes
