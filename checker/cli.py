@@ -236,6 +236,14 @@ def main() -> None:
     help="bfs finds a shortest counterexample; dfs may reach deep states sooner.",
 )
 @click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for breadth-first search (states are partitioned by fingerprint).",
+)
+@click.option(
     "--max-states",
     type=click.IntRange(min=1),
     help="Stop (exit 3) after this many distinct states.",
@@ -245,7 +253,9 @@ def main() -> None:
     type=click.IntRange(min=0),
     help="Explore executions of at most this many steps (a bound: the verdict holds up to it).",
 )
-def verify(strategy: str, max_states: int | None, max_depth: int | None, **kw: Any) -> None:
+def verify(
+    strategy: str, workers: int, max_states: int | None, max_depth: int | None, **kw: Any
+) -> None:
     """Explore every behaviour of SPEC within its bounds and check its properties.
 
     SPEC is a Python file that defines `spec = Spec(...)`. Prints the verdict, the
@@ -264,7 +274,12 @@ def verify(strategy: str, max_states: int | None, max_depth: int | None, **kw: A
 
     def run(spec: Spec, progress: Callable[[Stats, int], None] | None) -> Result:
         return verify_spec(
-            spec, strategy=strategy, limits=limits, progress=progress, shrink=not kw["no_shrink"]
+            spec,
+            strategy=strategy,
+            limits=limits,
+            progress=progress,
+            shrink=not kw["no_shrink"],
+            workers=workers,
         )
 
     _check(run, **kw)

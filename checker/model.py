@@ -71,6 +71,15 @@ class TransitionSystem(Protocol):
         """The actions of `state`, in the same order as `successors`."""
         ...
 
+    def packer(self) -> Any:
+        """For the parallel engine: an object whose `pack(state, defs)` codes a state for one
+        other process (returning something picklable, appending definitions to `defs`)."""
+        ...
+
+    def unpacker(self) -> Any:
+        """The matching decoder: `define(defs)` then `unpack(packed)` gives the state here."""
+        ...
+
     @property
     def lanes(self) -> Sequence[str]:
         """The components a sequence chart draws a lane for (replicas, sessions)."""

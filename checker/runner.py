@@ -9,7 +9,7 @@ from .dsl import Spec
 from .errors import ReplayError, SpecError
 from .fingerprint import collision_probability
 from .model import TransitionSystem
-from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, Stats, simulate
+from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, Stats, parallel_bfs, simulate
 from .search.common import Found
 from .shrink import shrink as shrink_labels
 from .symmetry import Symmetric
@@ -53,6 +53,7 @@ class Result:
     faults_exercised: list[str] = field(default_factory=list)
     seed: int | None = None
     runs: int | None = None
+    workers: int = 1
     lanes: list[str] = field(default_factory=list)
 
     @property
@@ -117,9 +118,21 @@ def verify_spec(
     limits: Limits = NO_LIMITS,
     progress: ProgressFn | None = None,
     shrink: bool = True,
+    workers: int = 1,
 ) -> Result:
-    """Explore every behaviour of `spec` within its bounds and `limits`."""
+    """Explore every behaviour of `spec` within its bounds and `limits`.
+
+    With `workers` > 1, breadth-first search runs in that many processes (same states,
+    verdict and shortest counterexamples as one)."""
     system = System(spec)
+    if workers > 1:
+        if strategy != "bfs":
+            raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
+        outcome = parallel_bfs(_explored(system), limits, progress, workers=workers)
+        result = _result(system, outcome, f"bfs, {workers} workers", shrink)
+        result.strategy = "bfs"
+        result.workers = workers
+        return result
     outcome = ENGINES[strategy](_explored(system), limits, progress)
     return _result(system, outcome, strategy, shrink)
 

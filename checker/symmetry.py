@@ -164,6 +164,12 @@ class Symmetric:
             for w2, fp2 in self.system.successors((world, fp))
         ]
 
+    def packer(self) -> Any:
+        return self.system.packer()
+
+    def unpacker(self) -> Any:
+        return self.system.unpacker()
+
     def actions(self, world: tuple[int, ...]) -> list[Action]:
         return self.system.actions(world)
 

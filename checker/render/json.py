@@ -32,6 +32,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "bounds": result.bounds,
         "settings": {k: repr(v) for k, v in result.spec.settings.items()},
         "strategy": result.strategy,
+        "workers": result.workers,
         "status": result.status,
         "properties": result.properties,
         "stats": {

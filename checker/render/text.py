@@ -124,6 +124,8 @@ def render_result(result: Result, chart: bool = True) -> str:
     """The whole report `evcheck verify` prints."""
     spec = result.spec
     how = result.strategy.upper() if result.strategy != "simulation" else "random simulation"
+    if result.workers > 1:
+        how += f", {result.workers} worker processes"
     if result.seed is not None:
         how += f", seed {result.seed}, {result.runs} run(s)"
     out = [f"evcheck: {spec.name} ({result.bounds}), {how}", headline(result)]

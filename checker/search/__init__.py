@@ -8,6 +8,7 @@ from ..model import TransitionSystem
 from .bfs import bfs
 from .common import NO_LIMITS, Found, Limits, Outcome, ParentStore, ProgressFn, Stats
 from .dfs import dfs
+from .parallel import parallel_bfs
 from .simulate import simulate
 
 Engine = Callable[[TransitionSystem, Limits, ProgressFn | None], Outcome]
@@ -26,5 +27,6 @@ __all__ = [
     "Stats",
     "bfs",
     "dfs",
+    "parallel_bfs",
     "simulate",
 ]
