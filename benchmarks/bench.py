@@ -37,6 +37,24 @@ CONFIGS = [
         "LWW, 3 replicas x 2 writes from {1,2} (7,745,547 states)",
     ),
     Config(
+        "lww-4x1-por",
+        "specs/lww.py",
+        {"replicas": 4, "ops_per_replica": 1, "values": (1, 2), "por": True},
+        "LWW 4x1, partial-order reduction",
+    ),
+    Config(
+        "lww-3x2-por",
+        "specs/lww.py",
+        {"replicas": 3, "ops_per_replica": 2, "values": (1, 2), "por": True},
+        "LWW 3x2, partial-order reduction",
+    ),
+    Config(
+        "lww-3x2-default",
+        "specs/lww.py",
+        {"replicas": 3, "ops_per_replica": 2, "symmetric_values": ["a", "b"], "por": True},
+        "LWW 3x2, default reductions: symmetric values + partial-order reduction",
+    ),
+    Config(
         "lww-4x1-sym",
         "specs/lww.py",
         {"replicas": 4, "ops_per_replica": 1, "symmetric_values": ["a", "b"]},
@@ -79,6 +97,7 @@ spec_path, settings, strategy = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3
 from evcheck import symmetric_values
 faults = settings.pop("faults", None)
 symmetry = settings.pop("symmetry", None)
+por = settings.pop("por", False)
 symmetric = settings.pop("symmetric_values", None)
 settings = {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
 if symmetric:
@@ -88,6 +107,7 @@ if faults:
     spec = spec.with_faults(faults)
 if symmetry:
     spec = spec.with_symmetry(symmetry)
+spec = spec.with_por("auto" if por else False)
 result = verify_spec(spec, strategy=strategy)
 s = result.stats
 print(json.dumps({"status": result.status, "states": s.states, "transitions": s.transitions,

@@ -144,6 +144,12 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             "'none'. Default: values when the spec has symmetric values.",
         ),
         click.option(
+            "--no-por",
+            is_flag=True,
+            help="Turn off partial-order reduction (on by default where sound: no faults, "
+            "timers or clocks, and convergence as the only property).",
+        ),
+        click.option(
             "--property",
             "-p",
             "properties",
@@ -332,6 +338,7 @@ def _check(
     faults: str | None,
     properties: tuple[str, ...],
     symmetry: str | None,
+    no_por: bool,
     fmt: str,
     no_chart: bool,
     quiet: bool,
@@ -343,6 +350,8 @@ def _check(
 ) -> None:
     try:
         spec = _load(spec_file, replicas, settings, faults, properties, symmetry)
+        if no_por:
+            spec = spec.with_por(False)
         progress = _progress_printer() if fmt == "text" and not quiet else None
         result = run(spec, progress)
         if progress is not None:

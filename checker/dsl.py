@@ -425,6 +425,7 @@ class Spec:
         timer_fires: int = 1,
         faults: FaultProfile | Mapping[str, Any] | None = None,
         symmetry: str | Iterable[str] = "auto",
+        por: bool | str = "auto",
         properties: Iterable[Property] = (quiescent_convergence,),
         name: str | None = None,
         description: str = "",
@@ -452,6 +453,7 @@ class Spec:
         except SpecError as exc:
             raise SpecError(str(exc), location=self.location) from None
         self.symmetry = symmetry
+        self.por = por
         self.properties = tuple(properties)
         self.name = name or protocol.__name__
         self.description = description
@@ -547,6 +549,12 @@ class Spec:
                 "replica symmetry needs every partition split: drop `splits` or the symmetry"
             )
         return frozenset(kinds)
+
+    def with_por(self, por: bool | str) -> Spec:
+        """A copy with partial-order reduction on, off, or "auto" (on where sound)."""
+        clone = self._copy()
+        clone.por = por
+        return clone
 
     def with_symmetry(self, symmetry: str | Iterable[str]) -> Spec:
         """A copy reducing by `symmetry` (`--symmetry replicas,values`, `--symmetry none`)."""

@@ -145,6 +145,8 @@ class System:
         self.exercised: set[str] = set()
 
         self._properties = list(spec.properties)
+        self.por = self._choose_por(spec.por)
+        self._send_closure: dict[tuple[int, tuple[int, ...]], bool] = {}
         self.property_names = [HANDLER_PROPERTY] + [p.name for p in self._properties]
         self.property_descriptions = ["no handler or operation raises an exception"] + [
             p.description for p in self._properties
@@ -435,6 +437,85 @@ class System:
             return None
         return self._gmove(g, "op")
 
+    # ----------------------------------------------------------------- partial-order reduction
+
+    def _choose_por(self, requested: bool | str) -> bool:
+        """Partial-order reduction of the delivery tail (see `_por_target`), where sound.
+
+        The argument covers fault-free specs without timers or clocks whose properties
+        are quiescent convergence (and the built-in handler check): every reachable
+        quiescent state and every handler exception is preserved. User invariants may
+        depend on several replicas' intermediate states, which the reduction skips.
+        """
+        sound = self.plain and all(isinstance(p, QuiescentConvergence) for p in self._properties)
+        if requested == "auto":
+            return sound
+        if requested and not sound:
+            raise SpecError(
+                "partial-order reduction is only sound for specs without faults, timers or "
+                "clocks whose properties are quiescent convergence; turn it off",
+                location=self.spec.location,
+            )
+        return bool(requested)
+
+    def _por_target(self, world: tuple[int, ...]) -> int:
+        """The replica whose deliveries alone need exploring from `world`, or -1 for all.
+
+        In the delivery tail — no client operation enabled anywhere, and no pending
+        message, delivered in any order, makes its receiver send — the network only
+        shrinks and deliveries to different replicas commute (each touches only its
+        receiver's state and removes its own envelope). The deliveries to one replica
+        are then a persistent set: whatever path leads from here to a quiescent state
+        delivers them, and can be reordered to deliver them first. The graph there is
+        acyclic, so no cycle proviso is needed.
+        """
+        n = self.n
+        net = world[n + 1 :]
+        if not net:
+            return -1
+        if self._ops_step(world[n]) is not None:
+            for i in range(n):
+                entries = self._optab[i][world[i]]
+                if entries is None:
+                    entries = self._build_ops(i, world[i])
+                if entries:
+                    return -1
+        pending: list[list[int]] = [[] for _ in range(n)]
+        for e in net:
+            pending[self._env_dst[e]].append(e)
+        for i in range(n):
+            if pending[i] and self._may_send(world[i], tuple(pending[i])):
+                return -1
+        # The lowest-numbered replica with mail: a choice that depends on the state only,
+        # not on interning order, so every engine and process reduces the same graph.
+        return next(i for i in range(n) if pending[i])
+
+    def _may_send(self, sid: int, pending: tuple[int, ...]) -> bool:
+        """Whether delivering some of `pending` (sorted envelopes to one replica in slot
+        `sid`), in some order, makes that replica send."""
+        cached = self._send_closure.get((sid, pending))
+        if cached is not None:
+            return cached
+        result = False
+        previous = -1
+        for j, e in enumerate(pending):
+            if e == previous:
+                continue
+            previous = e
+            entry = self._dtab[e].get(sid)
+            if entry is None:
+                entry = self._build_delivery(e, sid)
+            s2, sends, _, _ = entry
+            if sends:
+                result = True
+                break
+            rest = pending[:j] + pending[j + 1 :]
+            if s2 >= 0 and rest and self._may_send(s2, rest):
+                result = True
+                break
+        self._send_closure[(sid, pending)] = result
+        return result
+
     # ----------------------------------------------------------------- the transition system
 
     def initial(self) -> list[Node]:
@@ -492,12 +573,16 @@ class System:
                     )
         dtab = self._dtab
         dst = self._env_dst
+        target = self._por_target(world) if self.por else -1
         prev = -1
         j = 0
         for e in net:
             if e != prev:
                 prev = e
                 d = dst[e]
+                if target >= 0 and d != target:
+                    j += 1
+                    continue
                 s = world[d]
                 entry = dtab[e].get(s)
                 if entry is None:
@@ -576,8 +661,11 @@ class System:
         lose_when_down = self._faults.crash_inbox == "lose"
         drop_at_cut = self._faults.partition_mode == "drop"
         distinct = _distinct_positions(net)
+        target = self._por_target(world) if self.por else -1
         for j, e in distinct:
             d = self._env_dst[e]
+            if target >= 0 and d != target:
+                continue
             rest = net[:j] + net[j + 1 :]
             if not up[d]:
                 if lose_when_down:
@@ -889,6 +977,8 @@ class System:
         parts.append(f"faults: {self._faults.describe()}")
         if self.symmetry:
             parts.append(f"symmetry: {'+'.join(sorted(self.symmetry))} (group of {symmetry_group})")
+        if self.por:
+            parts.append("partial-order reduction")
         return ", ".join(parts)
 
     def faults_report(self) -> tuple[list[str], list[str]]:

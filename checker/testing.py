@@ -33,6 +33,7 @@ def verify(
     max_depth: int | None = None,
     max_counterexamples: int = 1,
     shrink: bool = True,
+    por: bool | str = "auto",
     **settings: Any,
 ) -> Result:
     """Check a spec (object or file) with optional overrides; returns the Result.
@@ -49,6 +50,8 @@ def verify(
         loaded = loaded.with_faults(faults)
     if properties is not None:
         loaded = loaded.select_properties(properties)
+    if por != "auto":
+        loaded = loaded.with_por(por)
     limits = Limits(
         max_states=max_states, max_depth=max_depth, max_counterexamples=max_counterexamples
     )

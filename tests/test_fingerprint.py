@@ -23,7 +23,7 @@ import json, sys
 from evcheck import Spec
 from evcheck.models import LamportLWW
 from evcheck.system import System
-system = System(Spec(LamportLWW, replicas=2, ops_per_replica=1, values=("a", "b")))
+system = System(Spec(LamportLWW, replicas=2, ops_per_replica=1, values=("a", "b"), por=False))
 start = system.initial()[0]
 seen = {start[1]}
 stack = [start]

@@ -24,6 +24,8 @@ from tests.bruteforce import lww_counts
 
 
 def lww(n: int, writes: int | None, values: tuple[object, ...] = (1, 2), **kw: object) -> Spec:
+    """LWW without partial-order reduction: these tests pin the unreduced semantics."""
+    kw.setdefault("por", False)
     return Spec(LamportLWW, replicas=n, ops_per_replica=writes, values=values, **kw)  # type: ignore[arg-type]
 
 
@@ -75,7 +77,9 @@ def test_pinned_lww_counts() -> None:
 
 
 def test_no_tiebreak_counts_match_when_explored_fully() -> None:
-    spec = Spec(NoTiebreakLWW, replicas=2, ops_per_replica=1, values=(1, 2), properties=[])
+    spec = Spec(
+        NoTiebreakLWW, replicas=2, ops_per_replica=1, values=(1, 2), properties=[], por=False
+    )
     system = System(spec)
     states, transitions, converged = lww_counts(2, 1, tiebreak=False)
     assert not converged
@@ -135,7 +139,7 @@ def test_duplicate_envelopes_are_one_action() -> None:
         def got(self, msg: Ping) -> None:
             self.count += 1
 
-    spec = Spec(Pinger, replicas=2, max_ops=2, properties=[])
+    spec = Spec(Pinger, replicas=2, max_ops=2, properties=[], por=False)
     system = System(spec)
     worlds = explore_all(system)
     # r1 pings twice: two identical Ping envelopes in flight give one deliver action.

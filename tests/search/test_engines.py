@@ -95,7 +95,7 @@ def test_several_distinct_counterexamples(strategy: str) -> None:
 
 
 def test_counterexample_limit_larger_than_violations_explores_everything() -> None:
-    spec = Spec(NoTiebreakLWW, replicas=2, ops_per_replica=1, values=("a", "b"))
+    spec = Spec(NoTiebreakLWW, replicas=2, ops_per_replica=1, values=("a", "b"), por=False)
     result = verify_spec(spec, limits=Limits(max_counterexamples=1000))
     assert result.status == "violated"
     # Here every violating state is terminal, so the search still meets every state the
