@@ -55,6 +55,18 @@ CONFIGS = [
         "LWW 3x2, default reductions: symmetric values + partial-order reduction",
     ),
     Config(
+        "lww-4x1-2workers",
+        "specs/lww.py",
+        {"replicas": 4, "ops_per_replica": 1, "values": (1, 2), "workers": 2},
+        "LWW 4x1, no reductions, 2 worker processes",
+    ),
+    Config(
+        "lww-3x2-2workers",
+        "specs/lww.py",
+        {"replicas": 3, "ops_per_replica": 2, "values": (1, 2), "workers": 2},
+        "LWW 3x2, no reductions, 2 worker processes",
+    ),
+    Config(
         "lww-4x1-sym",
         "specs/lww.py",
         {"replicas": 4, "ops_per_replica": 1, "symmetric_values": ["a", "b"]},
@@ -98,6 +110,7 @@ from evcheck import symmetric_values
 faults = settings.pop("faults", None)
 symmetry = settings.pop("symmetry", None)
 por = settings.pop("por", False)
+workers = settings.pop("workers", 1)
 symmetric = settings.pop("symmetric_values", None)
 settings = {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
 if symmetric:
@@ -108,7 +121,7 @@ if faults:
 if symmetry:
     spec = spec.with_symmetry(symmetry)
 spec = spec.with_por("auto" if por else False)
-result = verify_spec(spec, strategy=strategy)
+result = verify_spec(spec, strategy=strategy, workers=workers)
 s = result.stats
 print(json.dumps({"status": result.status, "states": s.states, "transitions": s.transitions,
                   "depth": s.depth, "seconds": s.seconds, "peak": s.peak_memory_bytes}))

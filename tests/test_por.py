@@ -3,9 +3,11 @@ reached, verdicts and shortest counterexamples agree, and it is only on where so
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from evcheck import Spec, SpecError, invariant, symmetric_values, verify_spec
+from evcheck import Spec, SpecError, invariant, load_spec, symmetric_values, verify_spec
 from evcheck.models import GCounter, LamportLWW, NoTiebreakLWW, OpCounter
 from evcheck.system import System
 
@@ -126,3 +128,17 @@ def test_senders_in_the_tail_keep_full_expansion() -> None:
     full, full_count = quiescent_states(spec.with_por(False))
     assert reduced == full
     assert reduced_count <= full_count
+
+
+def test_every_spec_file_has_the_same_verdict_without_it(spec_file: Path) -> None:
+    spec = load_spec(spec_file)
+    if not System(spec.with_por("auto")).por:
+        return  # not applicable to this spec: both runs would be the same run
+    reduced = verify_spec(spec.with_por("auto"))
+    full = verify_spec(spec.with_por(False))
+    assert reduced.status == full.status
+    assert [c.property for c in reduced.counterexamples] == [
+        c.property for c in full.counterexamples
+    ]
+    if reduced.counterexample is not None and full.counterexample is not None:
+        assert len(reduced.counterexample.trace) == len(full.counterexample.trace)

@@ -8,8 +8,9 @@ is the state number: parent pointers need no lookup.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
-from ..model import Node, TransitionSystem
+from ..model import TransitionSystem
 from .common import Limits, Outcome, ProgressFn, Search, without_gc
 
 PROGRESS_EVERY = 1 << 15
@@ -20,7 +21,12 @@ def bfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) -
     """Explore level by level; the first counterexample is a shortest one."""
     search = Search(system, limits)
     explore, stop = search.seed()
-    queue: deque[Node] = deque(node for node, _ in explore)
+    # The frontier as two parallel queues, states and the rest of their nodes (for a
+    # plain node, just the fingerprint): keeping each node's pair tuple alive would
+    # cost 56 bytes more per queued state, at up to millions of them.
+    pair = all(len(node) == 2 for node, _ in explore)
+    queue: deque[Any] = deque(node[0] for node, _ in explore)
+    fps: deque[Any] = deque(node[1] if pair else node[1:] for node, _ in explore)
     # `depth` is the level being expanded; states numbered >= next_level are one deeper.
     depth = 0
     next_level = len(search.store)
@@ -48,6 +54,8 @@ def bfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) -
     seen_add = seen.add
     queue_append = queue.append
     popleft = queue.popleft
+    fps_append = fps.append
+    fps_popleft = fps.popleft
     max_states = limits.max_states if limits.max_states is not None else -1
     max_depth = limits.max_depth
     number = 0
@@ -60,7 +68,7 @@ def bfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) -
                 if max_depth is not None and depth >= max_depth:
                     search.stats.depth_bounded = len(queue)
                     break
-            node = popleft()
+            node = (popleft(), fps_popleft()) if pair else (popleft(), *fps_popleft())
             succs = successors(node)
             transitions += len(succs)
             k = 0
@@ -75,7 +83,8 @@ def bfs(system: TransitionSystem, limits: Limits, progress: ProgressFn | None) -
                         if violations.add(prop, store.path_to(len(store) - 1), node[0], k):
                             return finish("violated")
                     else:
-                        queue_append(nxt)
+                        queue_append(nxt[0])
+                        fps_append(fp if pair else nxt[1:])
                 k += 1
             number += 1
             if number >= next_report:

@@ -102,8 +102,10 @@ class ParentStore:
     __slots__ = ("actions", "parents")
 
     def __init__(self) -> None:
-        self.parents = array("q")
-        self.actions = array("I")
+        # 4-byte parents (up to 2**31 states) and 2-byte action indices (up to 65,535
+        # successors per state): 6 bytes per state, which matters at millions of states.
+        self.parents = array("i")
+        self.actions = array("H")
 
     def __len__(self) -> int:
         return len(self.parents)
