@@ -23,7 +23,7 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dsl import Handler, Operation, Spec, Timer
 from .errors import SpecError
@@ -34,6 +34,9 @@ from .model import Action, Node, StateView
 from .network import Envelope
 from .properties import Fail, Invariant, QuiescentConvergence
 from .values import GuardedReplicaId, ReplicaId, UnorderedError, freeze
+
+if TYPE_CHECKING:
+    from .transfer import Packer, Unpacker
 
 HANDLER_PROPERTY = "handlers_do_not_raise"
 
@@ -522,11 +525,15 @@ class System:
         return [(w, self.fingerprint(w)) for w in self._initial_worlds]
 
     def packer(self) -> Packer:
-        """Codes worlds for one other process (see `Packer`)."""
+        """Codes worlds for one other process (see `evcheck.transfer`)."""
+        from .transfer import Packer
+
         return Packer(self)
 
     def unpacker(self) -> Unpacker:
-        """Decodes worlds coded by one other process's `Packer`."""
+        """Decodes worlds coded by one other process's packer."""
+        from .transfer import Unpacker
+
         return Unpacker(self)
 
     def fingerprint(self, world: tuple[int, ...]) -> int:
@@ -1028,63 +1035,3 @@ def _describe_observed(observed: Any, names: Sequence[str], fields: tuple[Any, .
     if others:
         return f"{observed!r}@{', '.join(others)}"
     return repr(observed)
-
-
-class Packer:
-    """Dictionary coding of worlds sent to one other process.
-
-    Interned ids mean nothing to another process, but re-sending values with every
-    state would cost more than exploring it. So a world travels as this process's ids,
-    and the value behind each id travels once, the first time that peer needs it.
-    """
-
-    def __init__(self, system: System) -> None:
-        self.system = system
-        self._sent: tuple[set[int], set[int], set[int]] = (set(), set(), set())
-
-    def pack(self, world: tuple[int, ...], defs: list[tuple[int, int, Any]]) -> tuple[int, ...]:
-        """The world as ids; definitions the peer lacks are appended to `defs`."""
-        system = self.system
-        n = system.n
-        slots, globs, envs = self._sent
-        for s in world[:n]:
-            if s not in slots:
-                slots.add(s)
-                defs.append((0, s, system._slots[s]))
-        g = world[n]
-        if g not in globs:
-            globs.add(g)
-            defs.append((1, g, system._globs[g]))
-        for e in world[n + 1 :]:
-            if e not in envs:
-                envs.add(e)
-                defs.append((2, e, system._envs[e]))
-        return world
-
-
-class Unpacker:
-    """Decodes worlds from one other process's `Packer` into this process's ids."""
-
-    def __init__(self, system: System) -> None:
-        self.system = system
-        self._maps: tuple[dict[int, int], dict[int, int], dict[int, int]] = ({}, {}, {})
-
-    def define(self, defs: list[tuple[int, int, Any]]) -> None:
-        system = self.system
-        slots, globs, envs = self._maps
-        for kind, their_id, value in defs:
-            if kind == 0:
-                slots[their_id] = system._intern_slot(value)
-            elif kind == 1:
-                globs[their_id] = system._intern_glob(value)
-            else:
-                envs[their_id] = system._intern_env(value)
-
-    def unpack(self, packed: tuple[int, ...]) -> tuple[int, ...]:
-        n = self.system.n
-        slots, globs, envs = self._maps
-        return (
-            *[slots[s] for s in packed[:n]],
-            globs[packed[n]],
-            *sorted([envs[e] for e in packed[n + 1 :]]),
-        )

@@ -6,6 +6,7 @@ import pytest
 
 from evcheck import Replica, Spec, SpecError, field, message, on, operation, verify_spec
 from evcheck.models import LamportLWW
+from tests.protocols import PingPong
 
 
 def test_reserved_field_names_are_rejected() -> None:
@@ -122,33 +123,7 @@ def test_property_selection() -> None:
 
 
 def test_handler_may_take_the_sender() -> None:
-    @message
-    class Ping:
-        pass
-
-    @message
-    class Pong:
-        pass
-
-    class PingPong(Replica):
-        pongs = field(0)
-
-        @operation()
-        def ping(self) -> None:
-            self.broadcast(Ping())
-
-        @on(Ping)
-        def got_ping(self, msg: Ping, src: object) -> None:
-            self.send(src, Pong())  # type: ignore[arg-type]
-
-        @on(Pong)
-        def got_pong(self, msg: Pong) -> None:
-            self.pongs += 1
-
-        def observe(self) -> int:
-            return 0
-
-    result = verify_spec(Spec(PingPong, replicas=2, ops_per_replica=1))
+    result = verify_spec(Spec(PingPong, replicas=2, ops_per_replica=1, por=False))
     assert result.ok
     # Each replica's ping independently goes: not sent, Ping in flight, Pong in flight,
     # Pong delivered. Two independent 4-phase chains: 4 * 4 states.

@@ -10,6 +10,7 @@ import pytest
 from evcheck import Spec, SpecError, invariant, load_spec, symmetric_values, verify_spec
 from evcheck.models import GCounter, LamportLWW, NoTiebreakLWW, OpCounter
 from evcheck.system import System
+from tests.protocols import PingPong
 
 
 def quiescent_states(spec: Spec) -> tuple[set[int], int]:
@@ -95,33 +96,6 @@ def test_only_on_where_sound() -> None:
 
 def test_senders_in_the_tail_keep_full_expansion() -> None:
     # Ping handlers reply: the tail is not send-free, so nothing is pruned there.
-    from evcheck import Replica, field, message, on, operation
-
-    @message
-    class Ping:
-        pass
-
-    @message
-    class Pong:
-        pass
-
-    class PingPong(Replica):
-        pongs = field(0)
-
-        @operation()
-        def ping(self) -> None:
-            self.broadcast(Ping())
-
-        @on(Ping)
-        def got_ping(self, msg: Ping, src: object) -> None:
-            self.send(src, Pong())  # type: ignore[arg-type]
-
-        @on(Pong)
-        def got_pong(self, msg: Pong) -> None:
-            self.pongs += 1
-
-        def observe(self) -> int:
-            return 0
 
     spec = Spec(PingPong, replicas=3, ops_per_replica=1)
     reduced, reduced_count = quiescent_states(spec.with_por("auto"))
