@@ -324,7 +324,13 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
 
     def run(spec: Spec, progress: Callable[[Stats, int], None] | None) -> Result:
         return simulate_spec(
-            spec, runs=runs, depth=depth, seed=chosen, limits=limits, shrink=not kw["no_shrink"]
+            spec,
+            runs=runs,
+            depth=depth,
+            seed=chosen,
+            limits=limits,
+            shrink=not kw["no_shrink"],
+            progress=progress,
         )
 
     _check(run, **kw)

@@ -125,16 +125,16 @@ def verify_spec(
     With `workers` > 1, breadth-first search runs in that many processes (same states,
     verdict and shortest counterexamples as one)."""
     system = System(spec)
+    explored = _explored(system)
     if workers > 1:
         if strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
-        outcome = parallel_bfs(_explored(system), limits, progress, workers=workers)
-        result = _result(system, outcome, f"bfs, {workers} workers", shrink)
-        result.strategy = "bfs"
-        result.workers = workers
-        return result
-    outcome = ENGINES[strategy](_explored(system), limits, progress)
-    return _result(system, outcome, strategy, shrink)
+        outcome = parallel_bfs(explored, limits, progress, workers=workers)
+    else:
+        outcome = ENGINES[strategy](explored, limits, progress)
+    result = _result(system, explored, outcome, strategy, shrink)
+    result.workers = workers
+    return result
 
 
 def simulate_spec(
@@ -145,11 +145,13 @@ def simulate_spec(
     seed: int,
     limits: Limits = NO_LIMITS,
     shrink: bool = True,
+    progress: ProgressFn | None = None,
 ) -> Result:
     """Random walks through `spec`'s state space (reproducible from `seed`)."""
     system = System(spec)
-    outcome = simulate(_explored(system), runs, depth, seed, limits)
-    result = _result(system, outcome, "simulation", shrink)
+    explored = _explored(system)
+    outcome = simulate(explored, runs, depth, seed, limits, progress)
+    result = _result(system, explored, outcome, "simulation", shrink)
     result.seed, result.runs = seed, outcome.runs
     return result
 
@@ -161,15 +163,16 @@ def _explored(system: System) -> TransitionSystem:
     return Symmetric(system) if system.symmetry else system
 
 
-def _result(system: System, outcome: Outcome, strategy: str, shrink: bool) -> Result:
+def _result(
+    system: System, explored: TransitionSystem, outcome: Outcome, strategy: str, shrink: bool
+) -> Result:
+    group = explored.size if isinstance(explored, Symmetric) else 1
     result = Result(
         spec=system.spec,
         status=outcome.status,
         stats=outcome.stats,
         strategy=strategy,
-        bounds=system.describe_bounds(
-            symmetry_group=Symmetric(system).size if system.symmetry else 1
-        ),
+        bounds=system.describe_bounds(symmetry_group=group),
         properties=list(system.property_names),
         stop_reason=outcome.stop_reason,
         tables=system.table_sizes(),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 from array import array
 from dataclasses import dataclass
 from typing import Any
@@ -191,6 +192,8 @@ def _worker(
     commands: Any,
     results: Any,
 ) -> None:
+    # Ctrl-C is the coordinator's to handle (it stops the workers and reports).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()
     seen: set[int] = set()
     sent: set[int] = set()

@@ -10,7 +10,18 @@ from __future__ import annotations
 import random
 
 from ..model import TransitionSystem
-from .common import NO_LIMITS, Clock, Limits, Outcome, Stats, Violations, peak_memory_bytes
+from .common import (
+    NO_LIMITS,
+    Clock,
+    Limits,
+    Outcome,
+    ProgressFn,
+    Stats,
+    Violations,
+    peak_memory_bytes,
+)
+
+PROGRESS_EVERY_RUNS = 100
 
 
 def simulate(
@@ -19,6 +30,7 @@ def simulate(
     depth: int,
     seed: int,
     limits: Limits = NO_LIMITS,
+    progress: ProgressFn | None = None,
 ) -> Outcome:
     rng = random.Random(seed)
     clock = Clock(limits.max_seconds)
@@ -35,6 +47,9 @@ def simulate(
                 status, reason = "stopped", f"time limit of {limits.max_seconds:g}s reached"
                 break
             done += 1
+            if progress is not None and done % PROGRESS_EVERY_RUNS == 0:
+                stats.states, stats.seconds = len(seen), clock.elapsed()
+                progress(stats, runs - done)
             start = rng.randrange(len(initial))
             node = initial[start]
             path = [start]
