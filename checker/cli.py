@@ -69,8 +69,9 @@ def _fail(message: str, debug: bool) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _progress_printer() -> Callable[[Stats, int], None] | None:
-    """A live status line on stderr when it is a terminal."""
+def _progress_printer(pending: str = "frontier") -> Callable[[Stats, int], None] | None:
+    """A live status line on stderr when it is a terminal; `pending` names the second
+    number (the search frontier, or the simulation runs still to go)."""
     if not sys.stderr.isatty():
         return None
 
@@ -78,7 +79,7 @@ def _progress_printer() -> Callable[[Stats, int], None] | None:
         rate = stats.states / stats.seconds if stats.seconds else 0.0
         memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         click.echo(
-            f"\r  {stats.states:,} states, frontier {frontier:,}, depth {stats.depth}, "
+            f"\r  {stats.states:,} states, {pending} {frontier:,}, depth {stats.depth}, "
             f"{rate:,.0f} states/s, {stats.seconds:.0f}s, {memory:,.0f} MiB   ",
             err=True,
             nl=False,
@@ -333,7 +334,7 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
             progress=progress,
         )
 
-    _check(run, **kw)
+    _check(run, progress_label="runs left", **kw)
 
 
 def _check(
@@ -352,13 +353,14 @@ def _check(
     trace_out: str | None,
     itf_file: str | None,
     debug: bool,
+    progress_label: str = "frontier",
     **_: Any,
 ) -> None:
     try:
         spec = _load(spec_file, replicas, settings, faults, properties, symmetry)
         if no_por:
             spec = spec.with_por(False)
-        progress = _progress_printer() if fmt == "text" and not quiet else None
+        progress = _progress_printer(progress_label) if fmt == "text" and not quiet else None
         result = run(spec, progress)
         if progress is not None:
             click.echo("\r\033[K", err=True, nl=False)

@@ -293,6 +293,10 @@ def test_simulate_reports_its_seed() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["runs"] == 20 and isinstance(data["seed"], int)
+    code, out, _ = run("simulate", str(SPECS / "lww.py"), "--runs", "20", "--depth", "5")
+    assert code == 0
+    assert "OK: no violation in 20 random run(s)" in out and "does not prove" in out
+    assert "quiescent_convergence  no violation in the runs made" in out
 
 
 def test_summary_table_lists_every_property() -> None:

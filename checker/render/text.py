@@ -96,6 +96,8 @@ def summary_table(result: Result) -> list[str]:
     for name in result.properties:
         if name in violated:
             verdict = f"VIOLATED ({len(violated[name].trace)} steps)"
+        elif result.status == "holds" and result.strategy == "simulation":
+            verdict = "no violation in the runs made"
         elif result.status == "holds":
             verdict = "holds"
         else:
@@ -109,6 +111,11 @@ def summary_table(result: Result) -> list[str]:
 
 def headline(result: Result) -> str:
     props = ", ".join(result.properties)
+    if result.status == "holds" and result.strategy == "simulation":
+        return (
+            f"OK: no violation in {result.runs} random run(s) ({props}); "
+            "simulation samples executions, it does not prove the properties"
+        )
     if result.status == "holds":
         return f"OK: all properties hold within the bounds ({props})"
     if result.status == "stopped":
