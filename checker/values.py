@@ -239,8 +239,3 @@ def _encode_into(value: Any, out: list[bytes]) -> None:
             "use None, bool, int, float, str, bytes, tuples, lists, sets, dicts, enums, "
             "@message classes or frozen dataclasses of those"
         )
-
-
-def describe(value: Any) -> str:
-    """Short human rendering of a state value (strings quoted, replicas as r1)."""
-    return repr(value)

@@ -46,6 +46,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "collision_probability": result.collision_probability,
         },
         "faults": {"declared": result.faults_declared, "exercised": result.faults_exercised},
+        "tables": result.tables,
         "stop_reason": result.stop_reason,
         "seed": result.seed,
         "runs": result.runs,
