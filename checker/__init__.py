@@ -7,7 +7,15 @@ bind it to bounds and properties with `Spec`; check it with `evcheck verify` or
 
 from __future__ import annotations
 
-from .dsl import Replica, Spec, field, message, on, on_recovery, operation, timer
+from .consistency import (
+    causal_consistency,
+    linearizability,
+    monotonic_reads,
+    monotonic_writes,
+    read_your_writes,
+    writes_follow_reads,
+)
+from .dsl import Replica, Spec, field, message, on, on_recovery, operation, timer, unique
 from .errors import EvcheckError, ReplayError, SpecError, TraceFormatError
 from .faults import FaultProfile
 from .loader import load_spec
@@ -46,16 +54,23 @@ __all__ = [
     "SpecError",
     "TraceFormatError",
     "__version__",
+    "causal_consistency",
     "field",
     "invariant",
+    "linearizability",
     "load_spec",
     "message",
+    "monotonic_reads",
+    "monotonic_writes",
     "on",
     "on_recovery",
     "operation",
     "quiescent_convergence",
+    "read_your_writes",
     "simulate_spec",
     "symmetric_values",
     "timer",
+    "unique",
     "verify_spec",
+    "writes_follow_reads",
 ]

@@ -109,12 +109,19 @@ def is_message_type(obj: Any) -> bool:
 
 @dataclass(frozen=True)
 class Operation:
-    """A client operation: a method plus a finite domain for each argument."""
+    """A client operation: a method plus a finite domain for each argument.
+
+    `kind` is "read" or "write" for register operations recorded in the history
+    (`value_arg` names a write's value, `key_arg` the key), None otherwise.
+    """
 
     name: str
     fn: Callable[..., Any]
     domains: Mapping[str, Any]
     location: str
+    kind: str | None = None
+    value_arg: str | None = None
+    key_arg: str | None = None
 
     def argument_tuples(self, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every argument tuple the operation may be called with under `params`."""
@@ -122,6 +129,9 @@ class Operation:
         pools: list[list[Any]] = []
         for name in names:
             domain = self.domains[name]
+            if domain is unique:
+                pools.append([unique])  # filled in per session by the engine
+                continue
             if isinstance(domain, str):
                 if domain not in params:
                     known = ", ".join(sorted(params)) or "none"
@@ -149,11 +159,33 @@ class Operation:
         return result
 
 
-def operation(**domains: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+class _Unique:
+    """The domain of a written value that must be unique: the engine passes the value
+    `"<session>.<n>"` for a session's n-th operation, so every read identifies the write
+    it returns. Session properties need it."""
+
+    def __repr__(self) -> str:
+        return "unique"
+
+
+unique: Any = _Unique()
+
+
+def operation(
+    *,
+    reads: bool = False,
+    writes: str | None = None,
+    key: str | None = None,
+    **domains: Any,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a client operation; each argument names its domain.
 
     A domain is the name of a spec parameter (`v="values"`), a literal collection
-    (`v=(1, 2)`), or a function of the spec parameters.
+    (`v=(1, 2)`), a function of the spec parameters, or `unique`. Register operations
+    are recorded in the client history that session properties judge:
+    `@operation(reads=True)` returns the value read; `@operation(v=unique, writes="v")`
+    writes its argument `v`; `key="k"` names the key argument of either.
+    (So `reads`, `writes` and `key` cannot be argument names.)
     """
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -161,6 +193,13 @@ def operation(**domains: Any) -> Callable[[Callable[..., Any]], Callable[..., An
         names = list(inspect.signature(fn).parameters)
         if not names:
             raise SpecError(f"operation {fn.__name__} must take self", location=where)
+        if reads and writes:
+            raise SpecError(f"operation {fn.__name__} cannot both read and write", location=where)
+        for role, arg in (("writes", writes), ("key", key)):
+            if arg is not None and arg not in names[1:]:
+                raise SpecError(
+                    f"operation {fn.__name__}: {role}={arg!r} names no argument", location=where
+                )
         missing = [n for n in names[1:] if n not in domains]
         if missing:
             raise SpecError(
@@ -174,7 +213,10 @@ def operation(**domains: Any) -> Callable[[Callable[..., Any]], Callable[..., An
                 f"operation {fn.__name__} has no argument(s) named {', '.join(extra)}",
                 location=where,
             )
-        fn._evc_operation = Operation(fn.__name__, fn, dict(domains), where)  # type: ignore[attr-defined]
+        kind = "read" if reads else "write" if writes else None
+        fn._evc_operation = Operation(  # type: ignore[attr-defined]
+            fn.__name__, fn, dict(domains), where, kind, writes, key
+        )
         return fn
 
     return wrap
@@ -404,7 +446,14 @@ def _class_location(cls: type) -> str:
     return f"{file}:{line}"
 
 
-BOUND_NAMES = ("replicas", "ops_per_replica", "max_ops", "max_time", "timer_fires")
+BOUND_NAMES = (
+    "replicas",
+    "ops_per_replica",
+    "max_ops",
+    "max_time",
+    "timer_fires",
+    "ops_per_session",
+)
 
 
 class Spec:
@@ -426,6 +475,8 @@ class Spec:
         faults: FaultProfile | Mapping[str, Any] | None = None,
         symmetry: str | Iterable[str] = "auto",
         por: bool | str = "auto",
+        sessions: Mapping[str, str] | Sequence[str] | None = None,
+        ops_per_session: int | None = None,
         properties: Iterable[Property] = (quiescent_convergence,),
         name: str | None = None,
         description: str = "",
@@ -454,6 +505,13 @@ class Spec:
             raise SpecError(str(exc), location=self.location) from None
         self.symmetry = symmetry
         self.por = por
+        if sessions is None:
+            self.sessions: dict[str, str] = {}
+        elif isinstance(sessions, Mapping):
+            self.sessions = {str(k): str(v) for k, v in sessions.items()}
+        else:
+            self.sessions = {f"s{i + 1}": str(home) for i, home in enumerate(sessions)}
+        self.ops_per_session = ops_per_session
         self.properties = tuple(properties)
         self.name = name or protocol.__name__
         self.description = description
@@ -497,9 +555,29 @@ class Spec:
                 self.faults.partition_splits(self.replicas)
             except SpecError as exc:
                 raise SpecError(str(exc), location=where) from None
-        if self.protocol._operations and self.ops_per_replica is None and self.max_ops is None:
+        bounded = (
+            self.ops_per_replica,
+            self.max_ops,
+            self.ops_per_session if self.sessions else None,
+        )
+        if self.protocol._operations and all(b is None for b in bounded):
             raise SpecError(
-                "client operations are unbounded: set ops_per_replica=N or max_ops=N",
+                "client operations are unbounded: set ops_per_replica=N, ops_per_session=N "
+                "or max_ops=N",
+                location=where,
+            )
+        replica_names = {f"r{i + 1}" for i in range(self.replicas)}
+        for session, home in self.sessions.items():
+            if home != "*" and home not in replica_names:
+                raise SpecError(
+                    f"session {session!r} is pinned to {home!r}, which is not a replica "
+                    f"(replicas: r1..r{self.replicas}; '*' lets a session roam)",
+                    location=where,
+                )
+        uses_unique = any(unique in op.domains.values() for op in self.protocol._operations)
+        if uses_unique and not self.sessions:
+            raise SpecError(
+                "operations with `unique` values need client sessions: pass sessions=...",
                 location=where,
             )
         for prop in self.properties:
@@ -523,6 +601,7 @@ class Spec:
             "max_ops": self.max_ops,
             "max_time": self.max_time,
             "timer_fires": self.timer_fires,
+            "ops_per_session": self.ops_per_session,
             **self.params,
         }
 
@@ -599,8 +678,14 @@ class Spec:
         return clone
 
     def select_properties(self, names: Sequence[str]) -> Spec:
-        """A copy checking only the named properties."""
+        """A copy checking only the named properties: the spec's own, or built-in ones by
+        name (quiescent_convergence and the history properties of evcheck.consistency)."""
+        from .consistency import HISTORY_PROPERTIES, history_property
+
         by_name = {p.name: p for p in self.properties}
+        by_name.setdefault(quiescent_convergence.name, quiescent_convergence)
+        for name in HISTORY_PROPERTIES:
+            by_name.setdefault(name, history_property(name))
         missing = [n for n in names if n not in by_name]
         if missing:
             raise SpecError(

@@ -27,6 +27,7 @@ class Outcome:
     fields: tuple[Any, ...]
     sends: tuple[tuple[ReplicaId, Any], ...]
     timer_ops: tuple[tuple[int, bool], ...]  # (timer index, start?)
+    result: Any = None  # what the handler returned (a read's value)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Runner:
     ) -> Outcome | Raised:
         obj = self.scratch(i, fields, time, mutable=True)
         try:
-            fn(obj, *args)
+            returned = fn(obj, *args)
         except SpecError:
             raise
         except UnorderedError as exc:
@@ -146,7 +147,14 @@ class Runner:
         timer_ops = tuple(
             self._check_timer(name, start, w) for name, start, w in d["_evc_timer_ops"]
         )
-        return Outcome(tuple(new_fields), sends, timer_ops)
+        try:
+            result = freeze(returned)
+            hash(result)
+        except TypeError:
+            raise SpecError(
+                f"{fn.__name__} returned {returned!r}, which is not hashable", location=where
+            ) from None
+        return Outcome(tuple(new_fields), sends, timer_ops, result)
 
     def _check_timer(self, name: str, start: bool, where: str) -> tuple[int, bool]:
         index = self._timer_index.get(name)

@@ -38,7 +38,8 @@ class Action:
 
     `kind` is one of: op, timer, deliver, drop, lose, duplicate, crash, recover,
     partition, heal, tick (or anything a non-DSL system invents). `actor` is the
-    lane of a local event; `src`/`dst`/`message` describe a message's path.
+    lane of a local event; `src`/`dst`/`message` describe a message's path; `session`
+    and `event` describe a client operation for the history.
     """
 
     label: str
@@ -47,6 +48,8 @@ class Action:
     src: str | None = None
     dst: str | None = None
     message: str | None = None
+    session: str | None = None  # the client session that issued an operation
+    event: tuple[Any, ...] | None = None  # (replica, "read"/"write", key, value) for the history
 
 
 class TransitionSystem(Protocol):

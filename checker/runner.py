@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .consistency import HISTORY_PROPERTIES, Event, check_history
 from .dsl import Spec
-from .errors import ReplayError, SpecError
+from .errors import EvcheckError, ReplayError, SpecError
 from .fingerprint import collision_probability
 from .model import TransitionSystem
 from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, Stats, parallel_bfs, simulate
 from .search.common import Found
 from .shrink import shrink as shrink_labels
+from .solver import Op, judge
 from .symmetry import Symmetric
 from .system import System
 from .trace import Trace, replay, replay_labels
@@ -156,6 +158,46 @@ def simulate_spec(
     return result
 
 
+def history_of(trace: Trace) -> list[Event]:
+    """The client operations of a trace, with the step each happened at."""
+    events = []
+    for step in trace.steps[1:]:
+        detail = step.detail
+        if detail is not None and detail.event is not None and detail.session is not None:
+            replica, kind, key, value = detail.event
+            events.append(Event(step.index, detail.session, replica, kind, key, value))
+    return events
+
+
+def _confirmed(prop: str, events: list[Event]) -> str:
+    """The monitor's explanation of a history violation, confirmed by the Z3 judge.
+
+    The two judges decide the same axioms independently; a disagreement is a bug in
+    evcheck, reported as such rather than as a verdict."""
+    explanation = check_history(prop, events)
+    verdict = judge(prop, [_op(e) for e in events])
+    if explanation is None or verdict.ok:
+        raise EvcheckError(
+            f"internal error: the {prop} monitor and Z3 disagree on this history "
+            f"(monitor: {explanation or 'holds'}; Z3: {'holds' if verdict.ok else 'violated'}): "
+            + "; ".join(e.describe() for e in events)
+        )
+    return f"{explanation} (confirmed by Z3: {verdict.explanation})"
+
+
+def _op(event: Event) -> Op:
+    return Op(
+        event.index,
+        event.session,
+        event.kind,
+        event.key,
+        event.value,
+        event.index,
+        event.index,
+        event.replica,
+    )
+
+
 def _explored(system: System) -> TransitionSystem:
     """The system the engine explores: with symmetry, canonical fingerprints on top.
 
@@ -194,10 +236,14 @@ def _counterexample(system: System, found: Found, shrink: bool) -> Counterexampl
         if len(labels) < len(trace):
             trace = replay_labels(system, initial, labels).trace
     last = trace.steps[-1].state
+    name = system.property_names[found.prop]
+    explanation = system.explain(last, found.prop)
+    if name in HISTORY_PROPERTIES:
+        explanation = _confirmed(name, history_of(trace))
     return Counterexample(
-        property=system.property_names[found.prop],
+        property=name,
         description=system.property_descriptions[found.prop],
-        explanation=system.explain(last, found.prop),
+        explanation=explanation,
         trace=trace,
         initial=initial,
         found_length=found_length,

@@ -115,7 +115,7 @@ class Symmetric:
                 )
 
     def _permute_glob(self, value: Any, perm: Permutation) -> Any:
-        used, failure, groups, down, spent = value
+        used, failure, groups, down, spent, clients = value
         moved_down = [False] * self.n
         for i, flag in enumerate(down):
             moved_down[perm.positions[i]] = flag
@@ -126,7 +126,7 @@ class Symmetric:
                 placed[perm.positions[i]] = group
             first = placed[0]  # renumber so replica 1's group is 0, as splits are listed
             moved_groups = tuple(0 if g == first else 1 for g in placed)
-        return (used, failure, moved_groups, tuple(moved_down), spent)
+        return (used, failure, moved_groups, tuple(moved_down), spent, clients)
 
     def canonical(self, world: tuple[int, ...], fp: int) -> int:
         """The smallest fingerprint over the group (the identity's is `fp`)."""

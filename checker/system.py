@@ -19,15 +19,17 @@ faults, timers or clocks take a specialised path with the same action order.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .dsl import Handler, Operation, Spec, Timer
+from .consistency import Event, HistoryProperty, start_summary, step_summary, violation
+from .dsl import Handler, Operation, Spec, Timer, unique
 from .errors import SpecError
-from .execution import Raised, Runner, user_frame
+from .execution import Outcome, Raised, Runner, user_frame
 from .faults import KINDS, show_partition
 from .fingerprint import MASK, key
 from .model import Action, Node, StateView
@@ -44,8 +46,9 @@ HANDLER_PROPERTY = "handlers_do_not_raise"
 Entry = tuple[int, tuple[int, ...], int, str]
 # Slot values: (fields, ops done, real time, clock offset, timers ((armed, fires), ...)).
 Slot = tuple[tuple[Any, ...], int, int, int, tuple[tuple[bool, int], ...]]
-# Global values: (ops used, failure, partition groups, down flags, (loss, dup, partition, crash) used).
-Glob = tuple[int, Any, tuple[int, ...] | None, tuple[bool, ...], tuple[int, int, int, int]]
+# Global values: (ops used, failure, partition groups, down flags, (loss, dup, partition, crash)
+# used, clients) where clients is () or (ops per session, monitor summary per history property).
+Glob = tuple[int, Any, tuple[int, ...] | None, tuple[bool, ...], tuple[int, int, int, int], Any]
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,13 @@ class System:
         self._op_instances: list[tuple[Operation, tuple[Any, ...]]] = [
             (op, args) for op in self._proto._operations for args in op.argument_tuples(spec.params)
         ]
-        self.plain = not (self._faults.any or self._timers or self._clocks)
+        # Client sessions: (name, home replica index or -1 for a roaming session).
+        self._sessions = [
+            (name, -1 if home == "*" else int(home[1:]) - 1) for name, home in spec.sessions.items()
+        ]
+        self._per_session = spec.ops_per_session
+        self.plain = not (self._faults.any or self._timers or self._clocks or self._sessions)
+        self._op_roles = [_roles(op) for op, _ in self._op_instances]
 
         # Interning tables. Slots are shared by all positions; keys are per position.
         self._slot_of: dict[Slot, int] = {}
@@ -136,6 +145,10 @@ class System:
         self._globs: list[Glob] = []
         self._gkey: list[int] = []
         self._gerr: list[bool] = []
+        self._gviol: list[int] = []  # per global: the violated history property, or -1
+        self._sessoptab: dict[
+            tuple[int, int, int, tuple[Any, ...]], tuple[int, tuple[int, ...], int, str, Any]
+        ] = {}
         self._ginfo: list[_GlobalInfo] = []
         self._gmoves: dict[tuple[int, str, Any], tuple[int, int]] = {}
         self._env_of: dict[Envelope, int] = {}
@@ -148,6 +161,17 @@ class System:
         self.exercised: set[str] = set()
 
         self._properties = list(spec.properties)
+        self._history_props = [
+            (index, p.name)
+            for index, p in enumerate(self._properties, start=1)
+            if isinstance(p, HistoryProperty)
+        ]
+        if self._history_props and not self._sessions:
+            raise SpecError(
+                f"{self._history_props[0][1]} judges client sessions: declare sessions=... "
+                "and register operations (@operation(reads=True), @operation(writes=...))",
+                location=spec.location,
+            )
         self.por = self._choose_por(spec.por)
         self._send_closure: dict[tuple[int, tuple[int, ...]], bool] = {}
         self.property_names = [HANDLER_PROPERTY] + [p.name for p in self._properties]
@@ -161,7 +185,15 @@ class System:
         )
 
         timers0 = tuple((t.periodic, 0) for t in self._timers)
-        g0 = self._intern_glob((0, None, None, (False,) * n, (0, 0, 0, 0)))
+        clients0: Any = ()
+        if self._sessions:
+            names = [name for name, _ in self._sessions]
+            summaries = tuple(
+                start_summary(prop, names, [repr(r) for r in self.ids])
+                for _, prop in self._history_props
+            )
+            clients0 = ((0,) * len(self._sessions), summaries)
+        g0 = self._intern_glob((0, None, None, (False,) * n, (0, 0, 0, 0), clients0))
         self._initial_worlds = []
         for offsets in itertools.product(range(self._faults.skew + 1), repeat=n):
             slots = tuple(
@@ -218,8 +250,9 @@ class System:
         gid = len(self._globs)
         self._globs.append(value)
         self._glob_of[value] = gid
-        _, failure, groups, down, spent = value
+        _, failure, groups, down, spent, clients = value
         self._gkey.append(self._gkey_of(value))
+        self._gviol.append(self._violated_history(clients))
         self._gerr.append(failure is not None)
         f = self._faults
         self._ginfo.append(
@@ -239,9 +272,9 @@ class System:
     @staticmethod
     def _gkey_of(value: Glob) -> int:
         """The fingerprint key of a global value (failures keyed by their description)."""
-        used, failure, groups, down, spent = value
+        used, failure, groups, down, spent, clients = value
         shown_failure = None if failure is None else repr(failure)
-        return key(b"evcheck.glob", (used, shown_failure, groups, down, spent))
+        return key(b"evcheck.glob", (used, shown_failure, groups, down, spent, repr(clients)))
 
     def _intern_env(self, env: Envelope) -> int:
         eid = self._env_of.get(env)
@@ -276,6 +309,12 @@ class System:
                 HandlerFailure(self.ids[i], label, outcome.error, outcome.location)
             )
             return (-len(self._failures), (), 0)
+        return self._apply(i, sid, base, outcome)
+
+    def _apply(
+        self, i: int, sid: int, base: Slot, outcome: Outcome
+    ) -> tuple[int, tuple[int, ...], int]:
+        """Intern what a handler produced: (new slot, sorted sent envelopes, fp delta)."""
         timers = list(base[4])
         for index, start in outcome.timer_ops:
             timers[index] = (start, timers[index][1])
@@ -394,30 +433,81 @@ class System:
             delta += d2
         return tuple(slots), delta
 
+    def _violated_history(self, clients: Any) -> int:
+        """The index of the first history property a clients value records as violated."""
+        if not clients:
+            return -1
+        for (index, _), summary in zip(self._history_props, clients[1], strict=True):
+            if violation(summary) is not None:
+                return index
+        return -1
+
+    def _client_step(self, clients: Any, k: int, event: tuple[Any, ...]) -> Any:
+        """Clients after session k's operation `event` = (replica, kind, key, value)."""
+        counts, summaries = clients
+        counts = counts[:k] + (counts[k] + 1,) + counts[k + 1 :]
+        replica, kind, key_, value = event
+        if kind is None:
+            return (counts, summaries)
+        recorded = Event(0, self._sessions[k][0], replica, kind, key_, value)
+        stepped = tuple(
+            step_summary(prop, summary, recorded)
+            for (_, prop), summary in zip(self._history_props, summaries, strict=True)
+        )
+        return (counts, stepped)
+
+    def _session_op(
+        self, i: int, sid: int, op_index: int, args: tuple[Any, ...], session: int
+    ) -> tuple[int, tuple[int, ...], int, str, Any]:
+        """Session `session` calls operation `op_index` with `args` at replica i (memoised)."""
+        memo_key = (i, sid, op_index, args)
+        entry = self._sessoptab.get(memo_key)
+        if entry is not None:
+            return entry
+        op = self._op_instances[op_index][0]
+        slot = self._slots[sid]
+        done = slot[1] + 1 if self._per_replica is not None else slot[1]
+        base: Slot = (slot[0], done, slot[2], slot[3], slot[4])
+        label = f"{op.name}@{self.ids[i]!r}({', '.join(map(repr, args))})"
+        outcome = self._runner.run(i, base[0], self._time(base), op.fn, args, op.location)
+        if isinstance(outcome, Raised):
+            self._failures.append(
+                HandlerFailure(self.ids[i], label, outcome.error, outcome.location)
+            )
+            entry = (-len(self._failures), (), 0, label, None)
+        else:
+            s2, sends, delta = self._apply(i, sid, base, outcome)
+            entry = (s2, sends, delta, label, outcome.result)
+        self._sessoptab[memo_key] = entry
+        return entry
+
     def _gmove(self, g: int, kind: str, arg: Any = None) -> tuple[int, int]:
         """The global state after an environment event, and the fingerprint delta."""
         cached = self._gmoves.get((g, kind, arg))
         if cached is not None:
             return cached
-        used, failure, groups, down, spent = self._globs[g]
+        used, failure, groups, down, spent, clients = self._globs[g]
         loss, dup, parts, crashes = spent
         if kind == "op":
-            new: Glob = (used + 1, failure, groups, down, spent)
+            new: Glob = (used + 1, failure, groups, down, spent, clients)
+        elif kind == "client":
+            new = (used + 1, failure, groups, down, spent, self._client_step(clients, *arg))
         elif kind == "drop":
-            new = (used, failure, groups, down, (loss + 1, dup, parts, crashes))
+            new = (used, failure, groups, down, (loss + 1, dup, parts, crashes), clients)
         elif kind == "dup":
-            new = (used, failure, groups, down, (loss, dup + 1, parts, crashes))
+            new = (used, failure, groups, down, (loss, dup + 1, parts, crashes), clients)
         elif kind == "partition":
-            new = (used, failure, arg, down, (loss, dup, parts + 1, crashes))
+            new = (used, failure, arg, down, (loss, dup, parts + 1, crashes), clients)
         elif kind == "heal":
-            new = (used, failure, None, down, spent)
+            new = (used, failure, None, down, spent, clients)
         elif kind == "crash":
             flags = down[:arg] + (True,) + down[arg + 1 :]
-            new = (used, failure, groups, flags, (loss, dup, parts, crashes + 1))
+            new = (used, failure, groups, flags, (loss, dup, parts, crashes + 1), clients)
         elif kind == "recover":
-            new = (used, failure, groups, down[:arg] + (False,) + down[arg + 1 :], spent)
+            flags = down[:arg] + (False,) + down[arg + 1 :]
+            new = (used, failure, groups, flags, spent, clients)
         elif kind == "fail":
-            new = (used, arg, groups, down, spent)
+            new = (used, arg, groups, down, spent, clients)
         else:  # pragma: no cover - internal misuse
             raise ValueError(kind)
         g2 = self._intern_glob(new)
@@ -627,7 +717,7 @@ class System:
 
         # An action is described as (kind, replica or envelope, text) and built only when
         # labels are asked for: the search itself never pays for formatting.
-        def add(next_world: tuple[int, ...], delta: int, what: tuple[str, int, str]) -> None:
+        def add(next_world: tuple[int, ...], delta: int, what: tuple[Any, ...]) -> None:
             append((next_world, (fp + delta) & MASK))
             if labels is not None:
                 labels.append(self._action(*what))
@@ -637,7 +727,9 @@ class System:
             return world[:i] + (s2,) + world[i + 1 : n] + (gnew,) + rest
 
         step = self._ops_step(g)
-        if step is not None:
+        if self._sessions:
+            self._session_ops(world, g, up, add, with_slot)
+        elif step is not None:
             g2, gdelta = step
             for i in range(n):
                 if not up[i]:
@@ -762,19 +854,68 @@ class System:
                 add(tuple(ticked) + world[n:], delta, ("tick", -1, f"tick (time {now + 1})"))
         return out
 
+    def _session_ops(
+        self, world: tuple[int, ...], g: int, up: tuple[bool, ...], add: Any, with_slot: Any
+    ) -> None:
+        """Operations issued by client sessions: a pinned session at its home replica, a
+        roaming one at any replica that is up. Each is recorded in the history monitors."""
+        used, _, _, _, _, clients = self._globs[g]
+        if self._total is not None and used >= self._total:
+            return
+        counts = clients[0]
+        for k, (name, home) in enumerate(self._sessions):
+            if self._per_session is not None and counts[k] >= self._per_session:
+                continue
+            for i in [home] if home >= 0 else range(self.n):
+                if not up[i]:
+                    continue
+                sid = world[i]
+                if self._per_replica is not None and self._slots[sid][1] >= self._per_replica:
+                    continue
+                for op_index, (_, args) in enumerate(self._op_instances):
+                    concrete = tuple(f"{name}.{counts[k] + 1}" if a is unique else a for a in args)
+                    s2, sends, delta, label, result = self._session_op(
+                        i, sid, op_index, concrete, k
+                    )
+                    kind, key_pos, value_pos = self._op_roles[op_index]
+                    event = (
+                        repr(self.ids[i]),
+                        kind,
+                        concrete[key_pos] if key_pos >= 0 else None,
+                        result
+                        if kind == "read"
+                        else concrete[value_pos]
+                        if value_pos >= 0
+                        else None,
+                    )
+                    text = f"{label} by {name}" + (f" -> {result!r}" if kind == "read" else "")
+                    what = ("op", i, text, name, event if kind else None)
+                    if s2 < 0:
+                        add(*self._failure_parts(world, s2), what)
+                        continue
+                    g2, gdelta = self._gmove(g, "client", (k, event))
+                    add(with_slot(i, s2, sends, g2), delta + gdelta, what)
+
     def _failure_parts(self, world: tuple[int, ...], code: int) -> tuple[tuple[int, ...], int]:
         n = self.n
         g2, delta = self._gmove(world[n], "fail", self._failures[-code - 1])
         return (world[:n] + (g2,) + world[n + 1 :], delta)
 
-    def _action(self, kind: str, ref: int, text: str) -> Action:
+    def _action(
+        self,
+        kind: str,
+        ref: int,
+        text: str,
+        session: str | None = None,
+        event: tuple[Any, ...] | None = None,
+    ) -> Action:
         """Build the Action for (kind, replica index or envelope id, text) from `_expand`."""
         if kind in ("deliver", "drop", "lose", "duplicate"):
             env = self._envs[ref]
             label = f"{kind} {env}{text}"
             return Action(label, kind, src=repr(env.src), dst=repr(env.dst), message=repr(env.msg))
         actor = repr(self.ids[ref]) if ref >= 0 else None
-        return Action(text, kind, actor=actor)
+        return Action(text, kind, actor=actor, session=session, event=event)
 
     def actions(self, world: tuple[int, ...]) -> list[Action]:
         """The actions of `world` in `successors` order (the full path enumerates them in
@@ -807,6 +948,8 @@ class System:
         for index, prop in enumerate(self._properties, start=1):
             if isinstance(prop, QuiescentConvergence):
                 conv = index
+            elif isinstance(prop, HistoryProperty):
+                pass  # judged by the monitors in the global slot
             elif isinstance(prop, Invariant):
                 (network_invs if prop.sees_network else replica_invs).append((index, prop))
             else:
@@ -819,10 +962,14 @@ class System:
         evaluate = self._evaluate_replica_invariants
         view = self._world_view
 
+        gviol = self._gviol
+
         def check(world: tuple[int, ...]) -> int | None:
             g = world[n]
             if gerr[g]:
                 return 0
+            if gviol[g] >= 0:
+                return gviol[g]
             if (
                 conv is not None
                 and len(world) == n1
@@ -889,6 +1036,11 @@ class System:
             if self._timers:
                 quiet += ", no timer left to fire"
             return f"{', '.join(parts)}; {quiet}: replicas did not converge"
+        if isinstance(p, HistoryProperty):
+            clients = self._globs[world[n]][5]
+            for (index, _), summary in zip(self._history_props, clients[1], strict=True):
+                if index == prop:
+                    return violation(summary) or f"{p.name} violated"
         if isinstance(p, Invariant):
             w = self._world_view(world, with_network=p.sees_network)
             try:
@@ -904,7 +1056,7 @@ class System:
 
     def view(self, world: tuple[int, ...]) -> StateView:
         n = self.n
-        _, failure, groups, down, spent = self._globs[world[n]]
+        _, failure, groups, down, spent, clients = self._globs[world[n]]
         components: dict[str, dict[str, str]] = {}
         for i in range(n):
             slot = self._slots[world[i]]
@@ -924,6 +1076,11 @@ class System:
         env: dict[str, str] = {}
         if self._clocks:
             env["time"] = str(self._slots[world[0]][2])
+        if clients:
+            env["ops by session"] = ", ".join(
+                f"{name} {count}"
+                for (name, _), count in zip(self._sessions, clients[0], strict=True)
+            )
         if self._faults.partition:
             env["partition"] = show_partition(groups) if groups is not None else "none"
         for k, name in enumerate(("loss", "dup", "partition", "crash")):
@@ -1035,3 +1192,11 @@ def _describe_observed(observed: Any, names: Sequence[str], fields: tuple[Any, .
     if others:
         return f"{observed!r}@{', '.join(others)}"
     return repr(observed)
+
+
+def _roles(op: Operation) -> tuple[str | None, int, int]:
+    """(history kind, position of the key argument, position of the written value)."""
+    names = list(inspect.signature(op.fn).parameters)[1:]
+    key_pos = names.index(op.key_arg) if op.key_arg else -1
+    value_pos = names.index(op.value_arg) if op.value_arg else -1
+    return (op.kind, key_pos, value_pos)

@@ -14,6 +14,7 @@ from .lww import (
     WallClockLWW,
     later_write_wins,
 )
+from .register import KeyUpdate, LWWRegister, LWWStore, UnorderedStore
 
 __all__ = [
     "Ack",
@@ -21,12 +22,16 @@ __all__ = [
     "CounterState",
     "GCounter",
     "Increment",
+    "KeyUpdate",
+    "LWWRegister",
+    "LWWStore",
     "LamportLWW",
     "NoTiebreakLWW",
     "OpCounter",
     "RetryLWW",
     "SyncRequest",
     "TimedUpdate",
+    "UnorderedStore",
     "Update",
     "VolatileStampLWW",
     "WallClockLWW",
