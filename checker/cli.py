@@ -20,17 +20,20 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
+from .consistency import HISTORY_PROPERTIES, Event, check_history
 from .dsl import Spec
 from .errors import EvcheckError
 from .faults import parse_faults
+from .history import read_history
 from .loader import load_spec
 from .render.chart import mermaid_chart
 from .render.html import html_report
 from .render.itf import itf_document
 from .render.json import result_to_dict
 from .render.text import headline, render_result, render_trace
-from .runner import Result, replay_saved, simulate_spec, verify_spec
+from .runner import Result, Z3Report, replay_saved, simulate_spec, verify_spec, z3_all
 from .search import ENGINES, Limits, Stats
+from .solver import judge
 from .tracefile import read_trace, trace_document
 
 EXIT_OK = 0
@@ -260,8 +263,20 @@ def main() -> None:
     type=click.IntRange(min=0),
     help="Explore executions of at most this many steps (a bound: the verdict holds up to it).",
 )
+@click.option(
+    "--z3-all",
+    "z3_all_histories",
+    is_flag=True,
+    help="Also judge every distinct client history with Z3 and compare with the monitors "
+    "(history properties; small models).",
+)
 def verify(
-    strategy: str, workers: int, max_states: int | None, max_depth: int | None, **kw: Any
+    strategy: str,
+    workers: int,
+    max_states: int | None,
+    max_depth: int | None,
+    z3_all_histories: bool,
+    **kw: Any,
 ) -> None:
     """Explore every behaviour of SPEC within its bounds and check its properties.
 
@@ -280,7 +295,7 @@ def verify(
     )
 
     def run(spec: Spec, progress: Callable[[Stats, int], None] | None) -> Result:
-        return verify_spec(
+        result = verify_spec(
             spec,
             strategy=strategy,
             limits=limits,
@@ -288,6 +303,9 @@ def verify(
             shrink=not kw["no_shrink"],
             workers=workers,
         )
+        if z3_all_histories:
+            result.z3 = run_z3_all(spec)
+        return result
 
     _check(run, **kw)
 
@@ -335,6 +353,17 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
         )
 
     _check(run, progress_label="runs left", **kw)
+
+
+def run_z3_all(spec: Spec) -> Z3Report:
+    """`--z3-all`: every distinct history judged by Z3 too; a disagreement is a bug."""
+    report = z3_all(spec)
+    if report.disagreements:
+        raise EvcheckError(
+            f"internal error: Z3 and the monitors disagree on {len(report.disagreements)} "
+            f"history judgement(s); first: {report.disagreements[0]}"
+        )
+    return report
 
 
 def _check(
@@ -404,6 +433,83 @@ def _write_files(
         )
     if itf_file:
         Path(itf_file).write_text(json.dumps(itf_document(result, cex), indent=2) + "\n")
+
+
+@main.command("check-history")
+@click.argument("history_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option(
+    "--property",
+    "-p",
+    "properties",
+    multiple=True,
+    required=True,
+    type=click.Choice(HISTORY_PROPERTIES),
+    help="Property to judge (repeatable).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+def check_history_command(
+    history_file: str, properties: tuple[str, ...], fmt: str, debug: bool
+) -> None:
+    """Judge a history recorded from a real system (JSON lines, evcheck's format or
+    Jepsen-style invoke/ok/fail/info records; see docs/consistency.md).
+
+    Z3 decides each property from its axioms and explains a violation by the operations
+    in conflict; when the operations are atomic, in order and write unique values, the
+    concrete monitors judge too and must agree. Exit 0 when every property holds, 1 when
+    one is violated, 2 on a malformed file (the message names the line).
+    """
+    try:
+        ops, atomic = read_history(history_file)
+    except EvcheckError as exc:
+        _fail(str(exc), debug)
+    unique_writes = len({(o.key, o.value) for o in ops if o.kind == "write"}) == sum(
+        o.kind == "write" for o in ops
+    )
+    monitors = atomic and unique_writes
+    verdicts = []
+    for prop in properties:
+        verdict = judge(prop, ops)
+        entry: dict[str, Any] = {
+            "property": prop,
+            "holds": verdict.ok,
+            "explanation": verdict.explanation,
+        }
+        if monitors:
+            events = [Event(o.start, o.session, o.replica, o.kind, o.key, o.value) for o in ops]
+            explanation = check_history(prop, events)
+            if (explanation is None) != verdict.ok:
+                _fail(f"internal error: the {prop} monitor and Z3 disagree on this history", debug)
+            if explanation is not None:
+                entry["monitor"] = explanation
+        verdicts.append(entry)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "schema": "evcheck.history-check/1",
+                    "operations": len(ops),
+                    "monitors": monitors,
+                    "verdicts": verdicts,
+                },
+                indent=2,
+            )
+        )
+    else:
+        judges = "Z3 and the concrete monitors" if monitors else "Z3"
+        click.echo(f"evcheck: {len(ops)} operations from {history_file}, judged by {judges}")
+        for entry in verdicts:
+            if entry["holds"]:
+                click.echo(f"  {entry['property']}: holds")
+            else:
+                click.echo(
+                    f"  {entry['property']}: VIOLATED: {entry.get('monitor') or entry['explanation']}"
+                )
+                if "monitor" in entry:
+                    click.echo(f"    Z3: {entry['explanation']}")
+    sys.exit(EXIT_OK if all(e["holds"] for e in verdicts) else EXIT_VIOLATION)
 
 
 @main.command()

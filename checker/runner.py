@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .consistency import HISTORY_PROPERTIES, Event, check_history
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
 from .fingerprint import collision_probability
-from .model import TransitionSystem
+from .model import Node, TransitionSystem
 from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, Stats, parallel_bfs, simulate
 from .search.common import Found
 from .shrink import shrink as shrink_labels
@@ -56,6 +56,7 @@ class Result:
     seed: int | None = None
     runs: int | None = None
     workers: int = 1
+    z3: Z3Report | None = None
     lanes: list[str] = field(default_factory=list)
 
     @property
@@ -313,3 +314,78 @@ def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
         f"the trace (recorded: {saved.property} at step {len(saved.actions)})",
         replayed.trace,
     )
+
+
+@dataclass
+class Z3Report:
+    """What `--z3-all` found: distinct histories judged by Z3 and by the monitors."""
+
+    histories: int = 0
+    judgements: int = 0
+    violations: int = 0
+    seconds: float = 0.0
+    complete: bool = True
+    disagreements: list[str] = field(default_factory=list)
+
+    @property
+    def histories_per_second(self) -> float:
+        return self.histories / self.seconds if self.seconds > 0 else 0.0
+
+
+def z3_all(spec: Spec, max_histories: int = 20_000) -> Z3Report:
+    """Judge every distinct client history of `spec` with Z3 and with the monitors.
+
+    Histories belong to paths, not states (two paths to one state may record different
+    operations), so this search runs over (state, history) pairs; each distinct history
+    is judged once per history property and the verdicts are compared.
+    """
+    import time
+
+    props = [p.name for p in spec.properties if p.name in HISTORY_PROPERTIES]
+    report = Z3Report()
+    if not props:
+        return report
+    system = System(spec.with_por(False))
+    start = time.perf_counter()
+    judged: set[tuple[Any, ...]] = set()
+    seen: set[tuple[int, tuple[Any, ...]]] = set()
+    stack: list[tuple[Node, tuple[Any, ...]]] = [(node, ()) for node in system.initial()]
+    while stack:
+        node, history = stack.pop()
+        actions = system.actions(node[0])
+        for action, nxt in zip(actions, system.successors(node), strict=True):
+            extended = history
+            if action.event is not None and action.session is not None:
+                extended = (*history, (action.session, *action.event))
+            if (nxt[1], extended) in seen:
+                continue
+            seen.add((nxt[1], extended))
+            if extended is not history and extended not in judged:
+                if len(judged) >= max_histories:
+                    report.complete = False
+                    stack.clear()
+                    break
+                judged.add(extended)
+                _judge_both(props, extended, report)
+            if system.check(nxt[0]) is None:
+                stack.append((nxt, extended))
+    report.histories = len(judged)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _judge_both(props: list[str], history: tuple[Any, ...], report: Z3Report) -> None:
+    events = [
+        Event(i, session, replica, kind, key, value)
+        for i, (session, replica, kind, key, value) in enumerate(history, start=1)
+    ]
+    for prop in props:
+        monitor_ok = check_history(prop, events) is None
+        z3_ok = judge(prop, [_op(e) for e in events]).ok
+        report.judgements += 1
+        report.violations += not z3_ok
+        if monitor_ok != z3_ok:
+            report.disagreements.append(
+                f"{prop}: monitor {'holds' if monitor_ok else 'violated'}, Z3 "
+                f"{'holds' if z3_ok else 'violated'}: " + "; ".join(e.describe() for e in events)
+            )

@@ -1132,6 +1132,11 @@ class System:
             parts.append(f"{spec.ops_per_replica} op(s) per replica")
         if spec.max_ops is not None:
             parts.append(f"{spec.max_ops} op(s) in total")
+        if self._sessions:
+            placed = ", ".join(f"{name}@{spec.sessions[name]}" for name, _ in self._sessions)
+            parts.append(f"sessions {placed}")
+            if spec.ops_per_session is not None:
+                parts.append(f"{spec.ops_per_session} op(s) per session")
         if self._clocks:
             parts.append(f"time <= {spec.max_time}")
         if self._timers:

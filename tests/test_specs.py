@@ -20,6 +20,9 @@ EXPECTED: dict[str, tuple[str, int] | None] = {
     "lww_wallclock.py": ("later_write_wins", 4),
     "counter_dup.py": ("quiescent_convergence", 4),
     "gcounter.py": None,
+    "register_sessions.py": None,
+    "register_roaming.py": ("read_your_writes", 2),
+    "store_monotonic_writes.py": ("monotonic_writes", 5),
 }
 
 

@@ -47,6 +47,15 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         },
         "faults": {"declared": result.faults_declared, "exercised": result.faults_exercised},
         "tables": result.tables,
+        "z3_all": None
+        if result.z3 is None
+        else {
+            "histories": result.z3.histories,
+            "judgements": result.z3.judgements,
+            "violations": result.z3.violations,
+            "seconds": round(result.z3.seconds, 6),
+            "complete": result.z3.complete,
+        },
         "stop_reason": result.stop_reason,
         "seed": result.seed,
         "runs": result.runs,

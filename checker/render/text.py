@@ -146,4 +146,12 @@ def render_result(result: Result, chart: bool = True) -> str:
     out.append("")
     out.extend(render_stats(result.stats))
     out.append(f"  faults: {render_faults(result.faults_declared, result.faults_exercised)}")
+    if result.z3 is not None:
+        z3 = result.z3
+        scope = "all" if z3.complete else "the first"
+        out.append(
+            f"  Z3: judged {scope} {z3.histories:,} distinct client histories "
+            f"({z3.judgements:,} judgements, {z3.histories_per_second:,.0f} histories/s); "
+            "the monitors agree"
+        )
     return "\n".join(out)
