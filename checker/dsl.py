@@ -623,6 +623,11 @@ class Spec:
             raise SpecError(
                 f"unknown symmetry {sorted(unknown)[0]!r}: use 'replicas', 'values', 'auto' or 'none'"
             )
+        if "replicas" in kinds and self.sessions:
+            raise SpecError(
+                "replica symmetry does not apply with client sessions (they are pinned to, "
+                "and write values naming, particular replicas and sessions)"
+            )
         if "replicas" in kinds and self.faults.splits is not None:
             raise SpecError(
                 "replica symmetry needs every partition split: drop `splits` or the symmetry"
