@@ -18,7 +18,9 @@ from evcheck.runner import z3_all
 
 
 def main() -> None:
-    base = Spec(LWWRegister, replicas=3, sessions=["r1", "r2", "r3"], ops_per_session=2, properties=[])
+    base = Spec(
+        LWWRegister, replicas=3, sessions=["r1", "r2", "r3"], ops_per_session=2, properties=[]
+    )
     print(f"{'monitor':22} {'states':>9} {'transitions':>12} {'time s':>7} {'states/s':>9}")
     for prop in [None, *HISTORY_PROPERTIES]:
         spec = base if prop is None else base.select_properties([prop])

@@ -13,6 +13,7 @@ from .consistency import (
     monotonic_reads,
     monotonic_writes,
     read_your_writes,
+    strong_eventual_consistency,
     writes_follow_reads,
 )
 from .dsl import Replica, Spec, field, message, on, on_recovery, operation, timer, unique
@@ -68,6 +69,7 @@ __all__ = [
     "quiescent_convergence",
     "read_your_writes",
     "simulate_spec",
+    "strong_eventual_consistency",
     "symmetric_values",
     "timer",
     "unique",

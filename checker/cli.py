@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .consistency import HISTORY_PROPERTIES, Event, check_history
+from .consistency import JUDGED_ON_HISTORIES, Event, check_history
 from .dsl import Spec
 from .errors import EvcheckError
 from .faults import parse_faults
@@ -443,7 +443,7 @@ def _write_files(
     "properties",
     multiple=True,
     required=True,
-    type=click.Choice(HISTORY_PROPERTIES),
+    type=click.Choice(JUDGED_ON_HISTORIES),
     help="Property to judge (repeatable).",
 )
 @click.option(
@@ -478,7 +478,9 @@ def check_history_command(
             "explanation": verdict.explanation,
         }
         if monitors:
-            events = [Event(o.start, o.session, o.replica, o.kind, o.key, o.value) for o in ops]
+            events = [
+                Event(o.start, o.session, o.replica, o.kind, o.key, o.value, o.applied) for o in ops
+            ]
             explanation = check_history(prop, events)
             if (explanation is None) != verdict.ok:
                 _fail(f"internal error: the {prop} monitor and Z3 disagree on this history", debug)

@@ -48,6 +48,8 @@ SESSION_PROPERTIES = (
     "causal_consistency",
 )
 HISTORY_PROPERTIES = (*SESSION_PROPERTIES, "linearizability")
+# Judged on histories too (by both judges), from the updates each read's replica applied.
+JUDGED_ON_HISTORIES = (*HISTORY_PROPERTIES, "strong_eventual_consistency")
 
 DESCRIPTIONS = {
     "read_your_writes": "every read sees the earlier writes of its own session",
@@ -56,6 +58,7 @@ DESCRIPTIONS = {
     "writes_follow_reads": "a write takes effect after the writes its session had read",
     "causal_consistency": "operations respect causality (session order and what was read)",
     "linearizability": "every read returns the latest write to its key before it",
+    "strong_eventual_consistency": "replicas that applied the same updates expose the same value",
 }
 
 
@@ -70,6 +73,8 @@ class Event:
     kind: str  # "write" or "read"
     key: Any
     value: Any
+    # For strong eventual consistency: the writes (by value) the read's replica had applied.
+    applied: frozenset[Any] | None = None
 
     def describe(self) -> str:
         what = f"wrote {self.value!r}" if self.kind == "write" else f"read {self.value!r}"
@@ -82,8 +87,25 @@ class HistoryProperty(Property):
     """A property of the client-observed history, checked by a monitor in every state."""
 
 
+@dataclass(frozen=True)
+class StrongConvergence(Property):
+    """Strong eventual consistency: replicas that applied the same updates are equivalent.
+
+    Every client operation is an update; a replica has applied the updates it made and
+    those carried by the messages it received (see `@message(carries=...)`). Replicas
+    whose applied sets are equal must expose the same `observe()` — in every state, not
+    only once quiet.
+    """
+
+
+strong_eventual_consistency = StrongConvergence(
+    name="strong_eventual_consistency",
+    description="replicas that applied the same updates expose the same value",
+)
+
+
 def history_property(name: str) -> HistoryProperty:
-    if name not in DESCRIPTIONS:
+    if name not in HISTORY_PROPERTIES:
         raise KeyError(name)
     return HistoryProperty(name=name, description=DESCRIPTIONS[name])
 
@@ -155,6 +177,8 @@ def violation(summary: Any) -> str | None:
 def check_history(name: str, events: Iterable[Event]) -> str | None:
     """Run the monitor over a whole history: None if it satisfies `name`, else why not."""
     events = list(events)
+    if name == "strong_eventual_consistency":
+        return _check_converges(events)
     sessions = sorted({e.session for e in events})
     replicas = sorted({e.replica for e in events if e.replica})
     summary = start_summary(name, sessions, replicas)
@@ -163,6 +187,32 @@ def check_history(name: str, events: Iterable[Event]) -> str | None:
         explanation = violation(summary)
         if explanation is not None:
             return explanation
+    return None
+
+
+def _check_converges(events: list[Event]) -> str | None:
+    """Strong eventual consistency on a history: one arbitration order explains every read
+    from exactly the writes its replica had applied (so equal sets give equal reads)."""
+    keys = {e.value: e.key for e in events if e.kind == "write"}
+    before: set[tuple[Any, Any]] = set()
+    for e in events:
+        if e.kind != "read" or e.applied is None:
+            continue
+        same = {w for w in e.applied if keys.get(w, _MISSING) == e.key}
+        if e.value is None:
+            if same:
+                return f"{e.describe()}, although its replica had applied {sorted(same, key=repr)[0]!r}: strong_eventual_consistency violated"
+            continue
+        if e.value not in same:
+            return f"{e.describe()}, a write its replica had not applied: strong_eventual_consistency violated"
+        before |= {(w, e.value) for w in same if w != e.value}
+        cycle = _find_cycle(before)
+        if cycle is not None:
+            chain = " before ".join(repr(w) for w in cycle)
+            return (
+                f"{e.describe()}; replicas that applied the same writes chose differently "
+                f"({chain}): strong_eventual_consistency violated"
+            )
     return None
 
 
@@ -359,9 +409,11 @@ def _judge(name: str, s: SessionSummary, e: Event) -> SessionSummary:
 __all__ = [
     "DESCRIPTIONS",
     "HISTORY_PROPERTIES",
+    "JUDGED_ON_HISTORIES",
     "SESSION_PROPERTIES",
     "Event",
     "HistoryProperty",
+    "StrongConvergence",
     "causal_consistency",
     "check_history",
     "history_property",
@@ -371,6 +423,7 @@ __all__ = [
     "read_your_writes",
     "start_summary",
     "step_summary",
+    "strong_eventual_consistency",
     "violation",
     "writes_follow_reads",
 ]

@@ -90,8 +90,26 @@ def field(initial: Any = None, *, durable: bool = True) -> Any:
 
 
 @dataclass_transform(frozen_default=True)
-def message(cls: type[T]) -> type[T]:
-    """Declare a message type: a frozen dataclass whose fields are the payload."""
+def message(cls: type[T] | None = None, *, carries: str = "update") -> Any:
+    """Declare a message type: a frozen dataclass whose fields are the payload.
+
+    `carries` matters only to strong eventual consistency: "update" (the default) for a
+    message that carries the update being made or relayed (operation-based replication;
+    sent by a timer or a recovery hook, where no update is being made, it carries what
+    the sender has applied), "state" for one that carries everything its sender has
+    applied (state-based replication, anti-entropy), "nothing" for control messages
+    (requests, acknowledgements).
+    """
+    if carries not in ("update", "state", "nothing"):
+        raise SpecError(
+            f"@message(carries=...) must be 'update', 'state' or 'nothing', got {carries!r}"
+        )
+    if cls is None:
+        return lambda c: _message(c, carries)
+    return _message(cls, carries)
+
+
+def _message(cls: type[T], carries: str) -> type[T]:
     made = dataclasses.dataclass(frozen=True)(cls)
 
     def __repr__(self: Any) -> str:
@@ -100,6 +118,7 @@ def message(cls: type[T]) -> type[T]:
 
     made.__repr__ = __repr__  # type: ignore[method-assign]
     made._evc_message = True  # type: ignore[attr-defined]
+    made._evc_carries = carries  # type: ignore[attr-defined]
     return made
 
 
@@ -691,6 +710,9 @@ class Spec:
         by_name.setdefault(quiescent_convergence.name, quiescent_convergence)
         for name in HISTORY_PROPERTIES:
             by_name.setdefault(name, history_property(name))
+        from .consistency import strong_eventual_consistency
+
+        by_name.setdefault(strong_eventual_consistency.name, strong_eventual_consistency)
         missing = [n for n in names if n not in by_name]
         if missing:
             raise SpecError(

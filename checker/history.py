@@ -4,7 +4,9 @@ Two JSON-lines shapes are accepted, one JSON object per line:
 
 - evcheck's own: `{"session": "s1", "op": "write", "key": "x", "value": "a"}` with
   optional `"replica"` and real-time `"start"`/`"end"` (default: the line number, an
-  atomic operation); a read's `value` is what it returned (null: nothing written).
+  atomic operation); a read's `value` is what it returned (null: nothing written), and
+  its optional `"applied"` lists the writes its replica had applied (for strong
+  eventual consistency).
 - Jepsen-style register histories: `{"process": 0, "type": "invoke", "f": "write",
   "value": 3}` followed by that process's `"ok"`, `"fail"` or `"info"` record; a read's
   value is on its `ok`. `fail`ed operations did not happen; an `info` write may have
@@ -90,7 +92,25 @@ def _evcheck(file: Path, records: list[tuple[int, dict[str, Any]]]) -> tuple[lis
             )
         atomic = atomic and start == end
         key = _hashable(file, number, record.get("key"))
-        ops.append(Op(index, session, kind, key, value, start, end, str(record.get("replica", ""))))
+        applied = record.get("applied")
+        if applied is not None and not isinstance(applied, list):
+            raise TraceFormatError(f"{file}:{number}: 'applied' must be a list of written values")
+        applied_set = (
+            None if applied is None else frozenset(_hashable(file, number, v) for v in applied)
+        )
+        ops.append(
+            Op(
+                index,
+                session,
+                kind,
+                key,
+                value,
+                start,
+                end,
+                str(record.get("replica", "")),
+                applied_set,
+            )
+        )
     in_order = all(a.start < b.start for a, b in itertools.pairwise(ops))
     return ops, atomic and in_order
 

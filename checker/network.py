@@ -20,6 +20,9 @@ class Envelope:
     src: ReplicaId
     dst: ReplicaId
     msg: Any
+    # Ghost, tracked only when strong eventual consistency is checked: the updates whose
+    # effect this message carries.
+    payload: frozenset[Any] = frozenset()
 
     def __str__(self) -> str:
         return f"{self.src!r}->{self.dst!r} {self.msg!r}"

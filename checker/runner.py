@@ -162,11 +162,28 @@ def simulate_spec(
 def history_of(trace: Trace) -> list[Event]:
     """The client operations of a trace, with the step each happened at."""
     events = []
+    updates: dict[tuple[str, int], Any] = {}  # (replica, n-th update there) -> value written
+    made: dict[str, int] = {}
     for step in trace.steps[1:]:
         detail = step.detail
-        if detail is not None and detail.event is not None and detail.session is not None:
-            replica, kind, key, value = detail.event
-            events.append(Event(step.index, detail.session, replica, kind, key, value))
+        if detail is None or detail.kind != "op":
+            continue
+        replica = detail.actor or ""
+        is_read = detail.event is not None and detail.event[1] == "read"
+        if not is_read:
+            made[replica] = made.get(replica, 0) + 1
+        if detail.event is None or detail.session is None:
+            continue
+        _, kind, key, value = detail.event
+        if kind == "write":
+            updates[(replica, made[replica])] = value
+        applied = None
+        raw = step.view.values.get(replica, {})
+        if kind == "read" and "applied" in raw:
+            applied = frozenset(
+                updates[(repr(r), k)] for r, k in raw["applied"] if (repr(r), k) in updates
+            )
+        events.append(Event(step.index, detail.session, replica, kind, key, value, applied))
     return events
 
 
@@ -196,6 +213,7 @@ def _op(event: Event) -> Op:
         event.index,
         event.index,
         event.replica,
+        event.applied,
     )
 
 

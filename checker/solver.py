@@ -20,7 +20,7 @@ from typing import Any
 
 import z3
 
-from .consistency import HISTORY_PROPERTIES
+from .consistency import JUDGED_ON_HISTORIES
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Op:
     start: int
     end: int | None
     replica: str = ""
+    applied: frozenset[Any] | None = None  # writes (by value) a read's replica had applied
 
     def describe(self) -> str:
         what = f"wrote {self.value!r}" if self.kind == "write" else f"read {self.value!r}"
@@ -55,7 +56,7 @@ class Judgement:
 
 def judge(prop: str, ops: Sequence[Op]) -> Judgement:
     """Decide `prop` for the history `ops`."""
-    if prop not in HISTORY_PROPERTIES:
+    if prop not in JUDGED_ON_HISTORIES:
         raise ValueError(f"unknown history property {prop!r}")
     solver = z3.Solver()
     names: dict[str, tuple[int, ...]] = {}
@@ -67,6 +68,8 @@ def judge(prop: str, ops: Sequence[Op]) -> Judgement:
 
     if prop == "linearizability":
         _linearizable(ops, track)
+    elif prop == "strong_eventual_consistency":
+        _convergent(ops, track)
     else:
         _session(prop, ops, track)
     if solver.check() == z3.sat:
@@ -181,6 +184,32 @@ def _session(prop: str, ops: Sequence[Op], track: Any) -> None:
                             "causal-vis",
                             (w1.index, w2.index, e.index),
                         )
+
+
+def _convergent(ops: Sequence[Op], track: Any) -> None:
+    """Visibility is what each read's replica had applied; one arbitration order must
+    explain every read (so replicas with equal applied sets read equal values)."""
+    writes = [op for op in ops if op.kind == "write"]
+    ar = {w.index: z3.Int(f"ar_{w.index}") for w in writes}
+    if len(writes) > 1:
+        track(z3.Distinct(*ar.values()), "ar-total", ())
+    for r in ops:
+        if r.kind != "read" or r.applied is None:
+            continue
+        seen = [w for w in writes if w.key == r.key and w.value in r.applied]
+        if r.value is None:
+            track(z3.BoolVal(not seen), "sec-initial", (r.index, *[w.index for w in seen]))
+            continue
+        choices = [
+            z3.And(*[ar[w.index] < ar[src.index] for w in seen if w is not src])
+            for src in seen
+            if src.value == r.value
+        ]
+        track(
+            z3.Or(*choices) if choices else z3.BoolVal(False),
+            "sec-latest",
+            (r.index, *[w.index for w in seen]),
+        )
 
 
 def _linearizable(ops: Sequence[Op], track: Any) -> None:

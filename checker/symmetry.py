@@ -26,7 +26,7 @@ from typing import Any
 from .fingerprint import MASK, key
 from .model import Action, Node, StateView
 from .network import Envelope
-from .system import System
+from .system import System, envelope_key
 from .values import ModelValue, ReplicaId, rename
 
 
@@ -108,11 +108,12 @@ class Symmetric:
             for eid in range(len(envs), len(system._envs)):
                 env = system._envs[eid]
                 moved_env = Envelope(
-                    perm.replicas[int(env.src)], perm.replicas[int(env.dst)], perm.rename(env.msg)
+                    perm.replicas[int(env.src)],
+                    perm.replicas[int(env.dst)],
+                    perm.rename(env.msg),
+                    perm.rename(env.payload),
                 )
-                envs.append(
-                    key(b"evcheck.env", (int(moved_env.src), int(moved_env.dst), moved_env.msg))
-                )
+                envs.append(envelope_key(moved_env))
 
     def _permute_glob(self, value: Any, perm: Permutation) -> Any:
         used, failure, groups, down, spent, clients = value

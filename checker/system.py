@@ -26,7 +26,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .consistency import Event, HistoryProperty, start_summary, step_summary, violation
+from .consistency import (
+    Event,
+    HistoryProperty,
+    StrongConvergence,
+    start_summary,
+    step_summary,
+    violation,
+)
 from .dsl import Handler, Operation, Spec, Timer, unique
 from .errors import SpecError
 from .execution import Outcome, Raised, Runner, user_frame
@@ -44,8 +51,9 @@ HANDLER_PROPERTY = "handlers_do_not_raise"
 
 # A memoised transition: (new slot, or -1-failure; sent envelope ids; fp delta; label).
 Entry = tuple[int, tuple[int, ...], int, str]
-# Slot values: (fields, ops done, real time, clock offset, timers ((armed, fires), ...)).
-Slot = tuple[tuple[Any, ...], int, int, int, tuple[tuple[bool, int], ...]]
+# Slot values: (fields, ops done, real time, clock offset, timers ((armed, fires), ...),
+# applied updates (a ghost, empty unless strong eventual consistency is checked)).
+Slot = tuple[tuple[Any, ...], int, int, int, tuple[tuple[bool, int], ...], frozenset[Any]]
 # Global values: (ops used, failure, partition groups, down flags, (loss, dup, partition, crash)
 # used, clients) where clients is () or (ops per session, monitor summary per history property).
 Glob = tuple[int, Any, tuple[int, ...] | None, tuple[bool, ...], tuple[int, int, int, int], Any]
@@ -172,6 +180,7 @@ class System:
                 "and register operations (@operation(reads=True), @operation(writes=...))",
                 location=spec.location,
             )
+        self._sec = any(isinstance(p, StrongConvergence) for p in self._properties)
         self.por = self._choose_por(spec.por)
         self._send_closure: dict[tuple[int, tuple[int, ...]], bool] = {}
         self.property_names = [HANDLER_PROPERTY] + [p.name for p in self._properties]
@@ -197,7 +206,8 @@ class System:
         self._initial_worlds = []
         for offsets in itertools.product(range(self._faults.skew + 1), repeat=n):
             slots = tuple(
-                self._intern_slot((self._initial_fields, 0, 0, off, timers0)) for off in offsets
+                self._intern_slot((self._initial_fields, 0, 0, off, timers0, frozenset()))
+                for off in offsets
             )
             self._initial_worlds.append(slots + (g0,))
         if len(self._initial_worlds) > 1:
@@ -285,7 +295,7 @@ class System:
         self._env_of[env] = eid
         self._env_src.append(int(env.src) - 1)
         self._env_dst.append(int(env.dst) - 1)
-        self._env_key.append(key(b"evcheck.env", (int(env.src), int(env.dst), env.msg)))
+        self._env_key.append(envelope_key(env))
         self._dtab.append({})
         return eid
 
@@ -300,19 +310,29 @@ class System:
         args: tuple[Any, ...],
         label: str,
         where: str,
+        update: Any = None,
+        relayed: frozenset[Any] = frozenset(),
     ) -> tuple[int, tuple[int, ...], int]:
         """Run a handler on `base` (slot `sid` with bookkeeping already applied) and intern
-        the result: (new slot, sorted sent envelopes, fp delta), or (-1-failure, (), 0)."""
+        the result: (new slot, sorted sent envelopes, fp delta), or (-1-failure, (), 0).
+        `update` is the client update the handler makes and `relayed` the updates the
+        message it handles carried (strong eventual consistency's ghost)."""
         outcome = self._runner.run(i, base[0], self._time(base), fn, args, where)
         if isinstance(outcome, Raised):
             self._failures.append(
                 HandlerFailure(self.ids[i], label, outcome.error, outcome.location)
             )
             return (-len(self._failures), (), 0)
-        return self._apply(i, sid, base, outcome)
+        return self._apply(i, sid, base, outcome, update, relayed)
 
     def _apply(
-        self, i: int, sid: int, base: Slot, outcome: Outcome
+        self,
+        i: int,
+        sid: int,
+        base: Slot,
+        outcome: Outcome,
+        update: Any = None,
+        relayed: frozenset[Any] = frozenset(),
     ) -> tuple[int, tuple[int, ...], int]:
         """Intern what a handler produced: (new slot, sorted sent envelopes, fp delta)."""
         timers = list(base[4])
@@ -320,14 +340,37 @@ class System:
             timers[index] = (start, timers[index][1])
         if outcome.fields != base[0]:
             timers = [(armed, 0) for armed, _ in timers]
-        new_slot: Slot = (outcome.fields, base[1], base[2], base[3], tuple(timers))
+        applied = base[5]
+        carried: frozenset[Any] = frozenset()
+        if self._sec:
+            carried = relayed | ({update} if update is not None else frozenset())
+            applied = applied | carried
+        new_slot: Slot = (outcome.fields, base[1], base[2], base[3], tuple(timers), applied)
         s2 = self._intern_slot(new_slot)
         eids = sorted(
-            self._intern_env(Envelope(self.ids[i], dst, msg)) for dst, msg in outcome.sends
+            self._intern_env(Envelope(self.ids[i], dst, msg, self._payload(msg, applied, carried)))
+            for dst, msg in outcome.sends
         )
         delta = self._slot_key(i, s2) - self._slot_key(i, sid)
         delta += sum(self._env_key[e] for e in eids)
         return (s2, tuple(eids), delta)
+
+    def _next_update(self, i: int, slot: Slot) -> Any:
+        """The id of the next client update replica i makes: (replica, its n-th update)."""
+        if not self._sec:
+            return None
+        me = self.ids[i]
+        return (me, 1 + sum(1 for replica, _ in slot[5] if replica == me))
+
+    def _payload(
+        self, msg: Any, applied: frozenset[Any], carried: frozenset[Any]
+    ) -> frozenset[Any]:
+        """The updates a sent message carries: what its handler made or relayed, or for a
+        state-carrying message everything its sender has applied."""
+        carries = getattr(type(msg), "_evc_carries", "update")
+        if not self._sec or carries == "nothing":
+            return frozenset()
+        return applied if carries == "state" else carried
 
     def _build_ops(self, i: int, sid: int) -> tuple[Entry, ...]:
         slot = self._slots[sid]
@@ -335,10 +378,20 @@ class System:
         entries: list[Entry] = []
         if self._per_replica is None or done < self._per_replica:
             new_done = done + 1 if self._per_replica is not None else done
-            base: Slot = (slot[0], new_done, slot[2], slot[3], slot[4])
+            base: Slot = (slot[0], new_done, slot[2], slot[3], slot[4], slot[5])
+            update = self._next_update(i, slot)
             for op, args in self._op_instances:
                 label = f"{op.name}@{self.ids[i]!r}({', '.join(map(repr, args))})"
-                s2, sends, delta = self._transition(i, sid, base, op.fn, args, label, op.location)
+                s2, sends, delta = self._transition(
+                    i,
+                    sid,
+                    base,
+                    op.fn,
+                    args,
+                    label,
+                    op.location,
+                    None if op.kind == "read" else update,
+                )
                 entries.append((s2, sends, delta, label))
         table = tuple(entries)
         self._optab[i][sid] = table
@@ -353,9 +406,12 @@ class System:
                 continue
             timers = list(slot[4])
             timers[index] = (tmr.periodic, fires + 1)
-            base: Slot = (slot[0], slot[1], slot[2], slot[3], tuple(timers))
+            base: Slot = (slot[0], slot[1], slot[2], slot[3], tuple(timers), slot[5])
             label = f"timer {tmr.name}@{self.ids[i]!r}"
-            s2, sends, delta = self._transition(i, sid, base, tmr.fn, (), label, tmr.location)
+            # A timer's messages are not caused by an update: they carry what the sender has.
+            s2, sends, delta = self._transition(
+                i, sid, base, tmr.fn, (), label, tmr.location, None, slot[5]
+            )
             entries.append((s2, sends, delta, label))
         table = tuple(entries)
         self._timertab[i][sid] = table
@@ -368,7 +424,9 @@ class System:
         args = (env.msg, env.src) if handler.wants_sender else (env.msg,)
         label = f"deliver {env}"
         slot = self._slots[sid]
-        s2, sends, delta = self._transition(i, sid, slot, handler.fn, args, label, handler.location)
+        s2, sends, delta = self._transition(
+            i, sid, slot, handler.fn, args, label, handler.location, None, env.payload
+        )
         if s2 >= 0:
             delta -= self._env_key[eid]
         entry: Entry = (s2, sends, delta, label)
@@ -385,7 +443,7 @@ class System:
             )
         )
         timers = tuple((t.periodic, 0) for t in self._timers)
-        base: Slot = (fields, slot[1], slot[2], slot[3], timers)
+        base: Slot = (fields, slot[1], slot[2], slot[3], timers, slot[5])
         label = f"recover {self.ids[i]!r}"
         hook = self._proto._recovery
         if hook is None:
@@ -393,7 +451,7 @@ class System:
             entry: Entry = (s2, (), self._slot_key(i, s2) - self._slot_key(i, sid), label)
         else:
             where = f"{hook.__code__.co_filename}:{hook.__code__.co_firstlineno}"
-            s2, sends, delta = self._transition(i, sid, base, hook, (), label, where)
+            s2, sends, delta = self._transition(i, sid, base, hook, (), label, where, None, slot[5])
             entry = (s2, sends, delta, label)
         self._recovertab[i][sid] = entry
         return entry
@@ -402,7 +460,7 @@ class System:
         step = self._ticktab[i][sid]
         if step is None:
             slot = self._slots[sid]
-            s2 = self._intern_slot((slot[0], slot[1], slot[2] + 1, slot[3], slot[4]))
+            s2 = self._intern_slot((slot[0], slot[1], slot[2] + 1, slot[3], slot[4], slot[5]))
             step = (s2, self._slot_key(i, s2) - self._slot_key(i, sid))
             self._ticktab[i][sid] = step
         return step
@@ -413,7 +471,7 @@ class System:
         if step is None:
             slot = self._slots[sid]
             timers = tuple((armed, 0) for armed, _ in slot[4])
-            s2 = self._intern_slot((slot[0], slot[1], slot[2], slot[3], timers))
+            s2 = self._intern_slot((slot[0], slot[1], slot[2], slot[3], timers, slot[5]))
             step = (s2, self._slot_key(i, s2) - self._slot_key(i, sid))
             self._rearmtab[i][sid] = step
         return step
@@ -467,7 +525,7 @@ class System:
         op = self._op_instances[op_index][0]
         slot = self._slots[sid]
         done = slot[1] + 1 if self._per_replica is not None else slot[1]
-        base: Slot = (slot[0], done, slot[2], slot[3], slot[4])
+        base: Slot = (slot[0], done, slot[2], slot[3], slot[4], slot[5])
         label = f"{op.name}@{self.ids[i]!r}({', '.join(map(repr, args))})"
         outcome = self._runner.run(i, base[0], self._time(base), op.fn, args, op.location)
         if isinstance(outcome, Raised):
@@ -476,7 +534,8 @@ class System:
             )
             entry = (-len(self._failures), (), 0, label, None)
         else:
-            s2, sends, delta = self._apply(i, sid, base, outcome)
+            update = None if op.kind == "read" else self._next_update(i, slot)
+            s2, sends, delta = self._apply(i, sid, base, outcome, update)
             entry = (s2, sends, delta, label, outcome.result)
         self._sessoptab[memo_key] = entry
         return entry
@@ -943,6 +1002,7 @@ class System:
         faults = not self.plain
         timers = bool(self._timers)
         conv: int | None = None
+        sec: int | None = None
         replica_invs: list[tuple[int, Invariant]] = []
         network_invs: list[tuple[int, Invariant]] = []
         for index, prop in enumerate(self._properties, start=1):
@@ -950,6 +1010,8 @@ class System:
                 conv = index
             elif isinstance(prop, HistoryProperty):
                 pass  # judged by the monitors in the global slot
+            elif isinstance(prop, StrongConvergence):
+                sec = index
             elif isinstance(prop, Invariant):
                 (network_invs if prop.sees_network else replica_invs).append((index, prop))
             else:
@@ -963,6 +1025,8 @@ class System:
         view = self._world_view
 
         gviol = self._gviol
+        sec_cache: dict[tuple[int, ...], tuple[int, int] | None] = {}
+        sec_check = self._diverged_despite_same_updates
 
         def check(world: tuple[int, ...]) -> int | None:
             g = world[n]
@@ -980,6 +1044,14 @@ class System:
                 for i in range(1, n):
                     if obs[i][world[i]] != first:
                         return conv
+            if sec is not None:
+                slots = world[:n]
+                if slots in sec_cache:
+                    diverged = sec_cache[slots]
+                else:
+                    diverged = sec_cache[slots] = sec_check(slots)
+                if diverged is not None:
+                    return sec
             if replica_invs:
                 slots = world[:n]
                 verdict = cache.get(slots)
@@ -995,6 +1067,16 @@ class System:
             return None
 
         return check
+
+    def _diverged_despite_same_updates(self, slots: tuple[int, ...]) -> tuple[int, int] | None:
+        """Two replicas that applied the same updates but expose different values, if any."""
+        n = self.n
+        for i in range(n):
+            for j in range(i + 1, n):
+                a, b = self._slots[slots[i]], self._slots[slots[j]]
+                if a[5] == b[5] and self._obs[i][slots[i]] != self._obs[j][slots[j]]:
+                    return (i, j)
+        return None
 
     def _evaluate_replica_invariants(
         self, slots: tuple[int, ...], invs: list[tuple[int, Invariant]]
@@ -1036,6 +1118,24 @@ class System:
             if self._timers:
                 quiet += ", no timer left to fire"
             return f"{', '.join(parts)}; {quiet}: replicas did not converge"
+        if isinstance(p, StrongConvergence):
+            pair = self._diverged_despite_same_updates(world[:n])
+            if pair is not None:
+                i, j = pair
+                applied = sorted(self._slots[world[i]][5], key=repr)
+                shown = ", ".join(f"{r!r}#{k}" for r, k in applied) or "none"
+                values = [
+                    _describe_observed(
+                        self._obs_vals[self._obs[x][world[x]]],
+                        self._field_names,
+                        self._slots[world[x]][0],
+                    )
+                    for x in (i, j)
+                ]
+                return (
+                    f"{self.ids[i]!r} and {self.ids[j]!r} applied the same updates ({shown}) but "
+                    f"hold {values[0]} and {values[1]}: strong eventual consistency violated"
+                )
         if isinstance(p, HistoryProperty):
             clients = self._globs[world[n]][5]
             for (index, _), summary in zip(self._history_props, clients[1], strict=True):
@@ -1072,6 +1172,10 @@ class System:
                 comp["timers"] = ", ".join(armed) or "none armed"
             if self._faults.crash:
                 comp["status"] = "down" if down[i] else "up"
+            if self._sec:
+                comp["applied"] = (
+                    ", ".join(f"{r!r}#{k}" for r, k in sorted(slot[5], key=repr)) or "none"
+                )
             components[repr(self.ids[i])] = comp
         env: dict[str, str] = {}
         if self._clocks:
@@ -1103,6 +1207,8 @@ class System:
                 raw["clock"] = slot[2] + slot[3]
             if self._faults.crash:
                 raw["status"] = "down" if down[i] else "up"
+            if self._sec:
+                raw["applied"] = slot[5]
             values[repr(self.ids[i])] = raw
         messages = [(repr(env.src), repr(env.dst), env.msg) for env in self.in_flight(world)]
         return StateView(
@@ -1163,6 +1269,14 @@ class System:
             "envelopes": len(self._envs),
             "memoised_deliveries": sum(len(t) for t in self._dtab),
         }
+
+
+def envelope_key(env: Envelope) -> int:
+    """An envelope's fingerprint key; the ghost payload counts only when tracked."""
+    parts: tuple[Any, ...] = (int(env.src), int(env.dst), env.msg)
+    if env.payload:
+        parts += (env.payload,)
+    return key(b"evcheck.env", parts)
 
 
 def _distinct_positions(net: tuple[int, ...]) -> list[tuple[int, int]]:

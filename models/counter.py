@@ -33,7 +33,7 @@ class OpCounter(Replica):
         self.count += 1
 
 
-@message
+@message(carries="state")
 class CounterState:
     """A G-Counter's full state: increments per replica."""
 

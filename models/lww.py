@@ -27,9 +27,10 @@ from evcheck import (
 )
 
 
-@message
+@message(carries="state")
 class Update:
-    """A replicated write: the value and its stamp (counter, writer)."""
+    """A replicated write: the value and its stamp (counter, writer). It carries the
+    sender's register state, which subsumes every write the sender applied."""
 
     value: Any
     stamp: tuple[int, int]
@@ -65,7 +66,7 @@ class NoTiebreakLWW(LamportLWW):
             self.value, self.stamp = msg.value, msg.stamp
 
 
-@message
+@message(carries="nothing")
 class SyncRequest:
     """Sent by a recovering replica: 'tell me what you hold'."""
 
@@ -90,7 +91,7 @@ class AntiEntropyLWW(LamportLWW):
             self.send(src, Update(self.value, self.stamp))
 
 
-@message
+@message(carries="nothing")
 class Ack:
     """Acknowledges the receipt of the update stamped `stamp`."""
 
@@ -137,7 +138,7 @@ class VolatileStampLWW(LamportLWW):
     stamp = field((0, 0), durable=False)
 
 
-@message
+@message(carries="state")
 class TimedUpdate:
     """A wall-clock write; `written_at` is ghost data (real time) for the property."""
 

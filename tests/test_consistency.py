@@ -136,3 +136,82 @@ def test_z3_handles_duplicate_values_and_real_time_intervals() -> None:
         Op(3, "p2", "read", None, 1, 3, 3),
     ]
     assert judge(LIN, duplicate).ok
+
+
+def sec_read(i: int, replica: str, value: str | None, applied: set[str]) -> Event:
+    return Event(i, f"c{i}", replica, "read", None, value, frozenset(applied))
+
+
+SEC = "strong_eventual_consistency"
+SEC_CASES: dict[str, tuple[list[Event], bool]] = {
+    "same writes, same value": (
+        [
+            w(1, "s1", "a"),
+            w(2, "s2", "b"),
+            sec_read(3, "r1", "b", {"a", "b"}),
+            sec_read(4, "r2", "b", {"a", "b"}),
+        ],
+        True,
+    ),
+    "same writes, different values": (
+        [
+            w(1, "s1", "a"),
+            w(2, "s2", "b"),
+            sec_read(3, "r1", "a", {"a", "b"}),
+            sec_read(4, "r2", "b", {"a", "b"}),
+        ],
+        False,
+    ),
+    "different writes, different values": (
+        [
+            w(1, "s1", "a"),
+            w(2, "s2", "b"),
+            sec_read(3, "r1", "a", {"a"}),
+            sec_read(4, "r2", "b", {"b"}),
+        ],
+        True,
+    ),
+    "returns a write it had not applied": ([w(1, "s1", "a"), sec_read(2, "r1", "a", set())], False),
+    "nothing although a write was applied": (
+        [w(1, "s1", "a"), sec_read(2, "r1", None, {"a"})],
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEC_CASES))
+def test_strong_eventual_consistency_on_histories(name: str) -> None:
+    events, holds = SEC_CASES[name]
+    assert (check_history(SEC, events) is None) == holds
+    assert judge(SEC, ops_with_applied(events)).ok == holds
+
+
+def ops_with_applied(events: list[Event]) -> list[Op]:
+    return [
+        Op(e.index, e.session, e.kind, e.key, e.value, e.index, e.index, e.replica, e.applied)
+        for e in events
+    ]
+
+
+def test_strong_eventual_consistency_random_differential() -> None:
+    rng = random.Random(5)
+    violations = 0
+    for _ in range(300):
+        events: list[Event] = []
+        written: list[str] = []
+        for i in range(1, rng.randint(2, 8) + 1):
+            if rng.random() < 0.4:
+                written.append(f"w{i}")
+                events.append(w(i, "s", f"w{i}"))
+            else:
+                applied = {x for x in written if rng.random() < 0.6}
+                value = (
+                    rng.choice([*sorted(applied), None])
+                    if rng.random() < 0.9
+                    else rng.choice([*written, None])
+                )
+                events.append(sec_read(i, rng.choice(["r1", "r2"]), value, applied))
+        monitor_ok = check_history(SEC, events) is None
+        assert monitor_ok == judge(SEC, ops_with_applied(events)).ok, events
+        violations += not monitor_ok
+    assert violations > 0

@@ -198,3 +198,69 @@ def test_session_reads_must_return_hashable_values() -> None:
                 Leaky, replicas=1, sessions=["r1"], ops_per_session=1, properties=[monotonic_writes]
             )
         )
+
+
+def test_strong_eventual_consistency_in_every_state() -> None:
+    from evcheck import strong_eventual_consistency
+    from evcheck.models import AntiEntropyLWW, GCounter, LamportLWW, NoTiebreakLWW, OpCounter
+
+    sec = [strong_eventual_consistency]
+    assert verify_spec(
+        Spec(LamportLWW, replicas=3, ops_per_replica=1, values=("a", "b"), properties=sec)
+    ).ok
+    assert verify_spec(
+        Spec(GCounter, replicas=3, ops_per_replica=1, faults={"dup": 1}, properties=sec)
+    ).ok
+    assert verify_spec(
+        Spec(
+            AntiEntropyLWW,
+            replicas=2,
+            ops_per_replica=1,
+            values=("a",),
+            faults={"loss": 1, "crash": 1},
+            properties=sec,
+        )
+    ).ok
+    broken = verify_spec(
+        Spec(NoTiebreakLWW, replicas=2, ops_per_replica=1, values=("a", "b"), properties=sec)
+    )
+    assert broken.counterexample is not None
+    assert broken.counterexample.explanation == (
+        "r1 and r2 applied the same updates (r1#1, r2#1) but hold 'a'@(1, r1) and 'b'@(1, r2): "
+        "strong eventual consistency violated"
+    )
+    doubled = verify_spec(
+        Spec(OpCounter, replicas=2, ops_per_replica=1, faults={"dup": 1}, properties=sec)
+    )
+    assert doubled.counterexample is not None and len(doubled.counterexample.trace) == 4
+    assert doubled.counterexample.trace.steps[-1].view.components["r2"]["applied"] == "r1#1"
+
+
+def test_histories_of_traces_record_what_each_read_had_applied() -> None:
+    from evcheck import strong_eventual_consistency
+    from evcheck.system import System
+    from evcheck.trace import replay_labels
+
+    spec = Spec(
+        UnorderedStore,
+        replicas=2,
+        sessions=["r1", "r2"],
+        ops_per_session=3,
+        keys=("x",),
+        properties=[strong_eventual_consistency],
+    )
+    labels = [
+        "put@r1('x', 's1.1') by s1",
+        "put@r1('x', 's1.2') by s1",
+        "deliver r1->r2 KeyUpdate(key='x', value='s1.2', stamp=(2, r1))",
+        "get@r2('x') by s2 -> 's1.2'",
+        "get@r1('x') by s1 -> 's1.2'",
+    ]
+    replayed = replay_labels(System(spec), 0, labels, stop_at_violation=False)
+    assert replayed.stuck_at is None
+    reads = [e for e in history_of(replayed.trace) if e.kind == "read"]
+    # r2 has received only r1's second update; r1 made both.
+    assert [(e.replica, e.applied) for e in reads] == [
+        ("r2", frozenset({"s1.2"})),
+        ("r1", frozenset({"s1.1", "s1.2"})),
+    ]

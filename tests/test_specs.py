@@ -23,6 +23,7 @@ EXPECTED: dict[str, tuple[str, int] | None] = {
     "register_sessions.py": None,
     "register_roaming.py": ("read_your_writes", 2),
     "store_monotonic_writes.py": ("monotonic_writes", 5),
+    "counter_sec.py": ("strong_eventual_consistency", 4),
 }
 
 
