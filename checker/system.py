@@ -988,7 +988,8 @@ class System:
 
     @property
     def lanes(self) -> list[str]:
-        return [repr(r) for r in self.ids]
+        """Replicas, then client sessions (a session's operations are drawn from its lane)."""
+        return [repr(r) for r in self.ids] + [name for name, _ in self._sessions]
 
     # ----------------------------------------------------------------- properties
 

@@ -6,6 +6,7 @@ recovery) is a mark on its lane; partitions, heals and ticks span the chart.
 
     marks:  * operation   o timer   X crash   ^ recover
     arrows: ---> delivered   ---x dropped or lost   ...> duplicated
+            <===* a client session's operation at a replica (session lanes on the right)
 """
 
 from __future__ import annotations
@@ -75,6 +76,14 @@ def _draw(row: list[str], action: Action, index: dict[str, int], centers: list[i
             else:
                 row[tip] = ">" if b > a else "<"
         return message_text(action)
+    if kind == "op" and action.session in index and action.actor in index:
+        a, b = centers[index[action.session or ""]], centers[index[action.actor or ""]]
+        lo, hi = min(a, b), max(a, b)
+        for x in range(lo + 1, hi):
+            row[x] = "="
+        row[b] = "*"
+        row[b + 1 if b < a else b - 1] = "<" if b < a else ">"
+        return action.label
     if kind in MARKS and action.actor in index:
         row[centers[index[action.actor]]] = MARKS[kind]
         return action.label
@@ -109,6 +118,8 @@ def mermaid_chart(trace: Trace, lanes: Sequence[str], violation: str | None = No
             arrow = "->>" if action.kind == "deliver" else "-x"
             text = _mermaid_text(f"{step.index}. {message_text(action)}")
             out.append(f"    {action.src}{arrow}{action.dst}: {text}")
+        elif action.kind == "op" and action.session and action.actor:
+            out.append(f"    {action.session}->>{action.actor}: {label}")
         elif action.kind == "duplicate" and action.src and action.dst:
             out.append(f"    Note over {action.src},{action.dst}: {label}")
         elif action.actor:

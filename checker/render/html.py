@@ -181,6 +181,15 @@ def _svg(cex: Counterexample, lanes: list[str]) -> str:
                     f'<text class="violation" x="{mid}" y="{y + 5}" text-anchor="middle">&#x2715;</text>'
                 )
             parts.append(f'<text x="{min(x1, x2) + 6}" y="{y - 6}">{escape(_clip(text))}</text>')
+        elif action.kind == "op" and action.session in x and action.actor in x:
+            sx, ax = x[action.session or ""], x[action.actor or ""]
+            parts.append(
+                f'<line class="msg" x1="{sx}" y1="{y}" x2="{ax}" y2="{y}" marker-end="url(#arrow)"/>'
+            )
+            parts.append(f'<circle class="event" cx="{ax}" cy="{y}" r="5"/>')
+            parts.append(
+                f'<text x="{min(sx, ax) + 6}" y="{y - 6}">{escape(_clip(action.label))}</text>'
+            )
         elif action.actor in x:
             ax = x[action.actor or ""]
             cls = {"crash": "event crash", "recover": "event recover"}.get(action.kind, "event")

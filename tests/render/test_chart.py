@@ -86,3 +86,16 @@ def test_mermaid_escapes_its_special_characters() -> None:
     from evcheck.render.chart import _mermaid_text
 
     assert _mermaid_text("a;b#c") == "a#59;b#35;c"
+
+
+def test_sessions_have_lanes() -> None:
+    from evcheck import load_spec
+    from tests.conftest import SPECS
+
+    result = verify_spec(load_spec(SPECS / "register_roaming.py"))
+    cex = result.counterexample
+    assert cex is not None
+    assert result.lanes == ["r1", "r2", "s1"]
+    chart = ascii_chart(cex.trace, result.lanes, cex.property)
+    assert "  1   *<======================|      write@r1('s1.1') by s1" in chart
+    assert "s1->>r2: 2. read@r2() by s1 -> None" in mermaid_chart(cex.trace, result.lanes)
