@@ -465,6 +465,14 @@ def check_history_command(
         ops, atomic = read_history(history_file)
     except EvcheckError as exc:
         _fail(str(exc), debug)
+    if "strong_eventual_consistency" in properties and not any(
+        o.kind == "read" and o.applied is not None for o in ops
+    ):
+        _fail(
+            f"{history_file}: strong_eventual_consistency needs reads that list the writes "
+            'their replica had applied ("applied": [...]); none do',
+            debug,
+        )
     unique_writes = len({(o.key, o.value) for o in ops if o.kind == "write"}) == sum(
         o.kind == "write" for o in ops
     )

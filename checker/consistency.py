@@ -35,7 +35,7 @@ questions from the axioms with Z3; tests check that the two judges agree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .properties import Property
@@ -322,30 +322,12 @@ def _step_session(name: str, s: SessionSummary, e: Event) -> SessionSummary:
             seen[k] = frozenset(s.seen[k] | must)
         if at >= 0:
             applied[at] = frozenset(must | _closure({w}, deps))
-        summary = SessionSummary(
-            s.replicas,
-            tuple(applied),
-            s.sessions,
-            tuple(seen),
-            tuple(own),
-            _canonical(deps),
-            _canonical(keys),
-            frozenset(before),
-        )
-        return _judge(name, summary, e)
+        return _judge(name, _updated(s, applied, seen, own, deps, keys, before), e)
     # A read: it sees what it must, the write it read, and what that write carries.
     read_from = e.value
     if read_from is not None and keys.get(read_from, _MISSING) != e.key:
-        return SessionSummary(
-            s.replicas,
-            s.applied,
-            s.sessions,
-            s.seen,
-            s.own,
-            s.deps,
-            s.keys,
-            s.before,
-            f"{e.describe()}, a value no earlier operation wrote to it: {name} violated",
+        return replace(
+            s, violated=f"{e.describe()}, a value no earlier operation wrote to it: {name} violated"
         )
     if read_from is not None:
         must.add(read_from)
@@ -354,33 +336,33 @@ def _step_session(name: str, s: SessionSummary, e: Event) -> SessionSummary:
     same_key = {w for w in must if keys.get(w) == e.key and w != read_from}
     if read_from is None and same_key:
         forced = sorted(same_key, key=repr)[0]
-        return SessionSummary(
-            s.replicas,
-            s.applied,
-            s.sessions,
-            s.seen,
-            s.own,
-            s.deps,
-            s.keys,
-            s.before,
-            f"{e.describe()}, but it must see {forced!r}: {name} violated",
-        )
+        return replace(s, violated=f"{e.describe()}, but it must see {forced!r}: {name} violated")
     before |= {(w, read_from) for w in same_key}
     if mr or wfr or causal:
         seen[k] = frozenset(s.seen[k] | must)
     if at >= 0:
         applied[at] = frozenset(must)
-    summary = SessionSummary(
-        s.replicas,
-        tuple(applied),
-        s.sessions,
-        tuple(seen),
-        tuple(own),
-        _canonical(deps),
-        _canonical(keys),
-        frozenset(before),
+    return _judge(name, _updated(s, applied, seen, own, deps, keys, before), e)
+
+
+def _updated(
+    s: SessionSummary,
+    applied: list[frozenset[Any]],
+    seen: list[frozenset[Any]],
+    own: list[tuple[Any, ...]],
+    deps: dict[Any, frozenset[Any]],
+    keys: dict[Any, Any],
+    before: set[tuple[Any, Any]],
+) -> SessionSummary:
+    return replace(
+        s,
+        applied=tuple(applied),
+        seen=tuple(seen),
+        own=tuple(own),
+        deps=_canonical(deps),
+        keys=_canonical(keys),
+        before=frozenset(before),
     )
-    return _judge(name, summary, e)
 
 
 def _canonical(mapping: dict[Any, Any]) -> tuple[tuple[Any, Any], ...]:
@@ -393,16 +375,9 @@ def _judge(name: str, s: SessionSummary, e: Event) -> SessionSummary:
     if cycle is None:
         return s
     chain = " before ".join(repr(w) for w in cycle)
-    return SessionSummary(
-        s.replicas,
-        s.applied,
-        s.sessions,
-        s.seen,
-        s.own,
-        s.deps,
-        s.keys,
-        s.before,
-        f"{e.describe()}; no order of the writes explains the history ({chain}): {name} violated",
+    return replace(
+        s,
+        violated=f"{e.describe()}; no order of the writes explains the history ({chain}): {name} violated",
     )
 
 

@@ -393,3 +393,19 @@ def test_z3_all_reports_agreement() -> None:
     code, out, _ = run("verify", str(SPECS / "register_sessions.py"), "--z3-all")
     assert code == 0
     assert "the monitors agree" in out
+
+
+def test_check_history_strong_eventual_consistency(tmp_path: Path) -> None:
+    path = tmp_path / "history.jsonl"
+    lines = [
+        '{"session": "s1", "op": "write", "value": "a", "replica": "r1"}',
+        '{"session": "s2", "op": "write", "value": "b", "replica": "r2"}',
+        '{"session": "c1", "op": "read", "value": "a", "replica": "r1", "applied": ["a", "b"]}',
+        '{"session": "c2", "op": "read", "value": "b", "replica": "r2", "applied": ["a", "b"]}',
+    ]
+    path.write_text("\n".join(lines))
+    code, out, _ = run("check-history", str(path), "-p", "strong_eventual_consistency")
+    assert code == 1 and "VIOLATED" in out
+    path.write_text("\n".join(lines[:2] + ['{"session": "c1", "op": "read", "value": "a"}']))
+    code, _, err = run("check-history", str(path), "-p", "strong_eventual_consistency")
+    assert code == 2 and "needs reads that list the writes" in err
