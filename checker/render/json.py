@@ -43,6 +43,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             "states_per_second": round(stats.states_per_second, 1),
             "peak_memory_bytes": stats.peak_memory_bytes,
             "depth_bounded": stats.depth_bounded,
+            "frontier_left": stats.frontier_left,
             "collision_probability": result.collision_probability,
         },
         "faults": {"declared": result.faults_declared, "exercised": result.faults_exercised},

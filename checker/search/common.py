@@ -118,9 +118,6 @@ class ParentStore:
         steps.reverse()
         return tuple(steps)
 
-    def nbytes(self) -> int:
-        return self.parents.itemsize * len(self.parents) + self.actions.itemsize * len(self.actions)
-
 
 def peak_memory_bytes() -> int:
     """Peak resident memory of this process."""
