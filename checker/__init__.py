@@ -17,10 +17,10 @@ from .consistency import (
     writes_follow_reads,
 )
 from .dsl import Replica, Spec, field, message, on, on_recovery, operation, timer, unique
+from .env.envelope import Envelope
 from .errors import EvcheckError, ReplayError, SpecError, TraceFormatError
 from .faults import FaultProfile
 from .loader import load_spec
-from .network import Envelope
 from .properties import (
     Fail,
     Invariant,
@@ -29,7 +29,8 @@ from .properties import (
     invariant,
     quiescent_convergence,
 )
-from .runner import Counterexample, Result, simulate_spec, verify_spec
+from .results import Counterexample, Result
+from .runner import simulate_spec, verify_spec
 from .search import Limits
 from .values import FrozenDict, ModelValue, ReplicaId, symmetric_values
 

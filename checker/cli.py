@@ -31,7 +31,8 @@ from .render.html import html_report
 from .render.itf import itf_document
 from .render.json import result_to_dict
 from .render.text import headline, render_result, render_trace
-from .runner import Result, Z3Report, replay_saved, simulate_spec, verify_spec, z3_all
+from .results import Result
+from .runner import checked_z3_all, replay_saved, simulate_spec, verify_spec
 from .search import ENGINES, Limits, Stats
 from .solver import judge
 from .tracefile import read_trace, trace_document
@@ -304,7 +305,7 @@ def verify(
             workers=workers,
         )
         if z3_all_histories:
-            result.z3 = run_z3_all(spec)
+            result.z3 = checked_z3_all(spec)
         return result
 
     _check(run, **kw)
@@ -353,17 +354,6 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
         )
 
     _check(run, progress_label="runs left", **kw)
-
-
-def run_z3_all(spec: Spec) -> Z3Report:
-    """`--z3-all`: every distinct history judged by Z3 too; a disagreement is a bug."""
-    report = z3_all(spec)
-    if report.disagreements:
-        raise EvcheckError(
-            f"internal error: Z3 and the monitors disagree on {len(report.disagreements)} "
-            f"history judgement(s); first: {report.disagreements[0]}"
-        )
-    return report
 
 
 def _check(

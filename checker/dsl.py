@@ -38,7 +38,7 @@ from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 from .errors import SpecError
 from .faults import FaultProfile
-from .properties import Property, quiescent_convergence
+from .properties import Property, builtin_properties, quiescent_convergence
 from .values import FrozenDict, ModelValue, ReplicaId, UnencodableValue, encode, freeze
 
 T = TypeVar("T")
@@ -704,15 +704,9 @@ class Spec:
     def select_properties(self, names: Sequence[str]) -> Spec:
         """A copy checking only the named properties: the spec's own, or built-in ones by
         name (quiescent_convergence and the history properties of evcheck.consistency)."""
-        from .consistency import HISTORY_PROPERTIES, history_property
-
         by_name = {p.name: p for p in self.properties}
-        by_name.setdefault(quiescent_convergence.name, quiescent_convergence)
-        for name in HISTORY_PROPERTIES:
-            by_name.setdefault(name, history_property(name))
-        from .consistency import strong_eventual_consistency
-
-        by_name.setdefault(strong_eventual_consistency.name, strong_eventual_consistency)
+        for name, prop in builtin_properties().items():
+            by_name.setdefault(name, prop)
         missing = [n for n in names if n not in by_name]
         if missing:
             raise SpecError(

@@ -9,7 +9,6 @@ rebuilds a trace without ever storing one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -53,10 +52,12 @@ class Action:
 
 
 class TransitionSystem(Protocol):
-    """What an engine explores. Implemented by `evcheck.system.System` for DSL specs."""
+    """What an engine explores: initial nodes, successors, and a property check.
 
-    @property
-    def property_names(self) -> Sequence[str]: ...
+    Nothing else: symmetry is a wrapper that changes fingerprints, transport between
+    processes is handed to the parallel engine separately, and presentation (action
+    labels, state views, explanations) belongs to traces and reports.
+    """
 
     def initial(self) -> list[Node]:
         """The initial nodes."""
@@ -67,29 +68,15 @@ class TransitionSystem(Protocol):
         ...
 
     def check(self, state: State) -> int | None:
-        """Index (into `property_names`) of a property the state violates, or None."""
+        """Index of a property the state violates, or None."""
         ...
+
+
+class Inspectable(TransitionSystem, Protocol):
+    """A transition system whose actions and states can be shown (traces, replay)."""
 
     def actions(self, state: State) -> list[Action]:
         """The actions of `state`, in the same order as `successors`."""
-        ...
-
-    def packer(self) -> Any:
-        """For the parallel engine: an object whose `pack(state, defs)` codes a state for one
-        other process (returning something picklable, appending definitions to `defs`)."""
-        ...
-
-    def unpacker(self) -> Any:
-        """The matching decoder: `define(defs)` then `unpack(packed)` gives the state here."""
-        ...
-
-    @property
-    def lanes(self) -> Sequence[str]:
-        """The components a sequence chart draws a lane for (replicas, sessions)."""
-        ...
-
-    def explain(self, state: State, prop: int) -> str:
-        """Why `state` violates property `prop`, in words."""
         ...
 
     def view(self, state: State) -> StateView:

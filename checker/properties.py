@@ -82,7 +82,75 @@ def invariant(
     return wrap
 
 
+@dataclass(frozen=True)
+class HistoryProperty(Property):
+    """A property of the client-observed history, checked by a monitor in every state."""
+
+
+@dataclass(frozen=True)
+class StrongConvergence(Property):
+    """Strong eventual consistency: replicas that applied the same updates are equivalent.
+
+    Every client operation is an update; a replica has applied the updates it made and
+    those carried by the messages it received (see `@message(carries=...)`). Replicas
+    whose applied sets are equal must expose the same `observe()` — in every state, not
+    only once quiet.
+    """
+
+
+HANDLER_PROPERTY = "handlers_do_not_raise"
+HANDLER_PROPERTY_DESCRIPTION = "no handler or operation raises an exception"
+
+SESSION_PROPERTIES = (
+    "read_your_writes",
+    "monotonic_reads",
+    "monotonic_writes",
+    "writes_follow_reads",
+    "causal_consistency",
+)
+HISTORY_PROPERTIES = (*SESSION_PROPERTIES, "linearizability")
+# Judged on histories too (by both judges), from the updates each read's replica applied.
+JUDGED_ON_HISTORIES = (*HISTORY_PROPERTIES, "strong_eventual_consistency")
+
+DESCRIPTIONS = {
+    "read_your_writes": "every read sees the earlier writes of its own session",
+    "monotonic_reads": "a session never reads older data than it read before",
+    "monotonic_writes": "a session's writes take effect in the order it made them",
+    "writes_follow_reads": "a write takes effect after the writes its session had read",
+    "causal_consistency": "operations respect causality (session order and what was read)",
+    "linearizability": "every read returns the latest write to its key before it",
+    "strong_eventual_consistency": "replicas that applied the same updates expose the same value",
+}
+
+
+def history_property(name: str) -> HistoryProperty:
+    if name not in HISTORY_PROPERTIES:
+        raise KeyError(name)
+    return HistoryProperty(name=name, description=DESCRIPTIONS[name])
+
+
+read_your_writes = history_property("read_your_writes")
+monotonic_reads = history_property("monotonic_reads")
+monotonic_writes = history_property("monotonic_writes")
+writes_follow_reads = history_property("writes_follow_reads")
+causal_consistency = history_property("causal_consistency")
+linearizability = history_property("linearizability")
+
+strong_eventual_consistency = StrongConvergence(
+    name="strong_eventual_consistency",
+    description=DESCRIPTIONS["strong_eventual_consistency"],
+)
+
 quiescent_convergence = QuiescentConvergence(
     name="quiescent_convergence",
     description="when no message is deliverable, all replicas expose the same value",
 )
+
+
+def builtin_properties() -> dict[str, Property]:
+    """Every built-in property by name (what `--property NAME` may select besides a spec's own)."""
+    found: dict[str, Property] = {quiescent_convergence.name: quiescent_convergence}
+    for name in HISTORY_PROPERTIES:
+        found[name] = history_property(name)
+    found[strong_eventual_consistency.name] = strong_eventual_consistency
+    return found

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from . import testing
-from .runner import Result
+from .render.text import render_result
+from .results import Result
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -75,7 +76,7 @@ def pytest_runtest_makereport(
     if report.when == "call" and report.failed:
         for result in item.stash.get(_RESULTS, []):
             if not result.ok:
-                report.sections.append(("evcheck counterexample", result.report()))
+                report.sections.append(("evcheck counterexample", render_result(result)))
 
 
 _RESULTS = pytest.StashKey[list[Result]]()

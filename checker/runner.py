@@ -2,116 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Hashable
+from typing import Any
 
 from .consistency import HISTORY_PROPERTIES, Event, check_history
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
-from .fingerprint import collision_probability
 from .model import Node, TransitionSystem
-from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, Stats, parallel_bfs, simulate
-from .search.common import Found
+from .plan import compile_plan
+from .results import Counterexample, ReplayReport, Result, Z3Report
+from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, parallel_bfs, simulate
+from .search.common import Found, Signature
+from .semantics import Semantics
 from .shrink import shrink as shrink_labels
 from .solver import Op, judge
 from .symmetry import Symmetric
-from .system import System
 from .trace import Trace, replay, replay_labels
-
-if TYPE_CHECKING:
-    from .tracefile import SavedTrace
-
-
-@dataclass(frozen=True)
-class Counterexample:
-    """A violated property, why, and the trace that leads there.
-
-    `initial` is the index of the initial state the trace starts from;
-    `found_length` the length before shrinking (equal when nothing could be dropped).
-    """
-
-    property: str
-    description: str
-    explanation: str
-    trace: Trace
-    initial: int = 0
-    found_length: int = 0
-
-
-@dataclass
-class Result:
-    """The outcome of checking a spec: `ok` when every property holds within the bounds."""
-
-    spec: Spec
-    status: str
-    stats: Stats
-    strategy: str
-    bounds: str
-    properties: list[str]
-    counterexamples: list[Counterexample] = field(default_factory=list)
-    stop_reason: str | None = None
-    tables: dict[str, int] = field(default_factory=dict)
-    faults_declared: list[str] = field(default_factory=list)
-    faults_exercised: list[str] = field(default_factory=list)
-    seed: int | None = None
-    runs: int | None = None
-    workers: int = 1
-    z3: Z3Report | None = None
-    lanes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "holds"
-
-    @property
-    def counterexample(self) -> Counterexample | None:
-        return self.counterexamples[0] if self.counterexamples else None
-
-    @property
-    def violations(self) -> list[Counterexample]:
-        return self.counterexamples
-
-    @property
-    def trace(self) -> Trace | None:
-        """The first counterexample's trace, if any."""
-        cex = self.counterexample
-        return cex.trace if cex is not None else None
-
-    @property
-    def collision_probability(self) -> float:
-        return collision_probability(self.stats.states)
-
-    def expect_violation(
-        self, prop: str, *, max_length: int | None = None, length: int | None = None
-    ) -> Counterexample:
-        """Assert that `prop` is violated (within `max_length` steps, or in exactly `length`)."""
-        found = [c for c in self.counterexamples if c.property == prop]
-        if not found:
-            seen = ", ".join(c.property for c in self.counterexamples) or "none"
-            raise AssertionError(
-                f"expected {prop} to be violated, but the run ended {self.status} "
-                f"(violations: {seen})"
-            )
-        cex = found[0]
-        if max_length is not None and len(cex.trace) > max_length:
-            raise AssertionError(
-                f"{prop} is violated after {len(cex.trace)} steps, more than {max_length}"
-            )
-        if length is not None and len(cex.trace) != length:
-            raise AssertionError(f"{prop} is violated after {len(cex.trace)} steps, not {length}")
-        return cex
-
-    def __repr__(self) -> str:
-        cex = self.counterexample
-        if cex is None:
-            return f"<Result {self.spec.name}: {self.status}, {self.stats.states} states>"
-        return f"<Result {self.spec.name}: {cex.property} violated after {len(cex.trace)} steps>"
-
-    def report(self) -> str:
-        """The full text report, as `evcheck verify` prints it."""
-        from .render.text import render_result
-
-        return render_result(self, chart=True)
+from .tracefile import SavedTrace
+from .transfer import Transport
 
 
 def verify_spec(
@@ -127,15 +36,17 @@ def verify_spec(
 
     With `workers` > 1, breadth-first search runs in that many processes (same states,
     verdict and shortest counterexamples as one)."""
-    system = System(spec)
+    system = Semantics(compile_plan(spec))
     explored = _explored(system)
+    signature = _last_action(system)
     if workers > 1:
         if strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
-        outcome = parallel_bfs(explored, limits, progress, workers=workers)
+        transport = Transport(system.tables)
+        outcome = parallel_bfs(explored, transport, limits, progress, workers, signature)
     else:
-        outcome = ENGINES[strategy](explored, limits, progress)
-    result = _result(system, explored, outcome, strategy, shrink)
+        outcome = ENGINES[strategy](explored, limits, progress, signature)
+    result = _result(spec, system, explored, outcome, strategy, shrink)
     result.workers = workers
     return result
 
@@ -151,10 +62,10 @@ def simulate_spec(
     progress: ProgressFn | None = None,
 ) -> Result:
     """Random walks through `spec`'s state space (reproducible from `seed`)."""
-    system = System(spec)
+    system = Semantics(compile_plan(spec))
     explored = _explored(system)
-    outcome = simulate(explored, runs, depth, seed, limits, progress)
-    result = _result(system, explored, outcome, "simulation", shrink)
+    outcome = simulate(explored, runs, depth, seed, limits, progress, _last_action(system))
+    result = _result(spec, system, explored, outcome, "simulation", shrink)
     result.seed, result.runs = seed, outcome.runs
     return result
 
@@ -217,19 +128,33 @@ def _op(event: Event) -> Op:
     )
 
 
-def _explored(system: System) -> TransitionSystem:
+def _last_action(system: Semantics) -> Signature:
+    """Violations count as distinct by the label of their last action."""
+
+    def label(parent: Any, action: int | None) -> Hashable:
+        return None if action is None else system.actions(parent)[action].label
+
+    return label
+
+
+def _explored(system: Semantics) -> TransitionSystem:
     """The system the engine explores: with symmetry, canonical fingerprints on top.
 
     Either way the successor order is the system's own, so paths found replay on it."""
-    return Symmetric(system) if system.symmetry else system
+    return Symmetric(system) if system.plan.symmetry else system
 
 
 def _result(
-    system: System, explored: TransitionSystem, outcome: Outcome, strategy: str, shrink: bool
+    spec: Spec,
+    system: Semantics,
+    explored: TransitionSystem,
+    outcome: Outcome,
+    strategy: str,
+    shrink: bool,
 ) -> Result:
     group = explored.size if isinstance(explored, Symmetric) else 1
     result = Result(
-        spec=system.spec,
+        spec=spec,
         status=outcome.status,
         stats=outcome.stats,
         strategy=strategy,
@@ -246,7 +171,7 @@ def _result(
     return result
 
 
-def _counterexample(system: System, found: Found, shrink: bool) -> Counterexample:
+def _counterexample(system: Semantics, found: Found, shrink: bool) -> Counterexample:
     trace = replay(system, found.path)
     initial = found.path[0]
     found_length = len(trace)
@@ -269,25 +194,6 @@ def _counterexample(system: System, found: Found, shrink: bool) -> Counterexampl
     )
 
 
-@dataclass(frozen=True)
-class ReplayReport:
-    """What re-executing a saved trace against a spec showed.
-
-    `outcome` is one of: `same_violation` (the recorded property fails at the recorded
-    step), `different_violation`, `no_violation` (every step applied and nothing
-    failed: the bug is fixed), `not_applicable` (some step's action is no longer
-    enabled, or the recorded settings no longer fit the spec).
-    """
-
-    outcome: str
-    expected_property: str
-    expected_length: int
-    message: str
-    trace: Trace | None = None
-    violated_property: str | None = None
-    violated_step: int | None = None
-
-
 def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
     """Re-execute `saved` against `spec` under the settings and faults it was found with."""
     expected = (saved.property, len(saved.actions))
@@ -297,7 +203,7 @@ def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
         return ReplayReport(
             "not_applicable", *expected, f"the recorded settings no longer apply: {exc}"
         )
-    system = System(spec)
+    system = Semantics(compile_plan(spec))
     try:
         replayed = replay_labels(system, saved.initial, saved.actions)
     except ReplayError as exc:
@@ -334,22 +240,6 @@ def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
     )
 
 
-@dataclass
-class Z3Report:
-    """What `--z3-all` found: distinct histories judged by Z3 and by the monitors."""
-
-    histories: int = 0
-    judgements: int = 0
-    violations: int = 0
-    seconds: float = 0.0
-    complete: bool = True
-    disagreements: list[str] = field(default_factory=list)
-
-    @property
-    def histories_per_second(self) -> float:
-        return self.histories / self.seconds if self.seconds > 0 else 0.0
-
-
 def z3_all(spec: Spec, max_histories: int = 20_000) -> Z3Report:
     """Judge every distinct client history of `spec` with Z3 and with the monitors.
 
@@ -357,13 +247,11 @@ def z3_all(spec: Spec, max_histories: int = 20_000) -> Z3Report:
     operations), so this search runs over (state, history) pairs; each distinct history
     is judged once per history property and the verdicts are compared.
     """
-    import time
-
     props = [p.name for p in spec.properties if p.name in HISTORY_PROPERTIES]
     report = Z3Report()
     if not props:
         return report
-    system = System(spec.with_por(False))
+    system = Semantics(compile_plan(spec.with_por(False)))
     start = time.perf_counter()
     judged: set[tuple[Any, ...]] = set()
     seen: set[tuple[int, tuple[Any, ...]]] = set()
@@ -407,3 +295,15 @@ def _judge_both(props: list[str], history: tuple[Any, ...], report: Z3Report) ->
                 f"{prop}: monitor {'holds' if monitor_ok else 'violated'}, Z3 "
                 f"{'holds' if z3_ok else 'violated'}: " + "; ".join(e.describe() for e in events)
             )
+
+
+def checked_z3_all(spec: Spec) -> Z3Report:
+    """`--z3-all`: every distinct history judged by Z3 too; a disagreement is a bug in
+    evcheck, reported as an error rather than as a verdict."""
+    report = z3_all(spec)
+    if report.disagreements:
+        raise EvcheckError(
+            f"internal error: Z3 and the monitors disagree on {len(report.disagreements)} "
+            f"history judgement(s); first: {report.disagreements[0]}"
+        )
+    return report

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .model import TransitionSystem
+from .model import Inspectable
 from .trace import replay_labels
 
 
 def shrink(
-    system: TransitionSystem,
+    system: Inspectable,
     initial: int,
     labels: Sequence[str],
     prop: int,

@@ -23,10 +23,11 @@ from collections.abc import Sequence
 from operator import getitem
 from typing import Any
 
+from .env.envelope import Envelope, envelope_key
+from .env.tables import glob_key
 from .fingerprint import MASK, key
-from .model import Action, Node, StateView
-from .network import Envelope
-from .system import System, envelope_key
+from .model import Node
+from .semantics import Semantics
 from .values import ModelValue, ReplicaId, rename
 
 
@@ -37,7 +38,7 @@ class Permutation:
         self, positions: tuple[int, ...], ids: Sequence[ReplicaId], values: dict[Any, Any]
     ) -> None:
         self.positions = positions  # replica at position i moves to position positions[i]
-        self.replicas = {int(ids[i]): ids[positions[i]] for i in range(len(ids))}
+        self.replicas = {int.__int__(ids[i]): ids[positions[i]] for i in range(len(ids))}
         self.values = values
 
     def rename(self, value: Any) -> Any:
@@ -45,15 +46,16 @@ class Permutation:
 
 
 class Symmetric:
-    """A `System` whose fingerprints are canonical under a symmetry group."""
+    """A `Semantics` whose fingerprints are canonical under a symmetry group."""
 
-    def __init__(self, system: System) -> None:
+    def __init__(self, system: Semantics) -> None:
         self.system = system
+        self.tables = system.tables
         self.n = system.n
-        kinds = system.symmetry
+        kinds = system.plan.symmetry
         value_sets = [
             list(v)
-            for v in system.spec.params.values()
+            for v in system.plan.params.values()
             if "values" in kinds
             and isinstance(v, tuple)
             and v
@@ -92,51 +94,46 @@ class Symmetric:
     # ------------------------------------------------------------------ key tables
 
     def _grow(self) -> None:
-        """Extend the per-permutation key tables to everything the system has interned."""
-        system = self.system
+        """Extend the per-permutation key tables to everything the tables have interned."""
+        tables = self.tables
         for k, perm in enumerate(self._others):
             rows = self._slot_keys[k]
             for i in range(self.n):
                 row = rows[i]
-                for sid in range(len(row), len(system._slots)):
-                    moved = perm.rename(system._slots[sid])
+                for sid in range(len(row), len(tables.slots)):
+                    moved = perm.rename(tables.slots[sid])
                     row.append(key(b"evcheck.slot", (perm.positions[i], moved)))
             globs = self._glob_keys[k]
-            for gid in range(len(globs), len(system._globs)):
-                globs.append(system._gkey_of(self._permute_glob(system._globs[gid], perm)))
+            for gid in range(len(globs), len(tables.globs)):
+                globs.append(glob_key(self._permute_glob(tables.globs[gid], perm)))
             envs = self._env_keys[k]
-            for eid in range(len(envs), len(system._envs)):
-                env = system._envs[eid]
+            for eid in range(len(envs), len(tables.envs)):
+                env = tables.envs[eid]
                 moved_env = Envelope(
-                    perm.replicas[int(env.src)],
-                    perm.replicas[int(env.dst)],
+                    perm.replicas[int.__int__(env.src)],
+                    perm.replicas[int.__int__(env.dst)],
                     perm.rename(env.msg),
                     perm.rename(env.payload),
                 )
                 envs.append(envelope_key(moved_env))
 
-    def _permute_glob(self, value: Any, perm: Permutation) -> Any:
-        used, failure, groups, down, spent, clients = value
-        moved_down = [False] * self.n
-        for i, flag in enumerate(down):
-            moved_down[perm.positions[i]] = flag
-        moved_groups = None
-        if groups is not None:
-            placed = [0] * self.n
-            for i, group in enumerate(groups):
-                placed[perm.positions[i]] = group
-            first = placed[0]  # renumber so replica 1's group is 0, as splits are listed
-            moved_groups = tuple(0 if g == first else 1 for g in placed)
-        return (used, failure, moved_groups, tuple(moved_down), spent, clients)
+    def _permute_glob(self, value: tuple[Any, ...], perm: Permutation) -> tuple[Any, ...]:
+        """The global state with each part's component permuted (replica positions moved,
+        symmetric values and replica ids renamed)."""
+        moved = list(value)
+        for part in self.system.parts:
+            if part.gindex >= 0:
+                moved[part.gindex] = part.permute(value[part.gindex], perm.positions)
+        return perm.rename(tuple(moved))  # type: ignore[no-any-return]
 
     def canonical(self, world: tuple[int, ...], fp: int) -> int:
         """The smallest fingerprint over the group (the identity's is `fp`)."""
-        system = self.system
+        tables = self.tables
         n = self.n
         if self._others and (
-            len(self._slot_keys[0][0]) < len(system._slots)
-            or len(self._glob_keys[0]) < len(system._globs)
-            or len(self._env_keys[0]) < len(system._envs)
+            len(self._slot_keys[0][0]) < len(tables.slots)
+            or len(self._glob_keys[0]) < len(tables.globs)
+            or len(self._env_keys[0]) < len(tables.envs)
         ):
             self._grow()
         best = fp
@@ -164,22 +161,3 @@ class Symmetric:
             (w2, canonical(w2, fp2), fp2)  # type: ignore[misc]
             for w2, fp2 in self.system.successors((world, fp))
         ]
-
-    def packer(self) -> Any:
-        return self.system.packer()
-
-    def unpacker(self) -> Any:
-        return self.system.unpacker()
-
-    def actions(self, world: tuple[int, ...]) -> list[Action]:
-        return self.system.actions(world)
-
-    def explain(self, world: tuple[int, ...], prop: int) -> str:
-        return self.system.explain(world, prop)
-
-    def view(self, world: tuple[int, ...]) -> StateView:
-        return self.system.view(world)
-
-    @property
-    def lanes(self) -> list[str]:
-        return self.system.lanes

@@ -19,7 +19,8 @@ from typing import Any
 
 from .dsl import Spec
 from .loader import load_spec
-from .runner import Counterexample, Result, verify_spec
+from .results import Counterexample, Result
+from .runner import verify_spec
 from .search import Limits
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ReplayError
-from .model import Action, Node, StateView, TransitionSystem
+from .model import Action, Inspectable, Node, StateView
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Trace:
         return len(self.steps) - 1
 
 
-def replay(system: TransitionSystem, path: tuple[int, ...]) -> Trace:
+def replay(system: Inspectable, path: tuple[int, ...]) -> Trace:
     """Re-execute a path (initial index, then action indices) and record every state."""
     if not path:
         raise ReplayError("an empty path has no initial state")
@@ -72,7 +72,7 @@ class LabelReplay:
 
 
 def replay_labels(
-    system: TransitionSystem,
+    system: Inspectable,
     initial: int,
     labels: Sequence[str],
     stop_at_violation: bool = True,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TraceFormatError
-from .runner import Counterexample, Result
+from .results import Counterexample, Result
 
 TRACE_SCHEMA = "evcheck.trace/1"
 

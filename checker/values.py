@@ -180,8 +180,11 @@ class UnencodableValue(TypeError):
 def encode(value: Any) -> bytes:
     """Canonical, process-independent bytes for a state value.
 
-    Values that compare equal in Python encode equally (1 == 1.0 == True; a NamedTuple
-    equals a plain tuple), because interning merges equal values whichever came first.
+    The encoding is injective on values *and their types*: `1`, `1.0`, `True` and the
+    replica id `r1` compare equal in Python but encode differently, and so never share
+    an interned id or a fingerprint. Otherwise a field set to `self.id` on one path and
+    to `1` on another would become one local state, and a trace would show a value the
+    handler never wrote.
     """
     out: list[bytes] = []
     _encode_into(value, out)
@@ -200,22 +203,28 @@ def _encode_into(value: Any, out: list[bytes]) -> None:
     elif isinstance(value, enum.Enum):
         name = f"{type(value).__qualname__}.{value.name}".encode()
         out.append(b"E" + _pack_len(len(name)) + name)
-    elif isinstance(value, (bool, int)):
-        text = str(int(value)).encode()
+    elif isinstance(value, bool):
+        out.append(b"b1" if value else b"b0")
+    elif isinstance(value, ReplicaId):
+        text = str(int.__int__(value)).encode()
+        out.append(b"R" + _pack_len(len(text)) + text)
+    elif isinstance(value, int):
+        text = str(int.__int__(value)).encode()
         out.append(b"I" + _pack_len(len(text)) + text)
     elif isinstance(value, float):
-        if value.is_integer():
-            _encode_into(int(value), out)
-        else:
-            text = value.hex().encode()
-            out.append(b"F" + _pack_len(len(text)) + text)
+        text = (value + 0.0).hex().encode()  # + 0.0 folds -0.0 into 0.0, which it equals
+        out.append(b"F" + _pack_len(len(text)) + text)
     elif isinstance(value, str):
         data = value.encode("utf-8", "surrogatepass")
         out.append(b"S" + _pack_len(len(data)) + data)
     elif isinstance(value, bytes):
         out.append(b"B" + _pack_len(len(value)) + value)
     elif isinstance(value, tuple):
-        out.append(b"T" + _pack_len(len(value)))
+        if type(value) is tuple:
+            out.append(b"T" + _pack_len(len(value)))
+        else:  # a NamedTuple: its type is part of its identity
+            name = type(value).__qualname__.encode()
+            out.append(b"U" + _pack_len(len(name)) + name + _pack_len(len(value)))
         for item in value:
             _encode_into(item, out)
     elif isinstance(value, frozenset):
@@ -239,3 +248,29 @@ def _encode_into(value: Any, out: list[bytes]) -> None:
             "use None, bool, int, float, str, bytes, tuples, lists, sets, dicts, enums, "
             "@message classes or frozen dataclasses of those"
         )
+
+
+class Interner:
+    """Small ints for values, by type and value: equal values of different types (`1`,
+    `True`, `r1`) get different ids (see `encode`). The canonical encoding is the key, so
+    interning costs one encoding per new lookup; callers intern only on table misses."""
+
+    __slots__ = ("_ids", "values")
+
+    def __init__(self) -> None:
+        self._ids: dict[bytes, int] = {}
+        self.values: list[Any] = []
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def intern(self, value: Any) -> tuple[int, bool]:
+        """The id of `value`, and whether it is new."""
+        code = encode(value)
+        known = self._ids.get(code)
+        if known is not None:
+            return known, False
+        number = len(self.values)
+        self._ids[code] = number
+        self.values.append(value)
+        return number, True

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from evcheck import Spec
 from evcheck.fingerprint import MASK, collision_probability, key
 from evcheck.models import LamportLWW
-from evcheck.system import System
+from tests.support import System
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ FINGERPRINTS_OF_ALL_STATES = """
 import json, sys
 from evcheck import Spec
 from evcheck.models import LamportLWW
-from evcheck.system import System
+from tests.support import System
 system = System(Spec(LamportLWW, replicas=2, ops_per_replica=1, values=("a", "b"), por=False))
 start = system.initial()[0]
 seen = {start[1]}

@@ -9,7 +9,7 @@ import pytest
 
 from evcheck import Spec, SpecError, invariant, load_spec, symmetric_values, verify_spec
 from evcheck.models import GCounter, LamportLWW, NoTiebreakLWW, OpCounter
-from evcheck.system import System
+from tests.support import System
 from tests.protocols import PingPong
 
 
@@ -70,7 +70,7 @@ def test_verdicts_and_shortest_counterexamples_agree(
 ) -> None:
     reduced = verify_spec(spec.with_por("auto"))
     full = verify_spec(spec.with_por(False))
-    assert System(spec.with_por("auto")).por
+    assert System(spec.with_por("auto")).plan.por
     assert reduced.status == full.status
     for result in (reduced, full):
         if expected is None:
@@ -86,10 +86,10 @@ def test_only_on_where_sound() -> None:
         return True
 
     base = dict(replicas=2, ops_per_replica=1, values=(1, 2))
-    assert System(Spec(LamportLWW, **base)).por  # type: ignore[arg-type]
-    assert not System(Spec(LamportLWW, **base, properties=[anything])).por  # type: ignore[arg-type]
-    assert not System(Spec(LamportLWW, **base, faults={"loss": 1})).por  # type: ignore[arg-type]
-    assert not System(Spec(LamportLWW, **base, por=False)).por  # type: ignore[arg-type]
+    assert System(Spec(LamportLWW, **base)).plan.por  # type: ignore[arg-type]
+    assert not System(Spec(LamportLWW, **base, properties=[anything])).plan.por  # type: ignore[arg-type]
+    assert not System(Spec(LamportLWW, **base, faults={"loss": 1})).plan.por  # type: ignore[arg-type]
+    assert not System(Spec(LamportLWW, **base, por=False)).plan.por  # type: ignore[arg-type]
     with pytest.raises(SpecError, match="only sound for specs without faults"):
         System(Spec(LamportLWW, **base, faults={"dup": 1}, por=True))  # type: ignore[arg-type]
 
@@ -106,7 +106,7 @@ def test_senders_in_the_tail_keep_full_expansion() -> None:
 
 def test_every_spec_file_has_the_same_verdict_without_it(spec_file: Path) -> None:
     spec = load_spec(spec_file)
-    if not System(spec.with_por("auto")).por:
+    if not System(spec.with_por("auto")).plan.por:
         return  # not applicable to this spec: both runs would be the same run
     reduced = verify_spec(spec.with_por("auto"))
     full = verify_spec(spec.with_por(False))

@@ -238,7 +238,7 @@ def test_strong_eventual_consistency_in_every_state() -> None:
 
 def test_histories_of_traces_record_what_each_read_had_applied() -> None:
     from evcheck import strong_eventual_consistency
-    from evcheck.system import System
+    from tests.support import System
     from evcheck.trace import replay_labels
 
     spec = Spec(

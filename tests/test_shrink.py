@@ -5,7 +5,7 @@ from __future__ import annotations
 from evcheck import Spec, verify_spec
 from evcheck.models import LamportLWW, NoTiebreakLWW, OpCounter
 from evcheck.shrink import shrink
-from evcheck.system import System
+from tests.support import System
 from evcheck.trace import replay_labels
 
 

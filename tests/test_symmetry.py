@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from evcheck import Replica, Spec, SpecError, field, operation, symmetric_values, verify_spec
 from evcheck.models import GCounter, LamportLWW, NoTiebreakLWW, OpCounter
 from evcheck.symmetry import Permutation, Symmetric
-from evcheck.system import System
+from tests.support import System
 from evcheck.trace import replay
 from evcheck.values import UnorderedError, encode
 
@@ -36,13 +36,13 @@ def decoded(system: System, world: tuple[int, ...], perm: Permutation) -> bytes:
     n = system.n
     slots: list[Any] = [None] * n
     for i in range(n):
-        slots[perm.positions[i]] = perm.rename(system._slots[world[i]])
+        slots[perm.positions[i]] = perm.rename(system.tables.slots[world[i]])
     envs = sorted(
         encode((int(perm.replicas[int(e.src)]), int(perm.replicas[int(e.dst)]), perm.rename(e.msg)))
         for e in system.in_flight(world)
     )
-    glob = Symmetric(system)._permute_glob(system._globs[world[n]], perm)
-    return encode((tuple(slots), glob[0], glob[2], glob[3], glob[4])) + b"".join(envs)
+    glob = Symmetric(system)._permute_glob(system.tables.globs[world[n]], perm)
+    return encode((tuple(slots), glob)) + b"".join(envs)
 
 
 def orbit_key(system: System, symmetric: Symmetric, world: tuple[int, ...]) -> bytes:
@@ -111,16 +111,16 @@ def test_permuted_worlds_share_a_canonical_fingerprint(choices: list[int], which
     n = system.n
     slots: list[int] = [0] * n
     for i in range(n):
-        slots[perm.positions[i]] = system._intern_slot(perm.rename(system._slots[world[i]]))
-    from evcheck.network import Envelope
+        slots[perm.positions[i]] = system.tables.intern_slot(perm.rename(system.tables.slots[world[i]]))
+    from evcheck import Envelope
 
     envs = sorted(
-        system._intern_env(
+        system.tables.intern_env(
             Envelope(perm.replicas[int(e.src)], perm.replicas[int(e.dst)], perm.rename(e.msg))
         )
         for e in system.in_flight(world)
     )
-    glob = system._intern_glob(symmetric._permute_glob(system._globs[world[n]], perm))
+    glob = system.tables.intern_glob(symmetric._permute_glob(system.tables.globs[world[n]], perm))
     permuted = (*slots, glob, *envs)
     assert symmetric.canonical(permuted, system.fingerprint(permuted)) == symmetric.canonical(
         world, fp

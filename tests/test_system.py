@@ -19,7 +19,7 @@ from evcheck import (
     verify_spec,
 )
 from evcheck.models import LamportLWW, NoTiebreakLWW
-from evcheck.system import System
+from tests.support import System
 from tests.bruteforce import lww_counts
 
 

@@ -30,7 +30,7 @@ from evcheck.models import (
     WallClockLWW,
     later_write_wins,
 )
-from evcheck.system import System
+from tests.support import System
 from tests.bruteforce import lww_counts
 
 
@@ -221,8 +221,8 @@ def test_quiescence_means_nothing_in_flight_no_partition_nobody_down_no_timer_du
         values = {system.replica_fields(world, i)["value"] for i in range(2)}
         if len(values) == 1 or system.in_flight(world):
             continue
-        info = system._ginfo[world[2]]
-        timers_due = any(system._busy[s] for s in world[:2])
+        info = system.tables.infos[world[2]]
+        timers_due = any(system.checker.timers.busy[s] for s in world[:2])  # type: ignore[union-attr]
         quiet = info.quiet and not timers_due
         assert (system.check(world) is not None) == quiet
         checked += quiet
@@ -342,15 +342,15 @@ def test_faults_exercised_are_reported() -> None:
 )
 def test_plain_and_full_successors_agree(s: Spec) -> None:
     system = System(s)
-    assert system.plain
+    assert system.plan.plain
     for node in reachable(system):
-        assert system._plain_successors(node) == system._full_successors(node)
+        assert system._plain_successors(node) == system._successors(node)
 
 
 def test_full_path_with_empty_profile_has_plain_counts() -> None:
     plain = verify_spec(spec(LamportLWW, replicas=3))
     forced = System(spec(LamportLWW, replicas=3))
-    forced.successors = forced._full_successors
+    forced.successors = forced._successors
     assert len(reachable(forced)) == plain.stats.states
 
 

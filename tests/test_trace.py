@@ -6,7 +6,7 @@ import pytest
 
 from evcheck import ReplayError, Spec
 from evcheck.models import LamportLWW
-from evcheck.system import System
+from tests.support import System
 from evcheck.trace import replay
 
 

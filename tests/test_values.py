@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evcheck import FrozenDict, ReplicaId, message
-from evcheck.values import UnencodableValue, encode, freeze, thaw
+from evcheck.values import Interner, UnencodableValue, encode, freeze, thaw
 
 scalars = st.one_of(
     st.none(),
@@ -30,9 +30,24 @@ values: st.SearchStrategy[Any] = st.recursive(
 )
 
 
+def same(a: Any, b: Any) -> bool:
+    """Equal as values *and* of the same types throughout (1, True and 1.0 differ)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, FrozenDict):
+        return set(map(encode, a)) == set(map(encode, b)) and all(
+            same(a[k], b[k]) for k in a
+        )
+    if isinstance(a, frozenset):
+        return {encode(x) for x in a} == {encode(y) for y in b}
+    return bool(a == b)
+
+
 @given(values, values)
-def test_encoding_is_injective_and_respects_equality(a: Any, b: Any) -> None:
-    assert (encode(a) == encode(b)) == (a == b)
+def test_encoding_is_injective_on_values_and_types(a: Any, b: Any) -> None:
+    assert (encode(a) == encode(b)) == same(a, b)
 
 
 @given(values)
@@ -58,9 +73,20 @@ def test_frozen_dict_order_does_not_matter(d: dict[int, int]) -> None:
     assert hash(FrozenDict(d)) == hash(FrozenDict(reversed_items))
 
 
-def test_equal_values_of_different_types_encode_equally() -> None:
-    assert encode(1) == encode(True) == encode(1.0) == encode(ReplicaId(1))
+def test_equal_values_of_different_types_encode_differently() -> None:
+    codes = {encode(1), encode(True), encode(1.0), encode(ReplicaId(1))}
+    assert len(codes) == 4
     assert encode((1, "a")) != encode(("1", "a"))
+    assert encode(0.0) == encode(-0.0)  # equal floats of one type stay one value
+
+
+def test_interning_keeps_types_apart() -> None:
+    interner = Interner()
+    assert interner.intern(1) == (0, True)
+    assert interner.intern(ReplicaId(1)) == (1, True)
+    assert interner.intern((1, True)) == (2, True)
+    assert interner.intern((True, 1)) == (3, True)
+    assert interner.intern(1) == (0, False)
 
 
 def test_replica_ids_compare_as_ints_and_print_as_names() -> None:

@@ -10,7 +10,7 @@ import json
 from html import escape
 from typing import Any
 
-from ..runner import Counterexample, Result
+from ..results import Counterexample, Result
 from .chart import message_text
 
 LANE_GAP = 170

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..runner import Counterexample, Result
+from ..results import Counterexample, Result
 from ..values import FrozenDict, ReplicaId
 
 SAFE = 2**53

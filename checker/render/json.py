@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..runner import Counterexample, Result
+from ..results import Counterexample, Result
 from ..trace import Trace
 
 SCHEMA = "evcheck.result/1"

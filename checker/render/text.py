@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..fingerprint import collision_probability
 from ..model import StateView
-from ..runner import Counterexample, Result
+from ..results import Counterexample, Result
 from ..search import Stats
 from ..trace import Trace
 from .chart import ascii_chart

@@ -7,14 +7,15 @@ parents and replay (evcheck.trace) rebuilds the states.
 
 from __future__ import annotations
 
+import functools
 import gc
 import resource
 import sys
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ..model import Node, TransitionSystem
 
@@ -69,26 +70,32 @@ class Outcome:
         return self.violations[0] if self.violations else None
 
 
+# What makes two violations distinct when several are asked for: a function of the
+# state before the last action and that action's index (None, None for an initial state).
+Signature = Callable[[Any, "int | None"], Hashable]
+
+
 class Violations:
-    """The distinct violations a search has met: (property, label of the last action).
+    """The distinct violations a search has met.
 
     With the default of one, the first violation ends the search; with more, the
-    violating state is left unexpanded and the search goes on.
+    violating state is left unexpanded, the search goes on, and a violation counts as
+    new when its (property, signature) is; without a signature, every one is new.
     """
 
-    def __init__(self, system: TransitionSystem, limit: int) -> None:
-        self.system = system
+    def __init__(self, limit: int, signature: Signature | None = None) -> None:
         self.limit = max(1, limit)
+        self.signature = signature
         self.found: list[Found] = []
-        self._keys: set[tuple[int, str | None]] = set()
+        self._keys: set[tuple[int, Hashable]] = set()
 
     def add(self, prop: int, path: tuple[int, ...], parent: Any, action: int | None) -> bool:
         """Record a violation; True when the search should stop."""
-        if self.limit > 1:
-            label = None if action is None else self.system.actions(parent)[action].label
-            if (prop, label) in self._keys:
+        if self.limit > 1 and self.signature is not None:
+            distinct = (prop, self.signature(parent, action))
+            if distinct in self._keys:
                 return False
-            self._keys.add((prop, label))
+            self._keys.add(distinct)
         self.found.append(Found(prop, path))
         return len(self.found) >= self.limit
 
@@ -149,20 +156,23 @@ class Search:
     the initial states and to finish.
     """
 
-    def __init__(self, system: TransitionSystem, limits: Limits) -> None:
+    def __init__(
+        self, system: TransitionSystem, limits: Limits, signature: Signature | None = None
+    ) -> None:
         self.system = system
         self.limits = limits
         self.clock = Clock(limits.max_seconds)
         self.stats = Stats()
         self.store = ParentStore()
         self.seen: set[int] = set()
-        self.violations = Violations(system, limits.max_counterexamples)
+        self.violations = Violations(limits.max_counterexamples, signature)
 
-    def seed(self) -> tuple[list[tuple[Node, int]], bool]:
-        """Record the initial states: the ones to explore (with their numbers), and whether
-        a violation among them already ends the search."""
+    def seed(self) -> tuple[list[Node | None], bool]:
+        """Record the initial states, numbered from 0: the nodes in store order (None for
+        a violating one, which is not explored), and whether a violation among them
+        already ends the search."""
         store, check = self.store, self.system.check
-        explore: list[tuple[Node, int]] = []
+        seeds: list[Node | None] = []
         for k, node in enumerate(self.system.initial()):
             if node[1] in self.seen:
                 continue
@@ -172,10 +182,11 @@ class Search:
             prop = check(node[0])
             if prop is not None:
                 if self.violations.add(prop, store.path_to(len(store) - 1), None, None):
-                    return explore, True
+                    return seeds, True
+                seeds.append(None)
                 continue
-            explore.append((node, len(store) - 1))
-        return explore, False
+            seeds.append(node)
+        return seeds, False
 
     def finish(
         self,
@@ -201,26 +212,24 @@ class Search:
         return f"time limit of {self.limits.max_seconds:g}s reached"
 
 
-def without_gc(
-    engine: Callable[[TransitionSystem, Limits, ProgressFn | None], Outcome],
-) -> Callable[[TransitionSystem, Limits, ProgressFn | None], Outcome]:
+E = TypeVar("E", bound=Callable[..., Outcome])
+
+
+def without_gc(engine: E) -> E:
     """Run an engine with cyclic garbage collection paused.
 
     The search allocates millions of tuples of ints and creates no reference cycles;
     collector passes over an ever-growing frontier would otherwise dominate the run.
     """
 
-    def run(
-        system: TransitionSystem, limits: Limits = NO_LIMITS, progress: ProgressFn | None = None
-    ) -> Outcome:
+    @functools.wraps(engine)
+    def run(*args: Any, **kwargs: Any) -> Outcome:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return engine(system, limits, progress)
+            return engine(*args, **kwargs)
         finally:
             if was_enabled:
                 gc.enable()
 
-    run.__name__ = engine.__name__.lstrip("_")
-    run.__doc__ = engine.__doc__
-    return run
+    return run  # type: ignore[return-value]

@@ -25,8 +25,9 @@ import multiprocessing
 import signal
 from array import array
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from ..errors import StopRequested
 from ..model import Node, TransitionSystem
 from .common import (
     NO_LIMITS,
@@ -34,6 +35,7 @@ from .common import (
     Limits,
     Outcome,
     ProgressFn,
+    Signature,
     Stats,
     Violations,
     peak_memory_bytes,
@@ -55,11 +57,21 @@ class _Level:
     peak_memory: int
 
 
+class Transport(Protocol):
+    """Coders of states for the other processes (see `evcheck.transfer`)."""
+
+    def packer(self) -> Any: ...
+
+    def unpacker(self) -> Any: ...
+
+
 def parallel_bfs(
     system: TransitionSystem,
+    transport: Transport,
     limits: Limits = NO_LIMITS,
     progress: ProgressFn | None = None,
     workers: int = 2,
+    signature: Signature | None = None,
 ) -> Outcome:
     """Breadth-first search over `workers` processes (same states and verdict as `bfs`)."""
     context = multiprocessing.get_context("fork")
@@ -69,7 +81,7 @@ def parallel_bfs(
     processes = [
         context.Process(
             target=_worker,
-            args=(me, workers, system, inboxes, commands[me], results),
+            args=(me, workers, system, transport, inboxes, commands[me], results),
             daemon=True,
         )
         for me in range(workers)
@@ -77,7 +89,7 @@ def parallel_bfs(
     for process in processes:
         process.start()
     try:
-        return _coordinate(system, limits, progress, workers, commands, results)
+        return _coordinate(system, limits, progress, workers, commands, results, signature)
     finally:
         for queue in commands:
             queue.put(("stop",))
@@ -94,10 +106,11 @@ def _coordinate(
     workers: int,
     commands: list[Any],
     results: Any,
+    signature: Signature | None,
 ) -> Outcome:
     clock = Clock(limits.max_seconds)
     stats = Stats()
-    violations = Violations(system, limits.max_counterexamples)
+    violations = Violations(limits.max_counterexamples, signature)
     depth = 0  # levels expanded so far
     deepest = 0  # the deepest level that holds a state
     peak = 0
@@ -150,6 +163,8 @@ def _coordinate(
                 progress(stats, sum(lv.frontier for lv in levels))
     except KeyboardInterrupt:
         return finish("stopped", "interrupted")
+    except StopRequested as stop_request:
+        return finish("stopped", stop_request.reason)
 
 
 def _path_to(
@@ -188,6 +203,7 @@ def _worker(
     me: int,
     workers: int,
     system: TransitionSystem,
+    transport: Transport,
     inboxes: list[Any],
     commands: Any,
     results: Any,
@@ -203,8 +219,8 @@ def _worker(
     check = system.check
     frontier: list[tuple[Node, int]] = []
     transitions = 0
-    packers = [system.packer() for _ in range(workers)]
-    unpackers = [system.unpacker() for _ in range(workers)]
+    packers = [transport.packer() for _ in range(workers)]
+    unpackers = [transport.unpacker() for _ in range(workers)]
 
     def admit(
         node: Node,

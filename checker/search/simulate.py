@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+from ..errors import StopRequested
 from ..model import TransitionSystem
 from .common import (
     NO_LIMITS,
@@ -16,6 +17,7 @@ from .common import (
     Limits,
     Outcome,
     ProgressFn,
+    Signature,
     Stats,
     Violations,
     peak_memory_bytes,
@@ -31,11 +33,12 @@ def simulate(
     seed: int,
     limits: Limits = NO_LIMITS,
     progress: ProgressFn | None = None,
+    signature: Signature | None = None,
 ) -> Outcome:
     rng = random.Random(seed)
     clock = Clock(limits.max_seconds)
     stats = Stats()
-    violations = Violations(system, limits.max_counterexamples)
+    violations = Violations(limits.max_counterexamples, signature)
     seen: set[int] = set()
     initial = system.initial()
     status = "holds"
@@ -79,6 +82,8 @@ def simulate(
                 break
     except KeyboardInterrupt:
         status, reason = "stopped", "interrupted"
+    except StopRequested as stop_request:
+        status, reason = "stopped", stop_request.reason
     stats.states = len(seen)
     stats.seconds = clock.elapsed()
     stats.peak_memory_bytes = peak_memory_bytes()

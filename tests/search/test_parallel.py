@@ -16,7 +16,7 @@ from evcheck.models import (
     later_write_wins,
 )
 from evcheck.search import Limits
-from evcheck.system import System
+from tests.support import System
 from evcheck.trace import replay_labels
 
 SPECS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from evcheck import Spec, simulate_spec
 from evcheck.models import LamportLWW, NoTiebreakLWW
 from evcheck.search import Limits, simulate
-from evcheck.system import System
+from tests.support import System
 
 
 def test_same_seed_same_runs() -> None:

@@ -1,0 +1,270 @@
+"""Evaluating properties on worlds, and explaining violations in words.
+
+`check(world)` runs in the search's inner loop, once per new state, so it is compiled
+into a closure over flat tables: what each replica observes per slot (interned once
+per slot), which global states record a violated history property, and caches of
+user-invariant verdicts by replica states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .consistency import violation
+from .env.envelope import Envelope
+from .env.part import Part
+from .env.sessions import Sessions
+from .env.tables import APPLIED, FIELDS, Slot, Tables
+from .env.timers import Timers
+from .errors import SpecError
+from .execution import user_frame
+from .plan import Plan
+from .properties import (
+    Fail,
+    HistoryProperty,
+    Invariant,
+    QuiescentConvergence,
+    StrongConvergence,
+)
+from .values import UnorderedError
+
+
+class WorldView:
+    """What an invariant predicate sees: replicas (and the network, if it asked for it)."""
+
+    def __init__(self, replicas: list[Any], network: list[Envelope] | None) -> None:
+        self.replicas = replicas
+        self._network = network
+
+    @property
+    def network(self) -> list[Envelope]:
+        if self._network is None:
+            raise AttributeError(
+                "this invariant does not see the network: declare it @invariant(network=True)"
+            )
+        return self._network
+
+
+class Checker:
+    """The properties of one plan, evaluated on the worlds of its tables."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        tables: Tables,
+        parts: Sequence[Part],
+    ) -> None:
+        self.plan = plan
+        self.tables = tables
+        self.n = plan.n
+        self.sessions = next((p for p in parts if isinstance(p, Sessions)), None)
+        self.timers = next((p for p in parts if isinstance(p, Timers)), None)
+        # obs[i][sid]: id of what replica i observes in slot sid; obs_values: the values.
+        self.obs: list[list[int]] = [[] for _ in range(self.n)]
+        self._obs_of: dict[Any, int] = {}
+        self.obs_values: list[Any] = []
+        self._gviol: list[int] = []
+        tables.on_new_slot(self._observe)
+        self.check: Callable[[tuple[int, ...]], int | None] = self._compile()
+
+    def _observe(self, sid: int, slot: Slot) -> None:
+        runner = self.tables.runner
+        time = self.tables.time(slot)
+        for i in range(self.n):
+            observed = runner.observe(i, slot[FIELDS], time)
+            oid = self._obs_of.get(observed)
+            if oid is None:
+                oid = len(self.obs_values)
+                self.obs_values.append(observed)
+                self._obs_of[observed] = oid
+            self.obs[i].append(oid)
+
+    def violated_history(self, g: int) -> int:
+        """The index of the first history property global state g records as violated."""
+        gviol = self._gviol
+        while len(gviol) <= g:
+            gviol.append(self._first_violation(len(gviol)))
+        return gviol[g]
+
+    def _first_violation(self, g: int) -> int:
+        if self.sessions is None:
+            return -1
+        summaries = self.sessions.summaries(g)
+        for (index, _), summary in zip(self.plan.history_properties, summaries, strict=True):
+            if violation(summary) is not None:
+                return index
+        return -1
+
+    def _compile(self) -> Callable[[tuple[int, ...]], int | None]:
+        n = self.n
+        n1 = n + 1
+        infos = self.tables.infos
+        busy = self.timers.busy if self.timers is not None else None
+        obs = self.obs
+        conv: int | None = None
+        sec: int | None = None
+        history = bool(self.plan.history_properties)
+        replica_invs: list[tuple[int, Invariant]] = []
+        network_invs: list[tuple[int, Invariant]] = []
+        for index, prop in enumerate(self.plan.properties, start=1):
+            if isinstance(prop, QuiescentConvergence):
+                conv = index
+            elif isinstance(prop, StrongConvergence):
+                sec = index
+            elif isinstance(prop, Invariant):
+                (network_invs if prop.sees_network else replica_invs).append((index, prop))
+            elif not isinstance(prop, HistoryProperty):  # history: judged by the monitors
+                raise SpecError(
+                    f"property {prop.name!r} is not supported by this version of evcheck",
+                    location=self.plan.location,
+                )
+        inv_cache: dict[tuple[int, ...], int] = {}
+        sec_cache: dict[tuple[int, ...], tuple[int, int] | None] = {}
+        diverged_pair = self.diverged_pair
+        violated_history = self.violated_history
+        view = self.world_view
+
+        def evaluate(slots: tuple[int, ...]) -> int:
+            w = view(slots + (0,), with_network=False)
+            verdict = -1
+            for index, inv in replica_invs:
+                if not holds(inv, w):
+                    verdict = index
+                    break
+            inv_cache[slots] = verdict
+            return verdict
+
+        def check(world: tuple[int, ...]) -> int | None:
+            g = world[n]
+            info = infos[g]
+            if info.failed:
+                return 0
+            if history:
+                violated = violated_history(g)
+                if violated >= 0:
+                    return violated
+            if (
+                conv is not None
+                and len(world) == n1
+                and info.quiet
+                and (busy is None or not any(busy[s] for s in world[:n]))
+            ):
+                first = obs[0][world[0]]
+                for i in range(1, n):
+                    if obs[i][world[i]] != first:
+                        return conv
+            if sec is not None:
+                slots = world[:n]
+                if slots in sec_cache:
+                    diverged = sec_cache[slots]
+                else:
+                    diverged = sec_cache[slots] = diverged_pair(slots)
+                if diverged is not None:
+                    return sec
+            if replica_invs:
+                slots = world[:n]
+                verdict = inv_cache.get(slots)
+                if verdict is None:
+                    verdict = evaluate(slots)
+                if verdict >= 0:
+                    return verdict
+            if network_invs:
+                w = view(world, with_network=True)
+                for index, inv in network_invs:
+                    if not holds(inv, w):
+                        return index
+            return None
+
+        return check
+
+    def diverged_pair(self, slots: tuple[int, ...]) -> tuple[int, int] | None:
+        """Two replicas that applied the same updates but expose different values, if any."""
+        tables = self.tables
+        for i in range(self.n):
+            for j in range(i + 1, self.n):
+                a, b = tables.slots[slots[i]], tables.slots[slots[j]]
+                if a[APPLIED] == b[APPLIED] and self.obs[i][slots[i]] != self.obs[j][slots[j]]:
+                    return (i, j)
+        return None
+
+    def world_view(self, world: tuple[int, ...], with_network: bool) -> WorldView:
+        tables = self.tables
+        replicas = []
+        for i in range(self.n):
+            slot = tables.slots[world[i]]
+            replicas.append(
+                tables.runner.scratch(i, slot[FIELDS], tables.time(slot), mutable=False)
+            )
+        network = [tables.envs[e] for e in world[self.n + 1 :]] if with_network else None
+        return WorldView(replicas, network)
+
+    # ----------------------------------------------------------------- explanations
+
+    def explain(self, world: tuple[int, ...], prop: int) -> str:
+        """Why `world` violates property `prop`, in words."""
+        n = self.n
+        tables = self.tables
+        if prop == 0:
+            failure = tables.globs[world[n]][0]
+            return f"{failure.describe()}" if failure else "a handler raised"
+        p = self.plan.properties[prop - 1]
+        if isinstance(p, QuiescentConvergence):
+            parts = [f"{tables.ids[i]!r} holds {self._shown(world, i)}" for i in range(n)]
+            quiet = "nothing in flight"
+            if not self.plan.plain:
+                quiet += ", no partition, nobody down"
+            if self.timers is not None:
+                quiet += ", no timer left to fire"
+            return f"{', '.join(parts)}; {quiet}: replicas did not converge"
+        if isinstance(p, StrongConvergence):
+            pair = self.diverged_pair(world[:n])
+            if pair is not None:
+                i, j = pair
+                applied = sorted(tables.slots[world[i]][APPLIED], key=repr)
+                shown = ", ".join(f"{r!r}#{k}" for r, k in applied) or "none"
+                return (
+                    f"{tables.ids[i]!r} and {tables.ids[j]!r} applied the same updates "
+                    f"({shown}) but hold {self._shown(world, i)} and {self._shown(world, j)}: "
+                    "strong eventual consistency violated"
+                )
+        if isinstance(p, HistoryProperty) and self.sessions is not None:
+            summaries = self.sessions.summaries(world[n])
+            for (index, _), summary in zip(self.plan.history_properties, summaries, strict=True):
+                if index == prop:
+                    return violation(summary) or f"{p.name} violated"
+        if isinstance(p, Invariant):
+            w = self.world_view(world, with_network=p.sees_network)
+            try:
+                result = p.predicate(w)
+            except Exception as exc:
+                return f"invariant {p.name} raised {type(exc).__name__}: {exc}"
+            if isinstance(result, Fail):
+                return result.message
+            return f"invariant {p.name} is false: {p.description}"
+        return f"{p.name} violated"
+
+    def _shown(self, world: tuple[int, ...], i: int) -> str:
+        """`'a'@(1, r1)`-style rendering: the observed value, then the other fields."""
+        observed = self.obs_values[self.obs[i][world[i]]]
+        fields = self.tables.slots[world[i]][FIELDS]
+        values = dict(zip(self.plan.field_names, fields, strict=True))
+        others = [repr(v) for v in values.values() if v is not observed and v != observed]
+        if len(others) == len(values):
+            return repr(observed)
+        if others:
+            return f"{observed!r}@{', '.join(others)}"
+        return repr(observed)
+
+
+def holds(inv: Invariant, w: Any) -> bool:
+    """Evaluate a user invariant; a mistake in it is a spec error, not a violation."""
+    try:
+        return bool(inv.predicate(w))
+    except UnorderedError as exc:
+        raise SpecError(f"invariant {inv.name}: {exc}", location=user_frame(exc)) from None
+    except Exception as exc:
+        raise SpecError(
+            f"invariant {inv.name} raised {type(exc).__name__}: {exc}",
+            location=user_frame(exc) or inv.location,
+        ) from None

@@ -1,0 +1,251 @@
+"""A spec compiled once into a plan: everything downstream reads the plan, never the Spec.
+
+The plan is an immutable description of one model at fixed bounds: replica ids and
+field layout, the operation instances (every operation with every argument tuple its
+domains allow), handlers, timers, the fault profile, client sessions, properties and
+the reductions that are sound for them. Compiling it checks what can be checked before
+exploring (a history property without sessions, partial-order reduction asked for
+where it is unsound), so a definition mistake stops the run with the spec's line.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .dsl import Handler, Operation, Replica, Spec, Timer, unique
+from .errors import SpecError
+from .faults import FaultProfile
+from .properties import (
+    HANDLER_PROPERTY,
+    HANDLER_PROPERTY_DESCRIPTION,
+    HistoryProperty,
+    Invariant,
+    Property,
+    QuiescentConvergence,
+    StrongConvergence,
+)
+from .values import GuardedReplicaId, ReplicaId, freeze
+
+
+@dataclass(frozen=True)
+class OperationInstance:
+    """One operation with one argument tuple: what a client may call.
+
+    `kind` is the history kind ("read", "write" or None); `key_pos` and `value_pos`
+    are the positions of the key and of the written value in `args` (-1: none).
+    """
+
+    operation: Operation
+    args: tuple[Any, ...]
+    kind: str | None
+    key_pos: int
+    value_pos: int
+
+    @property
+    def name(self) -> str:
+        return self.operation.name
+
+    def label(self, replica: ReplicaId, args: tuple[Any, ...] | None = None) -> str:
+        shown = self.args if args is None else args
+        return f"{self.operation.name}@{replica!r}({', '.join(map(repr, shown))})"
+
+    def concrete(self, session: str, number: int) -> tuple[Any, ...]:
+        """The arguments with `unique` values filled in for a session's `number`-th op."""
+        return tuple(f"{session}.{number}" if a is unique else a for a in self.args)
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """A client session: its name and its home replica (index), or -1 when it roams."""
+
+    name: str
+    home: int
+    home_name: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One spec at fixed bounds, compiled (see the module docstring)."""
+
+    name: str
+    location: str
+    protocol: type[Replica]
+    ids: tuple[ReplicaId, ...]
+    field_names: tuple[str, ...]
+    initial_fields: tuple[Any, ...]
+    durable: tuple[bool, ...]
+    operations: tuple[OperationInstance, ...]
+    handlers: Mapping[type, Handler]
+    timers: tuple[Timer, ...]
+    timer_limits: tuple[int, ...]
+    recovery: Callable[..., Any] | None
+    ops_per_replica: int | None
+    max_ops: int | None
+    ops_per_session: int | None
+    sessions: tuple[SessionPlan, ...]
+    faults: FaultProfile
+    splits: tuple[tuple[int, ...], ...]
+    max_time: int | None
+    properties: tuple[Property, ...]
+    symmetry: frozenset[str]
+    por: bool
+    params: Mapping[str, Any]
+    timer_fires: int
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def clocks(self) -> bool:
+        return self.max_time is not None
+
+    @property
+    def plain(self) -> bool:
+        """Operations and deliveries only: no faults, timers, clocks or sessions."""
+        return not (self.faults.any or self.timers or self.clocks or self.sessions)
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        """Index 0 is the built-in handler check; the spec's properties follow."""
+        return (HANDLER_PROPERTY, *(p.name for p in self.properties))
+
+    @property
+    def property_descriptions(self) -> tuple[str, ...]:
+        return (HANDLER_PROPERTY_DESCRIPTION, *(p.description for p in self.properties))
+
+    @property
+    def history_properties(self) -> tuple[tuple[int, str], ...]:
+        """(property index, name) of the properties judged on client histories."""
+        return tuple(
+            (index, p.name)
+            for index, p in enumerate(self.properties, start=1)
+            if isinstance(p, HistoryProperty)
+        )
+
+    @property
+    def tracks_applied(self) -> bool:
+        """Whether replicas carry the ghost set of updates they applied (strong eventual
+        consistency needs it; nothing else pays for it)."""
+        return any(isinstance(p, StrongConvergence) for p in self.properties)
+
+    def describe_bounds(self, symmetry_group: int = 1) -> str:
+        parts = [f"{self.n} replicas"]
+        if self.ops_per_replica is not None:
+            parts.append(f"{self.ops_per_replica} op(s) per replica")
+        if self.max_ops is not None:
+            parts.append(f"{self.max_ops} op(s) in total")
+        if self.sessions:
+            placed = ", ".join(f"{s.name}@{s.home_name}" for s in self.sessions)
+            parts.append(f"sessions {placed}")
+            if self.ops_per_session is not None:
+                parts.append(f"{self.ops_per_session} op(s) per session")
+        if self.clocks:
+            parts.append(f"time <= {self.max_time}")
+        if self.timers:
+            parts.append(f"timers fire <= {self.timer_fires}x per change")
+        for name, value in self.params.items():
+            parts.append(f"{name}={value!r}")
+        parts.append(f"faults: {self.faults.describe()}")
+        if self.symmetry:
+            parts.append(f"symmetry: {'+'.join(sorted(self.symmetry))} (group of {symmetry_group})")
+        if self.por:
+            parts.append("partial-order reduction")
+        return ", ".join(parts)
+
+
+def compile_plan(spec: Spec) -> Plan:
+    """The plan of `spec`; definition mistakes raise SpecError at the spec's line."""
+    protocol = spec.protocol
+    symmetry = spec.symmetry_kinds()
+    # Under replica symmetry, ids refuse to be ordered: ordering them would be unsound.
+    id_type = GuardedReplicaId if "replicas" in symmetry else ReplicaId
+    ids = tuple(id_type(i + 1) for i in range(spec.replicas))
+    operations = tuple(
+        _instance(op, args)
+        for op in protocol._operations
+        for args in op.argument_tuples(spec.params)
+    )
+    sessions = tuple(
+        SessionPlan(name, -1 if home == "*" else int(home[1:]) - 1, home)
+        for name, home in spec.sessions.items()
+    )
+    properties = tuple(spec.properties)
+    for prop in properties:
+        if not isinstance(
+            prop, (QuiescentConvergence, HistoryProperty, StrongConvergence, Invariant)
+        ):
+            raise SpecError(
+                f"property {prop.name!r} ({type(prop).__name__}) is not supported by this "
+                "version of evcheck",
+                location=spec.location,
+            )
+    history = [p.name for p in properties if isinstance(p, HistoryProperty)]
+    if history and not sessions:
+        raise SpecError(
+            f"{history[0]} judges client sessions: declare sessions=... and register "
+            "operations (@operation(reads=True), @operation(writes=...))",
+            location=spec.location,
+        )
+    faults = spec.faults
+    plan = Plan(
+        name=spec.name,
+        location=spec.location,
+        protocol=protocol,
+        ids=ids,
+        field_names=tuple(f.name for f in protocol._fields),
+        initial_fields=tuple(freeze(f.initial) for f in protocol._fields),
+        durable=tuple(f.durable for f in protocol._fields),
+        operations=operations,
+        handlers=dict(protocol._handlers),
+        timers=protocol._timers,
+        timer_limits=tuple(t.max_fires or spec.timer_fires for t in protocol._timers),
+        recovery=protocol._recovery,
+        ops_per_replica=spec.ops_per_replica,
+        max_ops=spec.max_ops,
+        ops_per_session=spec.ops_per_session,
+        sessions=sessions,
+        faults=faults,
+        splits=tuple(faults.partition_splits(spec.replicas)) if faults.partition else (),
+        max_time=spec.max_time,
+        properties=properties,
+        symmetry=symmetry,
+        por=False,
+        params=dict(spec.params),
+        timer_fires=spec.timer_fires,
+    )
+    return _with_por(plan, spec.por)
+
+
+def _with_por(plan: Plan, requested: bool | str) -> Plan:
+    """Partial-order reduction of the delivery tail (see `evcheck.por`), where sound.
+
+    The argument covers fault-free specs without timers or clocks whose properties are
+    quiescent convergence (and the built-in handler check): every reachable quiescent
+    state and every handler exception is preserved. User invariants may depend on
+    several replicas' intermediate states, which the reduction skips.
+    """
+    sound = plan.plain and all(isinstance(p, QuiescentConvergence) for p in plan.properties)
+    if requested == "auto":
+        chosen = sound
+    elif requested and not sound:
+        raise SpecError(
+            "partial-order reduction is only sound for specs without faults, timers or "
+            "clocks whose properties are quiescent convergence; turn it off",
+            location=plan.location,
+        )
+    else:
+        chosen = bool(requested)
+    if chosen == plan.por:
+        return plan
+    return replace(plan, por=chosen)
+
+
+def _instance(op: Operation, args: tuple[Any, ...]) -> OperationInstance:
+    names = list(inspect.signature(op.fn).parameters)[1:]
+    key_pos = names.index(op.key_arg) if op.key_arg else -1
+    value_pos = names.index(op.value_arg) if op.value_arg else -1
+    return OperationInstance(op, args, op.kind, key_pos, value_pos)

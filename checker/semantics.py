@@ -1,0 +1,287 @@
+"""Semantics: a plan and the parts of its environment become a transition system.
+
+This is the only composer. It chooses the parts a plan needs, in the fixed order in
+which their actions are enumerated — client operations, timers, deliveries, loss,
+duplication, crashes and recoveries, partitions and heals, ticks — and exposes them
+to the engines as `evcheck.model.TransitionSystem`. Fault-free specs without timers,
+clocks or sessions take a specialised successor function with the same action order
+(operations and deliveries inlined), because that is the hot path of most runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from .checking import Checker
+from .env.clients import ReplicaClients
+from .env.clocks import Clocks
+from .env.crashes import Crashes
+from .env.duplication import Duplication
+from .env.envelope import Envelope
+from .env.loss import Loss
+from .env.network import Network
+from .env.part import Part, ViewItem
+from .env.partitions import Partitions
+from .env.sessions import Sessions
+from .env.tables import APPLIED, FIELDS, Tables, distinct_positions
+from .env.timers import Timers
+from .faults import KINDS
+from .fingerprint import MASK
+from .model import Action, Node, StateView
+from .plan import Plan
+from .por import DeliveryTail
+
+
+class Semantics:
+    """The transition system of one plan (see `evcheck.model.TransitionSystem`)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.n = n = plan.n
+        self.ids = plan.ids
+        self.tables = tables = Tables(plan)
+        self.clients: ReplicaClients | Sessions = (
+            Sessions(plan, tables) if plan.sessions else ReplicaClients(plan, tables)
+        )
+        self.network = Network(plan, tables)
+        faults = plan.faults
+        parts: list[Part] = [self.clients]
+        if plan.timers:
+            parts.append(Timers(plan, tables))
+        parts.append(self.network)
+        if faults.loss:
+            parts.append(Loss(plan, tables))
+        if faults.dup:
+            parts.append(Duplication(plan, tables))
+        if faults.crash:
+            parts.append(Crashes(plan, tables))
+        if faults.partition:
+            parts.append(Partitions(plan, tables))
+        if plan.clocks:
+            parts.append(Clocks(plan, tables))
+        self.parts = parts
+        g0 = tables.intern_glob(tables.attach(parts))
+        self.checker = Checker(plan, tables, parts)
+        self.check: Callable[[tuple[int, ...]], int | None] = self.checker.check
+        if plan.por and isinstance(self.clients, ReplicaClients):
+            self.network.target = DeliveryTail(tables, self.clients, self.network).target
+        self.successors: Callable[[Node], list[Node]] = (
+            self._plain_successors if plan.plain else self._successors
+        )
+        timers0 = tuple((t.periodic, 0) for t in plan.timers)
+        self._initial_worlds: list[tuple[int, ...]] = []
+        for offsets in itertools.product(range(faults.skew + 1), repeat=n):
+            slots = tuple(
+                tables.intern_slot((plan.initial_fields, 0, 0, off, timers0, frozenset()))
+                for off in offsets
+            )
+            self._initial_worlds.append(slots + (g0,))
+        for part in parts:
+            if isinstance(part, Clocks):
+                part.exercised = len(self._initial_worlds) > 1
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        return self.plan.property_names
+
+    @property
+    def property_descriptions(self) -> tuple[str, ...]:
+        return self.plan.property_descriptions
+
+    # ----------------------------------------------------------------- transitions
+
+    def initial(self) -> list[Node]:
+        fingerprint = self.tables.fingerprint
+        return [(w, fingerprint(w)) for w in self._initial_worlds]
+
+    def fingerprint(self, world: tuple[int, ...]) -> int:
+        return self.tables.fingerprint(world)
+
+    def _successors(self, node: Node) -> list[Node]:
+        world: tuple[int, ...] = node[0]
+        info = self.tables.infos[world[self.n]]
+        out: list[Node] = []
+        if info.failed:
+            return out
+        fp: int = node[1]
+        distinct = distinct_positions(world[self.n + 1 :])
+        for part in info.active:
+            part.expand(world, fp, info, distinct, out, None)
+        return out
+
+    def _plain_successors(self, node: Node) -> list[Node]:
+        """Client operations and deliveries only: the hot path of fault-free specs."""
+        world, fp = node
+        n = self.n
+        n1 = n + 1
+        g = world[n]
+        tables = self.tables
+        out: list[Node] = []
+        if tables.infos[g].failed:
+            return out
+        append = out.append
+        net = world[n1:]
+        clients = self.clients
+        assert isinstance(clients, ReplicaClients)
+        step = clients.enabled(g)
+        if step is not None:
+            g2, gdelta = step
+            optab = clients.optab
+            for i in range(n):
+                s = world[i]
+                entries = optab[i][s]
+                if entries is None:
+                    entries = clients.entries(i, s)
+                if not entries:
+                    continue
+                head = world[:i]
+                tail = world[i + 1 : n] + (g2,)
+                for s2, sends, delta, _ in entries:
+                    if s2 < 0:
+                        w2, d2 = tables.fail(world, s2)
+                        append((w2, (fp + d2) & MASK))
+                        continue
+                    append(
+                        (
+                            head + (s2,) + tail + (tuple(sorted(net + sends)) if sends else net),
+                            (fp + delta + gdelta) & MASK,
+                        )
+                    )
+        network = self.network
+        dtab = network.dtab
+        dst = tables.env_dst
+        target = network.target(world) if network.target is not None else -1
+        prev = -1
+        j = 0
+        for e in net:
+            if e != prev:
+                prev = e
+                d = dst[e]
+                if target >= 0 and d != target:
+                    j += 1
+                    continue
+                s = world[d]
+                entry = dtab[e].get(s)
+                if entry is None:
+                    entry = network.delivery(e, s)
+                s2, sends, delta, _ = entry
+                if s2 < 0:
+                    w2, d2 = tables.fail(world, s2)
+                    append((w2, (fp + d2) & MASK))
+                else:
+                    rest = net[:j] + net[j + 1 :]
+                    if sends:
+                        rest = tuple(sorted(rest + sends))
+                    append((world[:d] + (s2,) + world[d + 1 : n1] + rest, (fp + delta) & MASK))
+            j += 1
+        return out
+
+    def actions(self, world: tuple[int, ...]) -> list[Action]:
+        """The actions of `world`, in `successors` order."""
+        info = self.tables.infos[world[self.n]]
+        if info.failed:
+            return []
+        labels: list[Action] = []
+        scratch: list[Node] = []
+        distinct = distinct_positions(world[self.n + 1 :])
+        for part in info.active:
+            part.expand(world, 0, info, distinct, scratch, labels)
+        return labels
+
+    def action_labels(self, world: tuple[int, ...]) -> list[str]:
+        return [a.label for a in self.actions(world)]
+
+    def explain(self, world: tuple[int, ...], prop: int) -> str:
+        return self.checker.explain(world, prop)
+
+    # ----------------------------------------------------------------- presentation
+
+    @property
+    def lanes(self) -> list[str]:
+        """Replicas, then client sessions (a session's operations are drawn from its lane)."""
+        return [repr(r) for r in self.ids] + [s.name for s in self.plan.sessions]
+
+    def _components(self, world: tuple[int, ...]) -> list[tuple[Part, Any]]:
+        glob = self.tables.globs[world[self.n]]
+        return [(p, glob[p.gindex] if p.gindex >= 0 else None) for p in self.parts]
+
+    def view(self, world: tuple[int, ...]) -> StateView:
+        n = self.n
+        tables = self.tables
+        plan = self.plan
+        components: dict[str, dict[str, str]] = {}
+        values: dict[str, dict[str, Any]] = {}
+        parts = self._components(world)
+        for i in range(n):
+            slot = tables.slots[world[i]]
+            items: list[ViewItem] = []
+            for part, component in parts:
+                items.extend(part.view_replica(i, slot, component))
+            if plan.tracks_applied:
+                applied = slot[APPLIED]
+                shown = ", ".join(f"{r!r}#{k}" for r, k in sorted(applied, key=repr)) or "none"
+                items.append(ViewItem(40, "applied", shown, applied, True))
+            items.sort(key=lambda item: item.order)
+            fields = dict(zip(plan.field_names, slot[FIELDS], strict=True))
+            name = repr(self.ids[i])
+            components[name] = {k: repr(v) for k, v in fields.items()}
+            components[name].update((item.name, item.shown) for item in items)
+            values[name] = {**fields, **{item.name: item.raw for item in items if item.has_raw}}
+        env_items: list[ViewItem] = []
+        for part, component in parts:
+            env_items.extend(part.view_env(world, component))
+        if env_items:
+            env_items.sort(key=lambda item: item.order)
+            components["environment"] = {item.name: item.shown for item in env_items}
+        counts = Counter(world[n + 1 :])
+        in_flight = []
+        for e in sorted(counts, key=lambda e: str(tables.envs[e])):
+            times = f" (x{counts[e]})" if counts[e] > 1 else ""
+            in_flight.append(f"{tables.envs[e]}{times}")
+        failure = tables.globs[world[n]][0]
+        notes = [failure.describe()] if failure is not None else []
+        messages = [(repr(env.src), repr(env.dst), env.msg) for env in self.in_flight(world)]
+        return StateView(
+            components=components,
+            in_flight=in_flight,
+            notes=notes,
+            values=values,
+            messages=messages,
+        )
+
+    def in_flight(self, world: tuple[int, ...]) -> list[Envelope]:
+        return [self.tables.envs[e] for e in world[self.n + 1 :]]
+
+    def replica_fields(self, world: tuple[int, ...], i: int) -> dict[str, Any]:
+        """The field values of replica i (0-based) in `world`."""
+        fields = self.tables.slots[world[i]][FIELDS]
+        return dict(zip(self.plan.field_names, fields, strict=True))
+
+    def faults_used(self, world: tuple[int, ...]) -> dict[str, int]:
+        """Fault events spent in `world`: loss, dup, partition, crash."""
+        used = {"loss": 0, "dup": 0, "partition": 0, "crash": 0}
+        for part, component in self._components(world):
+            if isinstance(part, (Loss, Duplication)):
+                used[part.fault or ""] = component
+            elif isinstance(part, (Crashes, Partitions)):
+                used[part.fault or ""] = component[1]
+        return used
+
+    def describe_bounds(self, symmetry_group: int = 1) -> str:
+        return self.plan.describe_bounds(symmetry_group)
+
+    def faults_report(self) -> tuple[list[str], list[str]]:
+        """(declared fault kinds, kinds some explored transition exercised), by long name."""
+        declared = [KINDS[k] for k in self.plan.faults.declared()]
+        done = {p.fault for p in self.parts if p.fault is not None and p.exercised}
+        exercised = [KINDS[k] for k in KINDS if k in done]
+        return declared, exercised
+
+    def table_sizes(self) -> dict[str, int]:
+        """How many distinct local states, envelopes and memoised transitions were built."""
+        sizes = self.tables.sizes()
+        sizes["memoised_deliveries"] = sum(len(t) for t in self.network.dtab)
+        return sizes
