@@ -7,6 +7,6 @@ from evcheck.plan import compile_plan
 from evcheck.semantics import Semantics
 
 
-def System(spec: Spec) -> Semantics:  # noqa: N802 - reads like the constructor it stands for
+def System(spec: Spec) -> Semantics:
     """The semantics of `spec` (what `evcheck verify` explores)."""
     return Semantics(compile_plan(spec))

@@ -9,8 +9,8 @@ import pytest
 
 from evcheck import Spec, SpecError, invariant, load_spec, symmetric_values, verify_spec
 from evcheck.models import GCounter, LamportLWW, NoTiebreakLWW, OpCounter
-from tests.support import System
 from tests.protocols import PingPong
+from tests.support import System
 
 
 def quiescent_states(spec: Spec) -> tuple[set[int], int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from evcheck import Spec, verify_spec
 from evcheck.models import LamportLWW, NoTiebreakLWW, OpCounter
 from evcheck.shrink import shrink
-from tests.support import System
 from evcheck.trace import replay_labels
+from tests.support import System
 
 
 def test_unrelated_steps_are_dropped() -> None:

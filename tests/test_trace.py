@@ -6,8 +6,8 @@ import pytest
 
 from evcheck import ReplayError, Spec
 from evcheck.models import LamportLWW
-from tests.support import System
 from evcheck.trace import replay
+from tests.support import System
 
 
 def test_replay_rebuilds_states_and_labels() -> None:

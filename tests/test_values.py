@@ -37,9 +37,7 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, tuple):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, FrozenDict):
-        return set(map(encode, a)) == set(map(encode, b)) and all(
-            same(a[k], b[k]) for k in a
-        )
+        return set(map(encode, a)) == set(map(encode, b)) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, frozenset):
         return {encode(x) for x in a} == {encode(y) for y in b}
     return bool(a == b)

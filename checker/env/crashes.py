@@ -27,7 +27,7 @@ class Crashes(Part):
     def __init__(self, plan: Plan, tables: Tables) -> None:
         super().__init__(plan, tables)
         self._recovered: list[list[Entry | None]] = [[] for _ in range(self.n)]
-        self._inbox = HOLD if plan.faults.crash_inbox == "wait" else LOSE
+        self._inbox: int = HOLD if plan.faults.crash_inbox == "wait" else LOSE
         self._timers0 = tuple((t.periodic, 0) for t in plan.timers)
         tables.on_new_slot(self._grow)
 

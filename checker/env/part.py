@@ -18,40 +18,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..model import Action
+from ..plan import Plan
+from .info import DELIVER, DROP, HOLD, LOSE, NO_STATE, Distinct, EnvInfo, Labels, Successors
+from .tables import Tables
 
-if TYPE_CHECKING:
-    from ..plan import Plan
-    from .tables import Tables
-
-# What happens to a message on a link (src, dst), by the global state. Ordered by
-# precedence: the first part that does not answer DELIVER decides.
-DELIVER = 0
-HOLD = 1  # it stays in flight until the link allows it
-LOSE = 2  # it may be lost on arrival: the receiver is down
-DROP = 3  # it may be dropped: a partition cuts the link
-
-# Successors are (world, fingerprint); labels (when asked for) are the Actions, in order.
-Successors = list[tuple[tuple[int, ...], int]]
-Labels = list[Action] | None
-
-Distinct = list[tuple[int, int]]
-
-NO_STATE = object()  # what `start` returns for a part without global state
-
-
-@dataclass(frozen=True)
-class EnvInfo:
-    """Facts about one global state that every successor computation reads, computed once
-    when the global state is interned."""
-
-    failed: bool
-    up: tuple[bool, ...]
-    links: tuple[int, ...]  # n*n link verdicts, row = sender
-    quiet: bool  # no part holds the system away from quiescence (no partition, nobody down)
-    active: tuple[Part, ...]  # the parts that may have actions here, in enumeration order
+__all__ = [
+    "DELIVER",
+    "DROP",
+    "HOLD",
+    "LOSE",
+    "NO_STATE",
+    "Distinct",
+    "EnvInfo",
+    "Labels",
+    "Part",
+    "Successors",
+    "ViewItem",
+]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ..model import Action
 from ..plan import Plan
 from ..values import Interner, ReplicaId
 from .envelope import Envelope, envelope_key
-from .part import DELIVER, NO_STATE, EnvInfo, Part
+from .info import DELIVER, NO_STATE, EnvInfo, Stateful
 
 # Positions in a slot (literal, so that type checkers know each position's type).
 FIELDS: Final = 0
@@ -83,14 +83,14 @@ class Tables:
         self.exercised: set[str] = set()
         self._slot_hooks: list[Callable[[int, Slot], None]] = []
         self._env_hooks: list[Callable[[int, Envelope], None]] = []
-        self.parts: list[Part] = []
+        self.parts: list[Stateful] = []
         # Replaced by the timers part: every replica's timers may usefully fire again after
         # the environment changed (a heal, a recovery).
         self.rearm_all: Callable[[tuple[int, ...], int], tuple[tuple[int, ...], int]] = (
             lambda world, skip: (world[: self.n], 0)
         )
 
-    def attach(self, parts: Sequence[Part]) -> tuple[Any, ...]:
+    def attach(self, parts: Sequence[Stateful]) -> tuple[Any, ...]:
         """Give each part with global state its position; the initial global value."""
         self.parts = list(parts)
         start: list[Any] = [None]  # no failure
@@ -182,7 +182,7 @@ class Tables:
 
     # ----------------------------------------------------------------- global moves
 
-    def gmove(self, g: int, part: Part, event: Any) -> tuple[int, int]:
+    def gmove(self, g: int, part: Stateful, event: Any) -> tuple[int, int]:
         """The global state after `event` changed `part`'s component (memoised), and the
         fingerprint delta."""
         memo = (g, part.gindex, event)

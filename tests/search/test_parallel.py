@@ -16,8 +16,8 @@ from evcheck.models import (
     later_write_wins,
 )
 from evcheck.search import Limits
-from tests.support import System
 from evcheck.trace import replay_labels
+from tests.support import System
 
 SPECS = [
     Spec(LamportLWW, replicas=3, ops_per_replica=1, values=(1, 2)),

@@ -103,21 +103,27 @@ def test_a_replica_that_applies_older_writes_breaks_monotonic_reads() -> None:
             properties=[],
         ),
         Spec(LWWRegister, replicas=2, sessions={"s1": "*"}, ops_per_session=3, properties=[]),
-        Spec(
-            LWWStore,
-            replicas=2,
-            sessions={"s1": "r1", "s2": "r2"},
-            ops_per_session=2,
-            keys=("x", "y"),
-            properties=[],
+        pytest.param(
+            Spec(
+                LWWStore,
+                replicas=2,
+                sessions={"s1": "r1", "s2": "r2"},
+                ops_per_session=2,
+                keys=("x", "y"),
+                properties=[],
+            ),
+            marks=pytest.mark.slow,
         ),
-        Spec(
-            UnorderedStore,
-            replicas=2,
-            sessions={"s1": "r1", "s2": "*"},
-            ops_per_session=2,
-            keys=("x",),
-            properties=[],
+        pytest.param(
+            Spec(
+                UnorderedStore,
+                replicas=2,
+                sessions={"s1": "r1", "s2": "*"},
+                ops_per_session=2,
+                keys=("x",),
+                properties=[],
+            ),
+            marks=pytest.mark.slow,
         ),
     ],
     ids=["register-pinned", "register-roaming", "store-pinned", "unordered-store"],
@@ -238,8 +244,8 @@ def test_strong_eventual_consistency_in_every_state() -> None:
 
 def test_histories_of_traces_record_what_each_read_had_applied() -> None:
     from evcheck import strong_eventual_consistency
-    from tests.support import System
     from evcheck.trace import replay_labels
+    from tests.support import System
 
     spec = Spec(
         UnorderedStore,

@@ -19,8 +19,8 @@ from evcheck import (
     verify_spec,
 )
 from evcheck.models import LamportLWW, NoTiebreakLWW
-from tests.support import System
 from tests.bruteforce import lww_counts
+from tests.support import System
 
 
 def lww(n: int, writes: int | None, values: tuple[object, ...] = (1, 2), **kw: object) -> Spec:
@@ -172,7 +172,7 @@ def test_handler_exception_is_a_counterexample_with_its_location() -> None:
     assert cex.property == "handlers_do_not_raise"
     assert cex.trace.actions == ["divide@r1(0)", "deliver r1->r2 Div(by=0)"]
     assert "ZeroDivisionError" in cex.explanation
-    assert "test_system.py" in cex.explanation and "in got" in cex.explanation
+    assert "test_semantics.py" in cex.explanation and "in got" in cex.explanation
 
 
 def test_nondeterministic_handler_is_a_spec_error() -> None:
@@ -231,7 +231,7 @@ def test_message_without_handler_is_a_spec_error_at_the_send() -> None:
 
     with pytest.raises(SpecError, match=r"no @on\(Orphan\) handler") as info:
         verify_spec(Spec(Sender, replicas=2, ops_per_replica=1))
-    assert "test_system.py" in str(info.value)
+    assert "test_semantics.py" in str(info.value)
 
 
 def test_send_to_unknown_replica_is_a_spec_error() -> None:
