@@ -75,7 +75,9 @@ class Semantics:
         self._initial_worlds: list[tuple[int, ...]] = []
         for offsets in itertools.product(range(faults.skew + 1), repeat=n):
             slots = tuple(
-                tables.intern_slot((plan.initial_fields, 0, 0, off, timers0, frozenset()))
+                tables.intern_slot(
+                    (plan.initial_fields, 0, 0, off, timers0, frozenset(), frozenset())
+                )
                 for off in offsets
             )
             self._initial_worlds.append(slots + (g0,))

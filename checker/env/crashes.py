@@ -17,7 +17,7 @@ from ..fingerprint import MASK
 from ..plan import Plan
 from .budget import budget_view
 from .part import DELIVER, HOLD, LOSE, Distinct, EnvInfo, Labels, Part, Successors, ViewItem
-from .tables import APPLIED, FIELDS, TIMERS, Entry, Slot, Tables
+from .tables import FIELDS, TIMERS, Entry, Slot, Tables
 
 
 class Crashes(Part):
@@ -86,9 +86,7 @@ class Crashes(Part):
             entry = (s2, (), delta, label)
         else:
             where = f"{hook.__code__.co_filename}:{hook.__code__.co_firstlineno}"
-            s2, sends, delta = tables.transition(
-                i, sid, base, hook, (), label, where, None, slot[APPLIED]
-            )
+            s2, sends, delta = tables.transition(i, sid, base, hook, (), label, where)
             entry = (s2, sends, delta, label)
         self._recovered[i][sid] = entry
         return entry

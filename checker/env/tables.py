@@ -8,12 +8,14 @@ ints private to this process (`evcheck.transfer` translates them between process
 
 A slot (a replica's local state) is the tuple
 
-    (fields, ops done, real time, clock offset, timers, applied)
+    (fields, ops done, real time, clock offset, timers, applied, made)
 
 where `fields` are the protocol's fields, `ops done` counts the replica's client
 operations (the clients part), real time and the clock offset belong to the clocks
-part, `timers` holds `(armed, fires)` per timer (the timers part), and `applied` is the
-ghost set of updates applied (strong eventual consistency only; empty otherwise).
+part, `timers` holds `(armed, fires)` per timer (the timers part), and `applied` and
+`made` are ghosts of strong eventual consistency (empty unless it is checked): the
+updates the replica has applied, and which updates each message content it sent was
+made for (so that a retransmission carries what the original carried).
 """
 
 from __future__ import annotations
@@ -37,8 +39,11 @@ TIME: Final = 2
 OFFSET: Final = 3
 TIMERS: Final = 4
 APPLIED: Final = 5
+MADE: Final = 6
 
-Slot = tuple[tuple[Any, ...], int, int, int, tuple[tuple[bool, int], ...], frozenset[Any]]
+Slot = tuple[
+    tuple[Any, ...], int, int, int, tuple[tuple[bool, int], ...], frozenset[Any], frozenset[Any]
+]
 # A memoised transition: (new slot, or -1-failure; sent envelope ids, sorted; fp delta; label).
 Entry = tuple[int, tuple[int, ...], int, str]
 
@@ -253,10 +258,18 @@ class Tables:
         if outcome.fields != base[FIELDS]:
             timers = [(armed, 0) for armed, _ in timers]
         applied = base[APPLIED]
-        carried: frozenset[Any] = frozenset()
+        made = base[MADE]
+        payloads: list[frozenset[Any]] = []
         if self.tracks_applied:
             carried = relayed | ({update} if update is not None else frozenset())
             applied = applied | carried
+            for _, msg in outcome.sends:
+                payload = self._payload(msg, applied, carried, made)
+                payloads.append(payload)
+                if carried and getattr(type(msg), "_evc_carries", "update") == "update":
+                    made = made | {(msg, carried)}
+        else:
+            payloads = [frozenset()] * len(outcome.sends)
         new_slot: Slot = (
             outcome.fields,
             base[OPS],
@@ -264,12 +277,13 @@ class Tables:
             base[OFFSET],
             tuple(timers),
             applied,
+            made,
         )
         s2 = self.intern_slot(new_slot)
         me = self.ids[i]
         eids = sorted(
-            self.intern_env(Envelope(me, dst, msg, self._payload(msg, applied, carried)))
-            for dst, msg in outcome.sends
+            self.intern_env(Envelope(me, dst, msg, payload))
+            for (dst, msg), payload in zip(outcome.sends, payloads, strict=True)
         )
         delta = self.slot_key(i, s2) - self.slot_key(i, sid)
         delta += sum(self.env_keys[e] for e in eids)
@@ -282,15 +296,26 @@ class Tables:
         me = self.ids[i]
         return (me, 1 + sum(1 for replica, _ in slot[APPLIED] if replica == me))
 
+    @staticmethod
     def _payload(
-        self, msg: Any, applied: frozenset[Any], carried: frozenset[Any]
+        msg: Any, applied: frozenset[Any], carried: frozenset[Any], made: frozenset[Any]
     ) -> frozenset[Any]:
-        """The updates a sent message carries: what its handler made or relayed, or for a
-        state-carrying message everything its sender has applied."""
+        """The updates a sent message carries (strong eventual consistency's ghost).
+
+        A state-carrying message carries everything its sender has applied. An update
+        message carries the update its handler made (an operation) or relayed (the
+        updates of the message being handled); sent by a timer or a recovery hook, which
+        make and relay nothing, it is a retransmission and carries what the same content
+        carried when the replica sent it before — nothing, if it never did.
+        """
         carries = getattr(type(msg), "_evc_carries", "update")
-        if not self.tracks_applied or carries == "nothing":
+        if carries == "nothing":
             return frozenset()
-        return applied if carries == "state" else carried
+        if carries == "state":
+            return applied
+        if carried:
+            return carried
+        return frozenset(u for content, updates in made if content == msg for u in updates)
 
     def replace_slot(self, i: int, sid: int, value: Slot) -> tuple[int, int]:
         """Intern `value` as replica i's new slot: (new slot, fp delta)."""

@@ -16,7 +16,7 @@ from typing import Any
 from ..fingerprint import MASK
 from ..plan import Plan
 from .part import Distinct, EnvInfo, Labels, Part, Successors, ViewItem
-from .tables import APPLIED, TIMERS, Entry, Slot, Tables
+from .tables import TIMERS, Entry, Slot, Tables
 
 
 class Timers(Part):
@@ -60,10 +60,8 @@ class Timers(Part):
             timers[index] = (tmr.periodic, fires + 1)
             base: Slot = (*slot[:TIMERS], tuple(timers), *slot[TIMERS + 1 :])  # type: ignore[assignment]
             label = f"timer {tmr.name}@{tables.ids[i]!r}"
-            # A timer's messages are not caused by an update: they carry what the sender has.
-            s2, sends, delta = tables.transition(
-                i, sid, base, tmr.fn, (), label, tmr.location, None, slot[APPLIED]
-            )
+            # A timer makes and relays no update: what its messages carry, the tables decide.
+            s2, sends, delta = tables.transition(i, sid, base, tmr.fn, (), label, tmr.location)
             entries.append((s2, sends, delta, label))
         table = tuple(entries)
         self._fired[i][sid] = table
