@@ -47,21 +47,23 @@ def test_faults_are_drawn() -> None:
     assert cex is not None
     chart = ascii_chart(cex.trace, result.lanes)
     assert "|~~~~~~~~~~~|      partition {r1}|{r2}" in chart
-    assert "|-----x     |      drop Update(value='a', stamp=(1, r1)) (partitioned)" in chart
+    assert "|----------x|      drop r1->r2 Update(value='a', stamp=(1, r1)) (partitioned)" in chart
     assert "  o           |      timer anti_entropy@r1" in chart.replace("  5   o", "  o")
 
 
 def test_duplicates_and_crashes_are_drawn() -> None:
     dup = violated(Spec(OpCounter, replicas=2, ops_per_replica=1, faults={"dup": 1}))
     assert dup.counterexample is not None
-    assert "|..........>|      dup Increment()" in ascii_chart(dup.counterexample.trace, dup.lanes)
+    assert "|..........>|      dup r1->r2 Increment()" in ascii_chart(
+        dup.counterexample.trace, dup.lanes
+    )
     crash = violated(
         Spec(LamportLWW, replicas=2, ops_per_replica=1, values=("a",), faults={"crash": 1})
     )
     assert crash.counterexample is not None
     chart = ascii_chart(crash.counterexample.trace, crash.lanes)
     assert "X      crash r2" in chart and "^      recover r2" in chart
-    assert "lost Update(value='a', stamp=(1, r1)) (r2 is down)" in chart
+    assert "lost r1->r2 Update(value='a', stamp=(1, r1)) (r2 is down)" in chart
 
 
 def test_mermaid_sequence_diagram() -> None:
@@ -76,7 +78,7 @@ def test_mermaid_sequence_diagram() -> None:
             "    participant r1",
             "    participant r2",
             "    Note over r1: 1. write@r1('a')",
-            "    r1-xr2: 2. drop Update(value='a', stamp=(1, r1))",
+            "    r1-xr2: 2. drop r1->r2 Update(value='a', stamp=(1, r1))",
             "    Note over r1,r2: violated: quiescent_convergence",
         ]
     )
