@@ -124,13 +124,18 @@ def render_counterexample(cex: Counterexample, lanes: list[str], chart: bool) ->
 
 def explanation_lines(prop: str, explanation: str) -> list[str]:
     """`PROP violated: headline`, then each further line of the explanation (one fact per
-    line, Z3's confirmation last) indented beneath it. The property is named once: a
-    headline that ends by naming it again loses that ending."""
+    line, Z3's confirmation last) indented beneath it."""
+    headline, facts = explanation_parts(prop, explanation)
+    return [f"  {prop} violated: {headline}"] + [f"      {fact}" for fact in facts]
+
+
+def explanation_parts(prop: str, explanation: str) -> tuple[str, list[str]]:
+    """(headline, facts) of an explanation: its first line, then its other non-blank
+    lines. The property is named once, by the report: a headline that ends by naming
+    it again loses that ending."""
     headline, *facts = explanation.splitlines() or [""]
     headline = headline.strip().removesuffix(f": {prop} violated")
-    return [f"  {prop} violated: {headline}"] + [
-        f"      {fact.strip()}" for fact in facts if fact.strip()
-    ]
+    return headline, [fact.strip() for fact in facts if fact.strip()]
 
 
 def property_verdicts(result: Result) -> list[tuple[str, str]]:
