@@ -133,7 +133,7 @@ def explanation_parts(prop: str, explanation: str) -> tuple[str, list[str]]:
     """(headline, facts) of an explanation: its first line, then its other non-blank
     lines. The property is named once, by the report: a headline that ends by naming
     it again loses that ending."""
-    headline, *facts = explanation.splitlines() or [""]
+    headline, *facts = explanation.split("\n")  # only `\n` separates facts; a `\r` is data
     headline = headline.strip().removesuffix(f": {prop} violated")
     return headline, [fact.strip() for fact in facts if fact.strip()]
 
