@@ -43,6 +43,12 @@ def clip(text: str, limit: int) -> str:
     return f"{text[:limit]}{ELLIPSIS}({len(text) - limit:,} more chars)"
 
 
+def name(text: str, limit: int = 60) -> str:
+    """A name read from a file (a field, a setting, an enum member) for a message: as it
+    is when short and printable, else quoted, escaped and clipped like any value."""
+    return text if len(text) <= limit and text.isprintable() else show(text, limit)
+
+
 def plural(count: int, noun: str) -> str:
     """`1 step`, `6 steps`."""
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .display import name
 from .values import FrozenDict, ModelValue, ReplicaId
 
 
@@ -181,18 +182,18 @@ class Decoder:
         return ReplicaId(number)
 
     def _enum(self, body: Any, depth: int) -> enum.Enum:
-        name = self._text(body, depth)
-        cls_name, _, member = name.rpartition(".")
+        text = self._text(body, depth)
+        cls_name, _, member = text.rpartition(".")
         if self.enums is None:
-            raise CodecError(f"enum member {name} can only be resolved against the spec")
+            raise CodecError(f"enum member {name(text)} can only be resolved against the spec")
         cls = self.enums.get(cls_name)
         if cls is None:
             known = ", ".join(self.enums) or "none"
-            raise CodecError(f"the spec uses no enum {cls_name!r} (its enums: {known})")
+            raise CodecError(f"the spec uses no enum {name(cls_name)} (its enums: {known})")
         try:
             return cls[member]
         except KeyError:
-            raise CodecError(f"enum {cls_name} has no member {member!r}") from None
+            raise CodecError(f"enum {cls_name} has no member {name(member)}") from None
 
     def _text(self, body: Any, depth: int) -> str:
         text = self.decode(body, depth + 1)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .display import show
+from .display import name, show
 from .dsl import Spec
 from .errors import TraceFormatError
 from .faults import BUDGETS, CRASH_INBOX_MODES, PARTITION_MODES
@@ -133,17 +133,20 @@ def read_trace(path: str | Path, spec: Spec | None = None) -> SavedTrace:
     initial = where.get(doc, "initial", int)
     settings_raw = where.get(spec_part, "settings", dict, "spec.settings")
     faults_raw = where.get(spec_part, "faults", dict, "spec.faults")
+    if not prop.isprintable() or len(prop) > LIMITS.label_chars:
+        raise TraceFormatError(f"{file}: property {_short(prop)} is not a property name")
     if not 0 <= initial <= LIMITS.initial:
         raise TraceFormatError(f"{file}: initial must be between 0 and {LIMITS.initial:,}")
     actions = _actions(file, steps, doc.get("length"))
+    for key in settings_raw:
+        if not key.isidentifier():
+            raise TraceFormatError(f"{file}: spec.settings.{name(key)} is not a setting name")
     if schema == OLD_SCHEMA:
         old = Decoder(None)
-        settings = {name: _literal(file, name, text, old) for name, text in settings_raw.items()}
+        settings = {key: _literal(file, key, text, old) for key, text in settings_raw.items()}
     else:
         decoder = Decoder(enum_classes(spec.settings) if spec is not None else None)
-        settings = {
-            name: _decoded(file, name, data, decoder) for name, data in settings_raw.items()
-        }
+        settings = {key: _decoded(file, key, data, decoder) for key, data in settings_raw.items()}
     faults = _faults(file, faults_raw)
     _check_bounds(file, settings, faults)
     return SavedTrace(prop, initial, actions, settings, faults, str(file))
@@ -213,6 +216,11 @@ def _actions(file: Path, steps: list[Any], length: Any) -> list[str]:
         action = step["action"]
         if not isinstance(action, str) or not action:
             raise TraceFormatError(f"{file}: steps[{position}].action must be a non-empty string")
+        if not action.isprintable():
+            raise TraceFormatError(
+                f"{file}: steps[{position}].action {_short(action)} contains a control "
+                "character (evcheck writes none)"
+            )
         if len(action) > LIMITS.label_chars:
             raise TraceFormatError(
                 f"{file}: steps[{position}].action is longer than {LIMITS.label_chars:,} characters"
@@ -225,57 +233,57 @@ def _actions(file: Path, steps: list[Any], length: Any) -> list[str]:
     return actions
 
 
-def _decoded(file: Path, name: str, data: Any, decoder: Decoder) -> Any:
+def _decoded(file: Path, key: str, data: Any, decoder: Decoder) -> Any:
     if isinstance(data, dict) and set(data) == {"unrecordable"}:
         raise TraceFormatError(
-            f"{file}: spec.settings.{name} was not recorded ({_short(data['unrecordable'])}); "
+            f"{file}: spec.settings.{name(key)} was not recorded ({_short(data['unrecordable'])}); "
             "this trace cannot be replayed"
         )
     try:
         return decoder.decode(data)
     except CodecError as exc:
-        raise TraceFormatError(f"{file}: spec.settings.{name}: {exc}") from None
+        raise TraceFormatError(f"{file}: spec.settings.{name(key)}: {exc}") from None
 
 
-def _literal(file: Path, name: str, text: Any, decoder: Decoder) -> Any:
+def _literal(file: Path, key: str, text: Any, decoder: Decoder) -> Any:
     """A setting of an `evcheck.trace/1` file: a Python literal, re-checked like JSON."""
     if not isinstance(text, str) or len(text) > 100_000:
-        raise TraceFormatError(f"{file}: spec.settings.{name} must be a Python literal string")
+        raise TraceFormatError(f"{file}: spec.settings.{name(key)} must be a Python literal string")
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, RecursionError, MemoryError, TypeError):
         raise TraceFormatError(
-            f"{file}: spec.settings.{name} = {_short(text)} is not a Python literal "
+            f"{file}: spec.settings.{name(key)} = {_short(text)} is not a Python literal "
             f"(this {OLD_SCHEMA} file was written before enum and range settings could be "
             "recorded: write it again with `evcheck verify --trace-out`)"
         ) from None
     try:
         return decoder.decode(encode_setting(value))
     except CodecError as exc:
-        raise TraceFormatError(f"{file}: spec.settings.{name}: {exc}") from None
+        raise TraceFormatError(f"{file}: spec.settings.{name(key)}: {exc}") from None
 
 
 def _faults(file: Path, raw: dict[str, Any]) -> dict[str, Any]:
     """The recorded fault profile, checked key by key (types, modes, budgets, splits)."""
     faults: dict[str, Any] = {}
-    for name, value in raw.items():
-        where = f"{file}: spec.faults.{name if name.isidentifier() else _short(name)}"
-        if name in (*BUDGETS, "skew"):
+    for key, value in raw.items():
+        where = f"{file}: spec.faults.{name(key)}"
+        if key in (*BUDGETS, "skew"):
             if type(value) is not int or not 0 <= value <= LIMITS.budget:
                 raise TraceFormatError(
                     f"{where} must be an int between 0 and {LIMITS.budget}, got {_short(value)}"
                 )
-        elif name in ("partition_mode", "crash_inbox"):
-            modes = PARTITION_MODES if name == "partition_mode" else CRASH_INBOX_MODES
+        elif key in ("partition_mode", "crash_inbox"):
+            modes = PARTITION_MODES if key == "partition_mode" else CRASH_INBOX_MODES
             if value not in modes:
                 raise TraceFormatError(
                     f"{where} must be one of {', '.join(modes)}, got {_short(value)}"
                 )
-        elif name == "splits":
+        elif key == "splits":
             value = _splits(where, value)
         else:
             raise TraceFormatError(f"{where} is not a fault setting")
-        faults[name] = value
+        faults[key] = value
     return faults
 
 
@@ -308,11 +316,11 @@ def _check_bounds(file: Path, settings: dict[str, Any], faults: dict[str, Any]) 
                 f"{file}: spec.settings.replicas must be an int between 1 and {most}{why}, "
                 f"got {_short(replicas)} (the limit for replaying a trace file)"
             )
-    for name in BOUNDS:
-        value = settings.get(name)
+    for key in BOUNDS:
+        value = settings.get(key)
         if value is not None and (type(value) is not int or not 0 <= value <= LIMITS.bound):
             raise TraceFormatError(
-                f"{file}: spec.settings.{name} must be null or an int between 0 and "
+                f"{file}: spec.settings.{name(key)} must be null or an int between 0 and "
                 f"{LIMITS.bound:,}, got {_short(value)} (the limit for replaying a trace file)"
             )
 

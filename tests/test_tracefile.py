@@ -126,6 +126,16 @@ DEEP = "[" * 100_000 + "]" * 100_000
         ('{"schema": ' + "9" * 5000 + "}", "not a trace file: .*digits"),
         (json.dumps(document(steps=[{"action": None}, {"action": 5}])), r"steps\[1\].action"),
         (json.dumps(with_spec(settings=[])), "field 'spec.settings' must be an object"),
+        # 11.6: text a trace file supplies reaches the terminal only escaped.
+        (
+            json.dumps(document(steps=[{"action": None}, {"action": "a\x1b[2J"}])),
+            r"steps\[1\].action 'a\\x1b\[2J' contains a control character",
+        ),
+        (json.dumps(document(property="p\r")), r"property 'p\\r' is not a property name"),
+        (
+            json.dumps(with_spec(settings={"\x1b[31m": 1})),
+            r"spec.settings.'\\x1b\[31m' is not a setting name",
+        ),
         # 11.4: fault settings of the wrong type or unknown.
         (json.dumps(with_spec(faults={"splits": 5})), "spec.faults.splits must be null or a list"),
         (json.dumps(with_spec(faults={"loss": "1"})), "spec.faults.loss must be an int"),
