@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evcheck import TraceFormatError, load_spec, verify_spec
 from evcheck.runner import replay_saved
@@ -321,3 +324,44 @@ def test_old_trace_files_still_replay(tmp_path: Path) -> None:
     saved = read_trace(path)
     assert saved.settings == {"replicas": 3, "values": ("a", "b"), "max_ops": None}
     assert replay_saved(load_spec(SPECS / "lww_no_tiebreak.py"), saved).outcome == "same_violation"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+PLACES = [
+    ("spec",),
+    ("steps",),
+    ("property",),
+    ("initial",),
+    ("length",),
+    ("spec", "settings"),
+    ("spec", "faults"),
+    ("spec", "settings", "replicas"),
+    ("spec", "settings", "values"),
+    ("spec", "settings", "x"),
+    ("spec", "faults", "splits"),
+    ("spec", "faults", "loss"),
+    ("spec", "faults", "partition_mode"),
+]
+
+
+@given(st.sampled_from(PLACES), json_values)
+@settings(max_examples=150, deadline=None)
+def test_any_json_in_any_field_is_read_or_refused_cleanly(
+    place: tuple[str, ...], value: object
+) -> None:
+    doc: dict[str, Any] = json.loads(json.dumps(document()))
+    target = doc
+    for key in place[:-1]:
+        target = target[key]
+    target[place[-1]] = value
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "trace.json"
+        path.write_text(json.dumps(doc))
+        try:
+            read_trace(path)
+        except TraceFormatError as exc:
+            assert str(path) in str(exc)

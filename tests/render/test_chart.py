@@ -101,3 +101,21 @@ def test_sessions_have_lanes() -> None:
     chart = ascii_chart(cex.trace, result.lanes, cex.property)
     assert "  1   *<======================|      write@r1('s1.1') by s1" in chart
     assert "s1->>r2: 2. read@r2() by s1 -> None" in mermaid_chart(cex.trace, result.lanes)
+
+
+def test_a_lost_message_reaches_its_receiver_past_the_lanes_between() -> None:
+    """10.11: r1->r3 lost is drawn to r3's lane with an x at the tip, not ended on r2's."""
+    from evcheck import load_spec
+    from tests.conftest import SPECS
+
+    result = violated(load_spec(SPECS / "lww_loss.py").with_settings({"replicas": 3}))
+    cex = result.counterexample
+    assert cex is not None
+    chart = ascii_chart(cex.trace, result.lanes, cex.property)
+    assert (
+        "  3   |----------------------x|      drop r1->r3 Update(value='a', stamp=(1, r1))"
+        in chart.split("\n")
+    )
+    assert "    r1-xr3: 3. drop r1->r3 Update(value='a', stamp=(1, r1))" in mermaid_chart(
+        cex.trace, result.lanes
+    ).split("\n")
