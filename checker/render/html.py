@@ -20,7 +20,13 @@ from ..display import one_line, plural, show
 from ..runner import Counterexample, Result
 from ..trace import Step
 from .chart import message_text
-from .text import explanation_parts, property_verdicts, render_faults, render_stats
+from .text import (
+    explanation_parts,
+    property_verdicts,
+    render_faults,
+    render_stats,
+    verdict_line,
+)
 
 LANE_GAP = 160
 ROW = 34
@@ -213,9 +219,8 @@ def _verdict(result: Result, cex: Counterexample | None) -> str:
             f'<p class="verdict">VIOLATION: {escape(cex.property)} '
             f"({escape(one_line(cex.description))}) after {plural(len(cex.trace), 'step')}</p>"
         )
-    if result.status == "stopped":
-        return f'<p class="verdict stopped">STOPPED: {escape(str(result.stop_reason))}</p>'
-    return '<p class="verdict ok">OK: all properties hold within the bounds</p>'
+    cls = "stopped" if result.status == "stopped" else "ok"
+    return f'<p class="verdict {cls}">{escape(verdict_line(result))}</p>'
 
 
 def _explanation(cex: Counterexample) -> str:

@@ -170,10 +170,11 @@ def summary_table(result: Result) -> list[str]:
 
 def headline(result: Result) -> str:
     """The verdict line (`-q` prints only this)."""
-    return terminal(_headline(result))
+    return terminal(verdict_line(result))
 
 
-def _headline(result: Result) -> str:
+def verdict_line(result: Result) -> str:
+    """The verdict in one line, before any escaping for a medium."""
     props = ", ".join(result.properties)
     if result.status == "holds" and result.strategy == "simulation":
         return (
@@ -202,7 +203,7 @@ def render_result(result: Result, chart: bool = True) -> str:
         how += f", {result.workers} worker processes"
     if result.seed is not None:
         how += f", seed {result.seed}, {result.runs} run(s)"
-    out = [f"evcheck: {spec.name} ({result.bounds}), {how}", _headline(result)]
+    out = [f"evcheck: {spec.name} ({result.bounds}), {how}", verdict_line(result)]
     for number, cex in enumerate(result.counterexamples, start=1):
         out.append("")
         if len(result.counterexamples) > 1:

@@ -59,6 +59,19 @@ def test_a_passing_report_shows_properties_statistics_and_faults() -> None:
     assert "states: 1,629 distinct" in page and "faults: none declared" in page
 
 
+def test_stopped_and_simulated_reports_say_so() -> None:
+    from evcheck.runner import simulate_spec
+    from evcheck.search import Limits
+
+    spec = load_spec(SPECS / "lww.py")
+    stopped = html_report(verify_spec(spec, limits=Limits(max_states=10)))
+    assert '<p class="verdict stopped">STOPPED: ' in stopped
+    assert "no violation found (search stopped first)" in stopped
+    simulated = html_report(simulate_spec(spec, runs=2, depth=3, seed=1))
+    assert "OK: no violation in 2 random run(s)" in simulated
+    assert "no violation in the runs made" in simulated
+
+
 def test_a_failing_report_shows_the_verdicts_too() -> None:
     page = report()
     assert 'class="violated">VIOLATED (6 steps)</td>' in page
