@@ -188,7 +188,9 @@ def test_report_renders_in_a_real_browser(tmp_path: Path) -> None:
 PRESS = """<script>
 for (const key of KEYS_TO_PRESS) document.dispatchEvent(new KeyboardEvent('keydown', {key}));
 document.body.dataset.focused = document.activeElement.dataset.step;
-document.body.dataset.chart = document.querySelector('.chart').scrollWidth <= 1400 ? 'fits' : 'wide';
+const chart = document.querySelector('.chart');
+document.body.dataset.chart = chart.scrollWidth > chart.clientWidth ? 'scrolls' : 'fits';
+document.body.dataset.page = document.documentElement.scrollWidth <= innerWidth ? 'fits' : 'wide';
 </script></body>"""
 
 
@@ -203,6 +205,13 @@ def test_the_keyboard_steps_through_the_trace(tmp_path: Path) -> None:
         tmp_path, report().replace("</body>", PRESS.replace("KEYS_TO_PRESS", "['Home']"))
     )
     assert "State 0: initial" in home and 'data-focused="0"' in home
+
+
+@needs_chromium
+def test_a_wide_chart_scrolls_inside_its_panel(tmp_path: Path) -> None:
+    page = report().replace("</body>", PRESS.replace("KEYS_TO_PRESS", "[]"))
+    dom = browser(tmp_path, page, "--window-size=420,800")
+    assert 'data-chart="scrolls"' in dom and 'data-page="fits"' in dom
 
 
 @needs_chromium
