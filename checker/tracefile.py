@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,6 @@ class SavedTrace:
     actions: list[str]
     settings: dict[str, Any]
     faults: dict[str, Any]
-    file: str = field(default="", compare=False)
 
 
 def read_trace(path: str | Path, spec: Spec | None = None) -> SavedTrace:
@@ -149,7 +148,7 @@ def read_trace(path: str | Path, spec: Spec | None = None) -> SavedTrace:
         settings = {key: _decoded(file, key, data, decoder) for key, data in settings_raw.items()}
     faults = _faults(file, faults_raw)
     _check_bounds(file, settings, faults)
-    return SavedTrace(prop, initial, actions, settings, faults, str(file))
+    return SavedTrace(prop, initial, actions, settings, faults)
 
 
 def _document(file: Path) -> dict[str, Any]:

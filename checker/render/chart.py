@@ -41,7 +41,7 @@ SPANS = {"partition": "~", "heal": " ", "tick": " "}
 
 def ascii_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None) -> str:
     """The trace as an ASCII sequence chart, one row per step, labels on the right."""
-    shown = [terminal(lane) for lane in lanes]
+    shown = [_lane_name(lane) for lane in lanes]
     width = max(12, max((len(lane) for lane in shown), default=2) + 6)
     centers = [6 + i * width for i in range(len(lanes))]
     right = (centers[-1] if centers else 6) + 4
@@ -68,6 +68,12 @@ def ascii_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None
     if violation:
         lines.append("    " + "=" * max(1, right - 4) + f"   violated: {terminal(violation)}")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _lane_name(lane: str, limit: int = 20) -> str:
+    """A lane's heading: escaped, and clipped so that one long name cannot widen every row."""
+    shown = terminal(lane)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def _draw(row: list[str], action: Action, index: dict[str, int], centers: list[int]) -> str:

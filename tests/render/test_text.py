@@ -65,6 +65,8 @@ def test_terminal_output_of_hostile_traces_is_inert() -> None:
         assert not any(ch in text for ch in "\x1b\r\x07")
         assert all(line.isprintable() for line in text.split("\n"))
     assert "by s1\\x0aNote over r1" in render_trace(trace)
+    header = ascii_chart(trace, ["r1", "s" * 5000]).split("\n")[0]
+    assert header.endswith("sssssssssssssssss...") and len(header) < 60
 
 
 def test_mermaid_names_and_labels_cannot_inject_statements() -> None:
