@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from evcheck import Spec, verify_spec
+from evcheck.model import StateView
 from evcheck.models import AntiEntropyLWW, LamportLWW, NoTiebreakLWW, OpCounter
 from evcheck.render.chart import ascii_chart, mermaid_chart
 from evcheck.runner import Result
@@ -119,3 +125,24 @@ def test_a_lost_message_reaches_its_receiver_past_the_lanes_between() -> None:
     assert "    r1-xr3: 3. drop r1->r3 Update(value='a', stamp=(1, r1))" in mermaid_chart(
         cex.trace, result.lanes
     ).split("\n")
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_mermaid_text_is_one_inert_line(text: str) -> None:
+    from evcheck.render.chart import _mermaid_text
+
+    out = _mermaid_text(text)
+    assert out.isprintable() and "\n" not in out
+    assert not any(ch in re.sub(r"#\d+;", "", out) for ch in "<&%;#")
+
+
+@given(st.lists(st.text(min_size=1), min_size=1, max_size=4, unique=True))
+@settings(max_examples=100, deadline=None)
+def test_mermaid_participants_are_one_statement_each(lanes: list[str]) -> None:
+    from evcheck.trace import Step, Trace
+
+    out = mermaid_chart(Trace((Step(0, None, None, StateView({})),)), lanes, "p")
+    lines = out.split("\n")
+    assert len(lines) == 2 + len(lanes)
+    assert all(line.startswith("    participant ") for line in lines[1:-1])
