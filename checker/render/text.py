@@ -16,6 +16,8 @@ from ..search import Stats
 from ..trace import Trace
 from .chart import ascii_chart
 
+MAX_VALUE = 400  # characters of one field or message in the text report
+
 
 def render_trace(trace: Trace) -> str:
     """Numbered steps: the action, what changed at each replica, and what is in flight."""
@@ -57,9 +59,6 @@ def _trace_lines(trace: Trace) -> list[str]:
             lines.append("      in flight: nothing")
         previous = view
     return lines
-
-
-MAX_VALUE = 400  # characters of one field or message in the text report
 
 
 def _fields(fields: dict[str, str]) -> str:

@@ -108,3 +108,13 @@ def test_a_multi_line_explanation_is_an_indented_block_naming_the_property_once(
         "      r2 holds 'b'",
         "      confirmed by Z3: no order explains it",
     ]
+
+
+def test_the_properties_table_gives_the_shortest_counterexample() -> None:
+    from evcheck.render.text import summary_table
+
+    result = verify_spec(load_spec(SPECS / "lww_no_tiebreak.py"))
+    cex = result.counterexamples[0]
+    shorter = dataclasses.replace(cex, trace=Trace(cex.trace.steps[:4]))
+    result = dataclasses.replace(result, counterexamples=[cex, shorter])
+    assert "  quiescent_convergence  VIOLATED (3 steps)" in summary_table(result)
