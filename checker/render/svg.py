@@ -22,7 +22,7 @@ TOP = 56
 LEFT = 90
 CHAR = 7.3  # width of one character of the 12px monospace labels
 LABEL_ROOM = 44  # characters of a label beside a lane
-FLIGHT_LABEL = 60  # characters of a message still in flight
+MESSAGE_LABEL = 64  # characters of a message's label above its arrow (it may run past it)
 
 
 def svg_chart(cex: Counterexample, lanes: list[str]) -> str:
@@ -52,7 +52,7 @@ def svg_chart(cex: Counterexample, lanes: list[str]) -> str:
         for src, dst, text in pending:
             y += ROW
             canvas.add(_arrow("msg pending", x[src], x[dst], y, "url(#open-arrow)"))
-            canvas.label(text, x[src], x[dst], y, FLIGHT_LABEL)
+            canvas.label(text, x[src], x[dst], y, MESSAGE_LABEL)
     width = int(canvas.right + 16)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -130,12 +130,12 @@ def _row(canvas: _Canvas, step: Step, cex: Counterexample, x: dict[str, int], la
         else:
             marker = "url(#arrow)" if action.kind == "deliver" else None
             canvas.add(_arrow(MESSAGE_CLASSES[action.kind], x1, x2, y, marker))
-        canvas.label(message_text(action), x1, x2, y, LABEL_ROOM)
+        canvas.label(message_text(action), x1, x2, y, MESSAGE_LABEL)
     elif action.kind == "op" and action.session in x and action.actor in x:
         sx, ax = x[action.session or ""], x[action.actor or ""]
         canvas.add(_arrow("msg", sx, ax, y, "url(#arrow)"))
         canvas.add(f'<circle class="event" cx="{ax}" cy="{y}" r="5"/>')
-        canvas.label(action.label, sx, ax, y, LABEL_ROOM)
+        canvas.label(action.label, sx, ax, y, MESSAGE_LABEL)
     elif action.actor in x:
         ax = x[action.actor or ""]
         cls = {"crash": "event crash", "recover": "event recover"}.get(action.kind, "event")
