@@ -11,17 +11,27 @@ from __future__ import annotations
 from ..display import clip, one_line, plural, terminal
 from ..fingerprint import collision_probability
 from ..model import StateView
-from ..runner import Counterexample, Result
+from ..runner import Counterexample, ReplayReport, Result
 from ..search import Stats
 from ..trace import Trace
 from .chart import ascii_chart
 
 MAX_VALUE = 400  # characters of one field or message in the text report
+MAX_MESSAGE = 4000  # characters of a replay outcome
 
 
 def render_trace(trace: Trace) -> str:
     """Numbered steps: the action, what changed at each replica, and what is in flight."""
     return "\n".join(terminal(line) for line in _trace_lines(trace))
+
+
+def render_replay(report: ReplayReport) -> str:
+    """What `evcheck replay` prints: the outcome, then the replayed trace unless it is the
+    recorded one. The message can list every enabled action, so it is clipped."""
+    lines = [f"evcheck replay: {clip(report.message, MAX_MESSAGE)}"]
+    if report.trace is not None and report.outcome != "same_violation":
+        lines.extend(["", *_trace_lines(report.trace)])
+    return "\n".join(terminal(line) for line in lines)
 
 
 def _trace_lines(trace: Trace) -> list[str]:

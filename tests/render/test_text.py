@@ -118,3 +118,20 @@ def test_the_properties_table_gives_the_shortest_counterexample() -> None:
     shorter = dataclasses.replace(cex, trace=Trace(cex.trace.steps[:4]))
     result = dataclasses.replace(result, counterexamples=[cex, shorter])
     assert "  quiescent_convergence  VIOLATED (3 steps)" in summary_table(result)
+
+
+def test_the_replay_report_is_escaped_and_clipped() -> None:
+    from evcheck.render.text import render_replay
+    from evcheck.runner import ReplayReport
+
+    report = ReplayReport(
+        "not_applicable",
+        "p\x1b[2J",
+        3,
+        "step 1, go\r\x1b[32m, is not enabled (enabled: " + "x, " * 10_000 + ")",
+        hostile_trace(),
+    )
+    out = render_replay(report)
+    assert out.startswith("evcheck replay: step 1, go\\x0d\\x1b[32m, is not enabled")
+    assert "more chars)" in out and "\x1b" not in out and "\r" not in out
+    assert "  State 1: write@r1('a') by s1\\x0aNote" in out
