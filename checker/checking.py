@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .consistency import violation
+from .display import show
 from .env.envelope import Envelope
 from .env.part import Part
 from .env.sessions import Sessions
@@ -249,12 +250,12 @@ class Checker:
         observed = self.obs_values[self.obs[i][world[i]]]
         fields = self.tables.slots[world[i]][FIELDS]
         values = dict(zip(self.plan.field_names, fields, strict=True))
-        others = [repr(v) for v in values.values() if v is not observed and v != observed]
+        others = [show(v) for v in values.values() if v is not observed and v != observed]
         if len(others) == len(values):
-            return repr(observed)
+            return show(observed)
         if others:
-            return f"{observed!r}@{', '.join(others)}"
-        return repr(observed)
+            return f"{show(observed)}@{', '.join(others)}"
+        return show(observed)
 
 
 def holds(inv: Invariant, w: Any) -> bool:

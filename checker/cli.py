@@ -21,6 +21,7 @@ import click
 
 from . import __version__
 from .consistency import JUDGED_ON_HISTORIES, Event, check_history
+from .display import terminal
 from .dsl import Spec
 from .errors import EvcheckError
 from .faults import parse_faults
@@ -30,7 +31,7 @@ from .render.chart import mermaid_chart
 from .render.html import html_report
 from .render.itf import itf_document
 from .render.json import result_to_dict
-from .render.text import headline, render_result, render_trace
+from .render.text import headline, render_replay, render_result
 from .results import Result
 from .runner import checked_z3_all, replay_saved, simulate_spec, verify_spec
 from .search import ENGINES, Limits, Stats
@@ -69,7 +70,7 @@ def parse_setting(text: str) -> tuple[str, Any]:
 def _fail(message: str, debug: bool) -> NoReturn:
     if debug:
         traceback.print_exc()
-    click.echo(f"evcheck: error: {message}", err=True)
+    click.echo(f"evcheck: error: {terminal(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -529,8 +530,8 @@ def replay(spec_file: str, trace_file: str, fmt: str, debug: bool) -> None:
     action is not enabled (exit 3). A malformed trace file exits 2.
     """
     try:
-        saved = read_trace(trace_file)
-        report = replay_saved(load_spec(spec_file), saved)
+        spec = load_spec(spec_file)
+        report = replay_saved(spec, read_trace(trace_file, spec))
     except EvcheckError as exc:
         _fail(str(exc), debug)
     if fmt == "json":
@@ -554,10 +555,7 @@ def replay(spec_file: str, trace_file: str, fmt: str, debug: bool) -> None:
             )
         )
     else:
-        click.echo(f"evcheck replay: {report.message}")
-        if report.trace is not None and report.outcome != "same_violation":
-            click.echo("")
-            click.echo(render_trace(report.trace))
+        click.echo(render_replay(report))
     sys.exit(REPLAY_EXIT_CODES[report.outcome])
 
 

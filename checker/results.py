@@ -19,7 +19,9 @@ class Counterexample:
     """A violated property, why, and the trace that leads there.
 
     `initial` is the index of the initial state the trace starts from;
-    `found_length` the length before shrinking (equal when nothing could be dropped).
+    `found_length` the length before shrinking (equal when nothing could be dropped);
+    `conflict_steps` the steps whose operations Z3 names in a conflict (reports
+    highlight them).
     """
 
     property: str
@@ -28,6 +30,7 @@ class Counterexample:
     trace: Trace
     initial: int = 0
     found_length: int = 0
+    conflict_steps: tuple[int, ...] = ()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .checking import Checker
+from .display import show
 from .env.clients import ReplicaClients
 from .env.clocks import Clocks
 from .env.crashes import Crashes
@@ -229,7 +230,7 @@ class Semantics:
             items.sort(key=lambda item: item.order)
             fields = dict(zip(plan.field_names, slot[FIELDS], strict=True))
             name = repr(self.ids[i])
-            components[name] = {k: repr(v) for k, v in fields.items()}
+            components[name] = {k: show(v) for k, v in fields.items()}
             components[name].update((item.name, item.shown) for item in items)
             values[name] = {**fields, **{item.name: item.raw for item in items if item.has_raw}}
         env_items: list[ViewItem] = []

@@ -194,6 +194,12 @@ def encode(value: Any) -> bytes:
 _pack_len = struct.Struct("<I").pack
 
 
+def _int_bytes(number: int) -> bytes:
+    """Two's complement, little-endian, as short as it gets (no decimal conversion: Python
+    refuses to print ints of more than 4,300 digits)."""
+    return number.to_bytes((number + (number < 0)).bit_length() // 8 + 1, "little", signed=True)
+
+
 def _encode_into(value: Any, out: list[bytes]) -> None:
     if value is None:
         out.append(b"N")
@@ -206,11 +212,11 @@ def _encode_into(value: Any, out: list[bytes]) -> None:
     elif isinstance(value, bool):
         out.append(b"b1" if value else b"b0")
     elif isinstance(value, ReplicaId):
-        text = str(int.__int__(value)).encode()
-        out.append(b"R" + _pack_len(len(text)) + text)
+        data = _int_bytes(int.__int__(value))
+        out.append(b"R" + _pack_len(len(data)) + data)
     elif isinstance(value, int):
-        text = str(int.__int__(value)).encode()
-        out.append(b"I" + _pack_len(len(text)) + text)
+        data = _int_bytes(int.__int__(value))
+        out.append(b"I" + _pack_len(len(data)) + data)
     elif isinstance(value, float):
         text = (value + 0.0).hex().encode()  # + 0.0 folds -0.0 into 0.0, which it equals
         out.append(b"F" + _pack_len(len(text)) + text)

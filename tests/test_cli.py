@@ -242,7 +242,7 @@ def test_output_files_and_replay(tmp_path: Path) -> None:
     )
     assert code == 1
     assert out.startswith("VIOLATION: quiescent_convergence") and out.count("\n") == 1
-    assert json.loads(trace.read_text())["schema"] == "evcheck.trace/1"
+    assert json.loads(trace.read_text())["schema"] == "evcheck.trace/2"
     assert json.loads(itf.read_text())["#meta"]["format"] == "ITF"
     assert "<svg" in html.read_text()
     code, out, _ = run("replay", str(SPECS / "lww_no_tiebreak.py"), str(trace))

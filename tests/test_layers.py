@@ -16,6 +16,8 @@ LAYERS: dict[str, int] = {
     "errors": 0,
     "values": 0,
     "fingerprint": 0,
+    "display": 1,
+    "tracecodec": 1,
     "model": 1,
     "properties": 1,
     "faults": 1,

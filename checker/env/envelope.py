@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..display import show
 from ..fingerprint import key
 from ..values import ReplicaId
 
@@ -26,7 +27,7 @@ class Envelope:
     payload: frozenset[Any] = frozenset()
 
     def __str__(self) -> str:
-        return f"{self.src!r}->{self.dst!r} {self.msg!r}"
+        return f"{self.src!r}->{self.dst!r} {show(self.msg)}"
 
 
 def envelope_key(env: Envelope) -> int:

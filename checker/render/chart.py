@@ -7,23 +7,42 @@ recovery) is a mark on its lane; partitions, heals and ticks span the chart.
     marks:  * operation   o timer   X crash   ^ recover
     arrows: ---> delivered   ---x dropped or lost   ...> duplicated
             <===* a client session's operation at a replica (session lanes on the right)
+
+A message that never arrived is drawn all the way to its receiver's lane with an `x`
+at the tip, and its label names the route (`drop r1->r3 ...`): an arrow that stopped
+halfway would point at whichever replica sits in the middle.
+
+Every label comes from the spec or a trace file, so the ASCII chart is escaped for
+the terminal (`display.terminal`) and Mermaid text is reduced to characters Mermaid
+cannot read as syntax.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from ..display import terminal
 from ..model import Action
 from ..trace import Trace
 
 MARKS = {"op": "*", "timer": "o", "crash": "X", "recover": "^"}
-MERMAID_ESCAPES = {"#": "#35;", ";": "#59;"}
+# Characters Mermaid may read as syntax in a label or a participant alias: `;` ends a
+# statement, `#` starts an entity, `%%` a comment or directive, `<` and `&` are HTML.
+MERMAID_UNSAFE = set(";#%<&")
+MERMAID_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+MERMAID_KEYWORDS = {
+    "activate", "alt", "and", "as", "autonumber", "box", "break", "critical", "deactivate",
+    "else", "end", "left", "loop", "note", "opt", "over", "par", "participant", "actor",
+    "rect", "right", "of", "links", "link", "create", "destroy", "title", "sequencediagram",
+}  # fmt: skip
 SPANS = {"partition": "~", "heal": " ", "tick": " "}
 
 
 def ascii_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None) -> str:
     """The trace as an ASCII sequence chart, one row per step, labels on the right."""
-    width = max(12, max((len(lane) for lane in lanes), default=2) + 6)
+    shown = [_lane_name(lane) for lane in lanes]
+    width = max(12, max((len(lane) for lane in shown), default=2) + 6)
     centers = [6 + i * width for i in range(len(lanes))]
     right = (centers[-1] if centers else 6) + 4
     index = {lane: i for i, lane in enumerate(lanes)}
@@ -35,7 +54,7 @@ def ascii_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None
         return row
 
     header = [" "] * right
-    for lane, c in zip(lanes, centers, strict=True):
+    for lane, c in zip(shown, centers, strict=True):
         start = max(0, c - len(lane) // 2)
         header[start : start + len(lane)] = lane
     lines = ["".join(header).rstrip(), "".join(blank()).rstrip()]
@@ -45,10 +64,16 @@ def ascii_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None
         text = step.action or ""
         if action is not None:
             text = _draw(row, action, index, centers)
-        lines.append(f"{step.index:>3} " + "".join(row)[4:] + "   " + text)
+        lines.append(f"{step.index:>3} " + "".join(row)[4:] + "   " + terminal(text))
     if violation:
-        lines.append("    " + "=" * max(1, right - 4) + f"   violated: {violation}")
+        lines.append("    " + "=" * max(1, right - 4) + f"   violated: {terminal(violation)}")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _lane_name(lane: str, limit: int = 20) -> str:
+    """A lane's heading: escaped, and clipped so that one long name cannot widen every row."""
+    shown = terminal(lane)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def _draw(row: list[str], action: Action, index: dict[str, int], centers: list[int]) -> str:
@@ -64,15 +89,11 @@ def _draw(row: list[str], action: Action, index: dict[str, int], centers: list[i
         if a == b:
             row[a] = "@"
         else:
-            lo, hi = min(a, b), max(a, b)
-            for x in range(lo + 1, hi):
+            for x in range(min(a, b) + 1, max(a, b)):
                 row[x] = fill
             tip = b - 1 if b > a else b + 1
             if kind in ("drop", "lose"):
-                middle = (lo + hi) // 2
-                for x in range(lo + 1, hi):
-                    row[x] = fill if (x < middle if b > a else x > middle) else " "
-                row[middle] = "x"
+                row[tip] = "x"
             else:
                 row[tip] = ">" if b > a else "<"
         return message_text(action)
@@ -96,34 +117,45 @@ def _draw(row: list[str], action: Action, index: dict[str, int], centers: list[i
 
 
 def message_text(action: Action) -> str:
-    """`drop Update(...) (partitioned)`: the verb (none for a delivery), message, and note."""
+    """`drop r1->r3 Update(...) (partitioned)`: the verb, the route and the message, and
+    the note. A delivery's arrow ends at its receiver, so its text is just the message;
+    every other message event names sender and receiver in words too."""
     verb = {"deliver": "", "drop": "drop ", "lose": "lost ", "duplicate": "dup "}[action.kind]
     message = action.message or ""
     note = action.label[action.label.find(message) + len(message) :] if message else ""
-    return f"{verb}{message}{note}"
+    route = f"{action.src}->{action.dst} " if verb and action.src and action.dst else ""
+    return f"{verb}{route}{message}{note}"
 
 
 def mermaid_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None) -> str:
     """The trace as a Mermaid `sequenceDiagram`."""
+    ids = {lane: _mermaid_id(lane, k) for k, lane in enumerate(lanes)}
     out = ["sequenceDiagram"]
-    out.extend(f"    participant {lane}" for lane in lanes)
-    span = f"{lanes[0]},{lanes[-1]}" if len(lanes) > 1 else (lanes[0] if lanes else "")
+    for lane in lanes:
+        alias = "" if ids[lane] == lane else f" as {_mermaid_text(lane)}"
+        out.append(f"    participant {ids[lane]}{alias}")
+    ends = [ids[lanes[0]], ids[lanes[-1]]] if lanes else []
+    span = ",".join(dict.fromkeys(ends))
     for step in trace.steps[1:]:
         action = step.detail
         label = _mermaid_text(f"{step.index}. {step.action}")
         if action is None:
-            out.append(f"    Note over {span}: {label}")
+            if span:
+                out.append(f"    Note over {span}: {label}")
             continue
-        if action.kind in ("deliver", "drop", "lose") and action.src and action.dst:
+        src, dst = ids.get(action.src or ""), ids.get(action.dst or "")
+        actor, session = ids.get(action.actor or ""), ids.get(action.session or "")
+        if action.kind in ("deliver", "drop", "lose") and src and dst:
             arrow = "->>" if action.kind == "deliver" else "-x"
             text = _mermaid_text(f"{step.index}. {message_text(action)}")
-            out.append(f"    {action.src}{arrow}{action.dst}: {text}")
-        elif action.kind == "op" and action.session and action.actor:
-            out.append(f"    {action.session}->>{action.actor}: {label}")
-        elif action.kind == "duplicate" and action.src and action.dst:
-            out.append(f"    Note over {action.src},{action.dst}: {label}")
-        elif action.actor:
-            out.append(f"    Note over {action.actor}: {label}")
+            out.append(f"    {src}{arrow}{dst}: {text}")
+        elif action.kind == "op" and session and actor:
+            out.append(f"    {session}->>{actor}: {label}")
+        elif action.kind == "duplicate" and src and dst:
+            text = _mermaid_text(f"{step.index}. {message_text(action)}")
+            out.append(f"    Note over {','.join(dict.fromkeys([src, dst]))}: {text}")
+        elif actor:
+            out.append(f"    Note over {actor}: {label}")
         elif span:
             out.append(f"    Note over {span}: {label}")
     if violation and span:
@@ -131,6 +163,18 @@ def mermaid_chart(trace: Trace, lanes: Sequence[str], violation: str | None = No
     return "\n".join(out)
 
 
+def _mermaid_id(lane: str, position: int) -> str:
+    """The lane's own name when Mermaid reads it as a plain name, else `_lane<k>` (the
+    name is then shown through an alias)."""
+    if MERMAID_ID.fullmatch(lane) and lane.lower() not in MERMAID_KEYWORDS:
+        return lane
+    return f"_lane{position + 1}"  # a plain name never starts with `_`, so never collides
+
+
 def _mermaid_text(text: str) -> str:
-    """Mermaid reads `;` as a statement end and `#` as an entity: encode both."""
-    return "".join(MERMAID_ESCAPES.get(ch, ch) for ch in text)
+    """Text Mermaid shows as is: every character it could read as syntax (see
+    `MERMAID_UNSAFE`), and every non-printable one such as a newline, becomes an entity
+    code `#NN;`. Its output is one line of printable, inert characters."""
+    return "".join(
+        f"#{ord(ch)};" if ch in MERMAID_UNSAFE or not ch.isprintable() else ch for ch in text
+    )

@@ -1,7 +1,13 @@
-"""A self-contained HTML report of a counterexample: the steps, the sequence chart as
-SVG, the state at each step (click or hover a row), and the violated property.
+"""A self-contained HTML report of a run: the verdict, every property with its verdict,
+the statistics and the faults exercised; and for a violation, the sequence chart as SVG,
+the state at each step as a replicas x fields grid (click a row, or step through the
+trace with the arrow keys or j/k), the messages still in flight when the property
+failed, and the steps Z3 names in a conflict.
 
-Everything is inline (styles, script, data), so the file opens offline anywhere.
+Everything is inline (styles, script, data), so the file opens offline anywhere. All
+text from specs and traces goes in through `html.escape` or, in the script, through
+`textContent`; the step data is JSON inside a `<script>` element, with `<`, `>` and `&`
+written as `\\u` escapes so that no value can close that element or open a comment.
 """
 
 from __future__ import annotations
@@ -10,13 +16,17 @@ import json
 from html import escape
 from typing import Any
 
+from ..display import one_line, plural
 from ..results import Counterexample, Result
-from .chart import message_text
-
-LANE_GAP = 170
-ROW = 34
-TOP = 56
-LEFT = 90
+from ..trace import Step
+from .svg import svg_chart
+from .text import (
+    explanation_parts,
+    property_verdicts,
+    render_faults,
+    render_stats,
+    verdict_line,
+)
 
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f6f7fb; }
@@ -24,189 +34,211 @@ header { padding: 16px 24px; background: #1d2330; color: #fff; }
 header h1 { margin: 0 0 4px; font-size: 20px; }
 header .verdict { font-weight: 600; color: #ff8a80; }
 header .verdict.ok { color: #9be59b; }
+header .verdict.stopped { color: #ffd27f; }
 header .bounds { color: #b8c0d8; font-size: 13px; }
-main { display: flex; gap: 16px; padding: 16px 24px; align-items: flex-start; }
-section { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px #0002; padding: 12px; }
-.chart { overflow-x: auto; flex: 3; }
-.state { flex: 2; min-width: 320px; position: sticky; top: 12px; }
-.state h2 { font-size: 15px; margin: 0 0 8px; }
-.state table { border-collapse: collapse; width: 100%; font-family: ui-monospace, monospace; font-size: 12.5px; }
-.state td, .state th { border-bottom: 1px solid #e6e8ef; padding: 3px 6px; text-align: left; vertical-align: top; }
-.state th { color: #5a6275; font-weight: 600; }
-.state .changed td.value { background: #fff4c2; }
-.state .flight { font-family: ui-monospace, monospace; font-size: 12.5px; margin: 8px 0 0; padding-left: 18px; }
-.explanation { margin: 0 24px 16px; padding: 10px 14px; background: #ffecec; border-left: 4px solid #d93025; border-radius: 4px; }
+main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 16px;
+       padding: 16px 24px; align-items: start; }
+@media (max-width: 900px) { main { grid-template-columns: minmax(0, 1fr); } }
+section { background: #fff; border-radius: 8px; box-shadow: 0 1px 3px #0002; padding: 12px; min-width: 0; }
+h2 { font-size: 15px; margin: 0 0 8px; }
+.chart { overflow-x: auto; }
+.chart svg { display: block; }
+.hint { color: #5a6275; font-size: 12.5px; margin: 0 0 6px; }
+kbd { border: 1px solid #c5cad8; border-radius: 3px; padding: 0 4px; font-size: 11.5px; background: #f6f7fb; }
+.state { position: sticky; top: 12px; overflow-x: auto; }
+table { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 12.5px; }
+td, th { border-bottom: 1px solid #e6e8ef; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { color: #5a6275; font-weight: 600; }
+td.changed { background: #fff4c2; }
+.flight { font-family: ui-monospace, monospace; font-size: 12.5px; margin: 8px 0 0; padding-left: 18px; }
+.explanation { grid-column: 1 / -1; background: #ffecec; border-left: 4px solid #d93025; }
+.explanation p { margin: 0; }
+.explanation ul { margin: 6px 0 0; padding-left: 20px; }
+.explanation li.z3 { list-style: none; margin-left: -20px; color: #5a6275; }
+.summary { grid-column: 1 / -1; }
+.summary table { margin-bottom: 8px; }
+.summary td.violated { color: #d93025; font-weight: 600; }
+.summary td.holds { color: #188038; }
+.summary pre { margin: 0; font-size: 12.5px; white-space: pre-wrap; }
 svg text { font: 12px ui-monospace, monospace; fill: #1d2330; }
 svg .lane-name { font: 600 14px system-ui, sans-serif; }
 svg .lane { stroke: #9aa3b8; stroke-width: 1.5; }
+svg .row { cursor: pointer; outline: none; }
 svg .row:hover rect.hit, svg .row.selected rect.hit { fill: #e8f0fe; }
-svg .row { cursor: pointer; }
+svg .row:focus rect.hit { stroke: #1a73e8; stroke-width: 2; }
+svg .row[data-conflict] rect.hit { fill: #fff4c2; }
+svg .row[data-conflict].selected rect.hit { fill: #ffe48a; }
+svg .badge { fill: #b06000; font-weight: 700; }
 svg .msg { stroke: #1a73e8; stroke-width: 2; fill: none; }
 svg .msg.lost { stroke: #d93025; stroke-dasharray: 5 3; }
 svg .msg.dup { stroke: #8e44ad; stroke-dasharray: 2 3; }
+svg .msg.pending { stroke: #7a8194; stroke-dasharray: 6 4; }
+svg .cross { stroke: #d93025; stroke-width: 2.5; }
 svg .event { fill: #1a73e8; }
 svg .event.crash { fill: #d93025; }
 svg .event.recover { fill: #188038; }
 svg .span { stroke: #e37400; stroke-width: 2; stroke-dasharray: 8 4; }
 svg .num { fill: #5a6275; }
 svg .violation { fill: #d93025; font-weight: 700; }
+svg .violation-line { stroke: #d93025; stroke-width: 2; }
+svg .muted { fill: #5a6275; }
 """
 
 SCRIPT = """
 const STEPS = JSON.parse(document.getElementById('steps-data').textContent);
-function cell(text) { const td = document.createElement('td'); td.textContent = text; return td; }
-function show(k) {
+const ROWS = Array.from(document.querySelectorAll('.row'));
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+function grid(step, prev) {
+  const table = document.getElementById('state-grid');
+  table.replaceChildren();
+  const names = Object.keys(step.components).filter(n => n !== 'environment');
+  const fields = [];
+  for (const n of names) for (const f of Object.keys(step.components[n])) if (!fields.includes(f)) fields.push(f);
+  const head = el('tr'); head.append(el('th', ''));
+  for (const f of fields) head.append(el('th', f));
+  table.append(head);
+  for (const n of names) {
+    const tr = el('tr'); tr.append(el('th', n));
+    for (const f of fields) {
+      const value = step.components[n][f];
+      const before = prev && prev.components[n] ? prev.components[n][f] : value;
+      tr.append(el('td', value === undefined ? '' : value, before !== value ? 'changed' : ''));
+    }
+    table.append(tr);
+  }
+  const env = document.getElementById('state-env');
+  env.replaceChildren();
+  const fieldsOfEnv = step.components.environment || {};
+  for (const [f, value] of Object.entries(fieldsOfEnv)) {
+    const before = prev && prev.components.environment ? prev.components.environment[f] : value;
+    const tr = el('tr'); tr.append(el('th', f), el('td', value, before !== value ? 'changed' : ''));
+    env.append(tr);
+  }
+}
+function show(k, focus) {
+  k = Math.max(0, Math.min(STEPS.length - 1, k));
   const step = STEPS[k], prev = k > 0 ? STEPS[k - 1] : null;
   document.getElementById('state-title').textContent =
     k === 0 ? 'State 0: initial' : 'State ' + k + ': ' + step.action;
-  const body = document.getElementById('state-body');
-  body.replaceChildren();
-  for (const [comp, fields] of Object.entries(step.components)) {
-    for (const [name, value] of Object.entries(fields)) {
-      const tr = document.createElement('tr');
-      const before = prev && prev.components[comp] ? prev.components[comp][name] : value;
-      if (before !== value) tr.className = 'changed';
-      tr.append(cell(comp), cell(name));
-      const v = cell(value); v.className = 'value'; tr.append(v);
-      body.append(tr);
-    }
-  }
+  grid(step, prev);
   const flight = document.getElementById('state-flight');
   flight.replaceChildren();
-  for (const m of (step.in_flight.length ? step.in_flight : ['nothing in flight'])) {
-    const li = document.createElement('li'); li.textContent = m; flight.append(li);
-  }
-  document.querySelectorAll('.row').forEach(r => r.classList.toggle('selected', +r.dataset.step === k));
+  for (const m of (step.in_flight.length ? step.in_flight : ['nothing in flight'])) flight.append(el('li', m));
+  ROWS.forEach(r => r.classList.toggle('selected', +r.dataset.step === k));
+  if (focus) { ROWS[k].focus(); ROWS[k].scrollIntoView({block: 'nearest', inline: 'nearest'}); }
+  current = k;
 }
-document.querySelectorAll('.row').forEach(r => {
-  r.addEventListener('click', () => show(+r.dataset.step));
-  r.addEventListener('mouseenter', () => show(+r.dataset.step));
+let current = STEPS.length - 1;
+ROWS.forEach(r => {
+  r.addEventListener('click', () => show(+r.dataset.step, true));
+  r.addEventListener('focus', () => { if (+r.dataset.step !== current) show(+r.dataset.step, false); });
 });
-show(STEPS.length - 1);
+const KEYS = {ArrowDown: 1, ArrowRight: 1, j: 1, ArrowUp: -1, ArrowLeft: -1, k: -1};
+document.addEventListener('keydown', e => {
+  if (e.altKey || e.ctrlKey || e.metaKey) return;
+  if (e.key in KEYS) show(current + KEYS[e.key], true);
+  else if (e.key === 'Home') show(0, true);
+  else if (e.key === 'End') show(STEPS.length - 1, true);
+  else return;
+  e.preventDefault();
+});
+show(current, false);
 """
 
 
 def html_report(result: Result, cex: Counterexample | None = None) -> str:
-    """The report page for `cex` (default: the result's first counterexample)."""
+    """The report page of `result`, showing `cex` (default: its first counterexample)."""
     cex = cex or result.counterexample
-    lanes = result.lanes
     title = f"evcheck: {result.spec.name}"
-    if cex is None:
-        verdict = f'<p class="verdict ok">OK: all properties hold within the bounds ({escape(", ".join(result.properties))})</p>'
-        body = ""
-        data: list[dict[str, Any]] = []
-    else:
-        verdict = (
-            f'<p class="verdict">VIOLATION: {escape(cex.property)} ({escape(cex.description)}) '
-            f"after {len(cex.trace)} step(s)</p>"
-        )
-        data = [
-            {
-                "index": s.index,
-                "action": s.action,
-                "components": s.view.components,
-                "in_flight": s.view.in_flight,
-            }
-            for s in cex.trace.steps
-        ]
+    data: list[dict[str, Any]] = []
+    body = ""
+    if cex is not None:
+        data = [_step_data(step, cex) for step in cex.trace.steps]
         body = (
-            f'<main><section class="chart">{_svg(cex, lanes)}</section>'
+            '<section class="chart"><h2>Sequence chart</h2>'
+            '<p class="hint">Click a step, or step through the trace with <kbd>&uarr;</kbd> '
+            "<kbd>&darr;</kbd> or <kbd>j</kbd> <kbd>k</kbd> (<kbd>Home</kbd>, <kbd>End</kbd>)."
+            + (
+                " Highlighted steps are the operations Z3 names in the conflict."
+                if cex.conflict_steps
+                else ""
+            )
+            + f"</p>{svg_chart(cex, result.lanes)}</section>"
             '<section class="state"><h2 id="state-title"></h2>'
-            "<table><thead><tr><th>where</th><th>field</th><th>value</th></tr></thead>"
-            '<tbody id="state-body"></tbody></table><ul class="flight" id="state-flight"></ul>'
-            "</section></main>"
-            f'<p class="explanation"><b>{escape(cex.property)} violated:</b> {escape(cex.explanation)}</p>'
+            '<table id="state-grid"></table><table id="state-env"></table>'
+            '<ul class="flight" id="state-flight"></ul></section>'
+            f"{_explanation(cex)}"
         )
-    payload = json.dumps(data).replace("</", "<\\/")
     return (
         "<!doctype html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{STYLE}</style></head><body>"
-        f"<header><h1>{escape(title)}</h1>{verdict}"
-        f'<p class="bounds">{escape(result.bounds)} &middot; {escape(result.strategy)} &middot; '
-        f"{result.stats.states:,} states</p></header>"
-        f"{body}"
-        f'<script type="application/json" id="steps-data">{payload}</script>'
+        f"<header><h1>{escape(title)}</h1>{_verdict(result, cex)}"
+        f'<p class="bounds">{escape(result.bounds)} &middot; {escape(result.strategy)}</p></header>'
+        f"<main>{body}{_summary(result)}</main>"
+        f'<script type="application/json" id="steps-data">{script_json(data)}</script>'
         f"<script>{SCRIPT if cex is not None else ''}</script></body></html>\n"
     )
 
 
-def _svg(cex: Counterexample, lanes: list[str]) -> str:
-    steps = cex.trace.steps
-    x = {lane: LEFT + i * LANE_GAP for i, lane in enumerate(lanes)}
-    width = LEFT + max(1, len(lanes)) * LANE_GAP + 260
-    height = TOP + (len(steps) + 1) * ROW
-    last_x = LEFT + (len(lanes) - 1) * LANE_GAP
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="message sequence chart">',
-        "<defs>"
-        '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        '<path d="M0,0 L10,5 L0,10 z" fill="#1a73e8"/></marker></defs>',
-    ]
-    for lane, lx in x.items():
-        parts.append(
-            f'<text class="lane-name" x="{lx}" y="24" text-anchor="middle">{escape(lane)}</text>'
+def script_json(data: Any) -> str:
+    """`data` as JSON that is safe inside a `<script>` element: `<`, `>` and `&` (which
+    could close the element or open a comment) as `\\u` escapes, and every non-ASCII
+    character escaped (U+2028 and U+2029 among them)."""
+    text = json.dumps(data, ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _step_data(step: Step, cex: Counterexample) -> dict[str, Any]:
+    return {
+        "index": step.index,
+        "action": step.action,
+        "components": step.view.components,
+        "in_flight": step.view.in_flight,
+        "conflict": step.index in cex.conflict_steps,
+    }
+
+
+def _verdict(result: Result, cex: Counterexample | None) -> str:
+    if cex is not None:
+        return (
+            f'<p class="verdict">VIOLATION: {escape(cex.property)} '
+            f"({escape(one_line(cex.description))}) after {plural(len(cex.trace), 'step')}</p>"
         )
-        parts.append(f'<line class="lane" x1="{lx}" y1="34" x2="{lx}" y2="{height - 10}"/>')
-    for step in steps:
-        y = TOP + step.index * ROW
-        k = step.index
-        label = "initial state" if step.action is None else step.action
-        parts.append(f'<g class="row" data-step="{k}"><title>{escape(label)}</title>')
-        parts.append(
-            f'<rect class="hit" x="0" y="{y - ROW / 2}" width="{width}" height="{ROW}" fill="transparent"/>'
-        )
-        parts.append(f'<text class="num" x="12" y="{y + 4}">{k}</text>')
-        action = step.detail
-        if action is None:
-            parts.append(f'<text x="{LEFT - 40}" y="{y + 4}">{escape(label)}</text>')
-        elif (
-            action.src in x
-            and action.dst in x
-            and action.kind in ("deliver", "drop", "lose", "duplicate")
-        ):
-            x1, x2 = x[action.src or ""], x[action.dst or ""]
-            text = message_text(action)
-            if action.kind == "deliver":
-                parts.append(
-                    f'<line class="msg" x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" marker-end="url(#arrow)"/>'
-                )
-            elif action.kind == "duplicate":
-                parts.append(f'<line class="msg dup" x1="{x1}" y1="{y}" x2="{x2}" y2="{y}"/>')
-            else:
-                mid = (x1 + x2) / 2
-                parts.append(f'<line class="msg lost" x1="{x1}" y1="{y}" x2="{mid}" y2="{y}"/>')
-                parts.append(
-                    f'<text class="violation" x="{mid}" y="{y + 5}" text-anchor="middle">&#x2715;</text>'
-                )
-            parts.append(f'<text x="{min(x1, x2) + 6}" y="{y - 6}">{escape(_clip(text))}</text>')
-        elif action.kind == "op" and action.session in x and action.actor in x:
-            sx, ax = x[action.session or ""], x[action.actor or ""]
-            parts.append(
-                f'<line class="msg" x1="{sx}" y1="{y}" x2="{ax}" y2="{y}" marker-end="url(#arrow)"/>'
-            )
-            parts.append(f'<circle class="event" cx="{ax}" cy="{y}" r="5"/>')
-            parts.append(
-                f'<text x="{min(sx, ax) + 6}" y="{y - 6}">{escape(_clip(action.label))}</text>'
-            )
-        elif action.actor in x:
-            ax = x[action.actor or ""]
-            cls = {"crash": "event crash", "recover": "event recover"}.get(action.kind, "event")
-            parts.append(f'<circle class="{cls}" cx="{ax}" cy="{y}" r="6"/>')
-            parts.append(f'<text x="{ax + 12}" y="{y + 4}">{escape(action.label)}</text>')
-        else:
-            if action.kind == "partition":
-                parts.append(f'<line class="span" x1="{LEFT}" y1="{y}" x2="{last_x}" y2="{y}"/>')
-            parts.append(f'<text x="{last_x + 16}" y="{y + 4}">{escape(action.label)}</text>')
-        parts.append("</g>")
-    y = TOP + len(steps) * ROW
-    parts.append(
-        f'<text class="violation" x="{LEFT - 40}" y="{y + 4}">violated: {escape(cex.property)}</text>'
+    cls = "stopped" if result.status == "stopped" else "ok"
+    return f'<p class="verdict {cls}">{escape(verdict_line(result))}</p>'
+
+
+def _explanation(cex: Counterexample) -> str:
+    headline, facts = explanation_parts(cex.property, cex.explanation)
+    items = "".join(
+        f'<li class="{"z3" if fact.startswith("confirmed by Z3") else ""}">{escape(fact)}</li>'
+        for fact in facts
     )
-    parts.append("</svg>")
-    return "".join(parts)
+    return (
+        f'<section class="explanation"><p><b>{escape(cex.property)} violated:</b> '
+        f"{escape(headline)}</p>{f'<ul>{items}</ul>' if items else ''}</section>"
+    )
 
 
-def _clip(text: str, limit: int = 44) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _summary(result: Result) -> str:
+    """Every property with its verdict, the statistics and the faults: on every report."""
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td>"
+        f'<td class="{"violated" if verdict.startswith("VIOLATED") else "holds" if verdict == "holds" else ""}">'
+        f"{escape(verdict)}</td></tr>"
+        for name, verdict in property_verdicts(result)
+    )
+    stats = [line.strip() for line in render_stats(result.stats)]
+    stats.append(f"faults: {render_faults(result.faults_declared, result.faults_exercised)}")
+    return (
+        '<section class="summary"><h2>Properties</h2>'
+        f"<table><tr><th>property</th><th>verdict</th></tr>{rows}</table>"
+        f"<h2>Run</h2><pre>{escape(chr(10).join(stats))}</pre></section>"
+    )

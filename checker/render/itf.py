@@ -4,7 +4,9 @@ Each state is a record of variables: one per replica (a record of its fields), p
 `in_flight` (a list of records src/dst/msg) and `action_taken` (the label of the
 step that led there). Python values map to ITF as: int -> number (or `#bigint`
 beyond 2**53), str/bool -> themselves, tuple -> `#tup`, frozenset -> `#set`, dict ->
-`#map`, message -> record with a `tag`, None -> `#unserializable`.
+`#map`, message -> record with a `tag`, None -> `#unserializable`. A value ITF cannot
+carry faithfully (an int too long to print, a part nested deeper than `MAX_DEPTH`) is
+`#unserializable` with its clipped rendering (`display.show`): the export never fails.
 """
 
 from __future__ import annotations
@@ -12,33 +14,40 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ..display import MAX_DEPTH, show
 from ..results import Counterexample, Result
 from ..values import FrozenDict, ReplicaId
 
 SAFE = 2**53
 
 
-def itf_value(value: Any) -> Any:
+def itf_value(value: Any, depth: int = 0) -> Any:
     """A Python state value as an ITF JSON value."""
+    if depth > MAX_DEPTH:
+        return {"#unserializable": show(value)}
+    inner = depth + 1
     if isinstance(value, ReplicaId):
-        return repr(value)
+        return show(value)
     if isinstance(value, bool) or isinstance(value, str):
         return value
     if isinstance(value, int):
-        return value if -SAFE < value < SAFE else {"#bigint": str(value)}
+        if -SAFE < value < SAFE:
+            return value
+        text = show(value)
+        return {"#bigint": text} if text.lstrip("-").isdigit() else {"#unserializable": text}
     if isinstance(value, tuple):
-        return {"#tup": [itf_value(v) for v in value]}
+        return {"#tup": [itf_value(v, inner) for v in value]}
     if isinstance(value, frozenset):
-        return {"#set": [itf_value(v) for v in sorted(value, key=repr)]}
+        return {"#set": [itf_value(v, inner) for v in sorted(value, key=show)]}
     if isinstance(value, (FrozenDict, dict)):
-        return {"#map": [[itf_value(k), itf_value(v)] for k, v in value.items()]}
+        return {"#map": [[itf_value(k, inner), itf_value(v, inner)] for k, v in value.items()]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         record = {"tag": type(value).__name__}
         record.update(
-            {f.name: itf_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            {f.name: itf_value(getattr(value, f.name), inner) for f in dataclasses.fields(value)}
         )
         return record
-    return {"#unserializable": repr(value)}
+    return {"#unserializable": show(value)}
 
 
 def itf_document(result: Result, cex: Counterexample) -> dict[str, Any]:

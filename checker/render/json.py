@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..display import show
 from ..results import Counterexample, Result
 from ..trace import Trace
 
@@ -30,7 +31,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "schema": SCHEMA,
         "spec": result.spec.name,
         "bounds": result.bounds,
-        "settings": {k: repr(v) for k, v in result.spec.settings.items()},
+        "settings": {k: show(v) for k, v in result.spec.settings.items()},
         "strategy": result.strategy,
         "workers": result.workers,
         "status": result.status,
@@ -75,5 +76,6 @@ def counterexample_to_dict(cex: Counterexample) -> dict[str, Any]:
         "length": len(cex.trace),
         "found_length": cex.found_length,
         "initial": cex.initial,
+        "conflict_steps": list(cex.conflict_steps),
         "trace": trace_to_list(cex.trace),
     }

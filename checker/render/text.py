@@ -1,18 +1,40 @@
 """Human-readable results: TLC-style numbered traces with per-step changes, a sequence
-chart, and a summary table."""
+chart, and a summary table.
+
+Every line is built whole and then made inert for the terminal (`display.terminal`):
+values, labels and explanations come from specs and trace files, and a newline or an
+escape sequence inside one must not start a line of its own or recolour the verdict.
+"""
 
 from __future__ import annotations
 
+from ..display import clip, one_line, plural, terminal
 from ..fingerprint import collision_probability
 from ..model import StateView
-from ..results import Counterexample, Result
+from ..results import Counterexample, ReplayReport, Result
 from ..search import Stats
 from ..trace import Trace
 from .chart import ascii_chart
 
+MAX_VALUE = 400  # characters of one field or message in the text report
+MAX_MESSAGE = 4000  # characters of a replay outcome
+
 
 def render_trace(trace: Trace) -> str:
     """Numbered steps: the action, what changed at each replica, and what is in flight."""
+    return "\n".join(terminal(line) for line in _trace_lines(trace))
+
+
+def render_replay(report: ReplayReport) -> str:
+    """What `evcheck replay` prints: the outcome, then the replayed trace unless it is the
+    recorded one. The message can list every enabled action, so it is clipped."""
+    lines = [f"evcheck replay: {clip(report.message, MAX_MESSAGE)}"]
+    if report.trace is not None and report.outcome != "same_violation":
+        lines.extend(["", *_trace_lines(report.trace)])
+    return "\n".join(terminal(line) for line in lines)
+
+
+def _trace_lines(trace: Trace) -> list[str]:
     lines: list[str] = []
     previous: StateView | None = None
     for step in trace.steps:
@@ -28,7 +50,7 @@ def render_trace(trace: Trace) -> str:
             for name, fields in view.components.items():
                 before = previous.components.get(name, {})
                 diffs = [
-                    f"{k}: {before.get(k, '?')} -> {v}"
+                    _change(name, k, before.get(k, "?"), v)
                     for k, v in fields.items()
                     if before.get(k) != v
                 ]
@@ -40,15 +62,35 @@ def render_trace(trace: Trace) -> str:
         for note in view.notes:
             lines.append(f"      ! {note}")
         if view.in_flight:
-            lines.append(f"      in flight: {'; '.join(view.in_flight)}")
+            lines.append(
+                f"      in flight: {'; '.join(clip(m, MAX_VALUE) for m in view.in_flight)}"
+            )
         else:
             lines.append("      in flight: nothing")
         previous = view
-    return "\n".join(lines)
+    return lines
 
 
 def _fields(fields: dict[str, str]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in fields.items()) or "(no fields)"
+    return ", ".join(f"{k}={clip(v, MAX_VALUE)}" for k, v in fields.items()) or "(no fields)"
+
+
+def _change(component: str, name: str, before: str, after: str) -> str:
+    """`value: None -> 'a'`. The environment's per-session counters (`s1 0, s2 1`) change
+    one entry at a time, so only the entries that changed are shown: `ops by session s2:
+    0 -> 1`."""
+    old, new = _entries(before), _entries(after)
+    if component == "environment" and old and new and old.keys() == new.keys():
+        return ", ".join(f"{name} {k}: {old[k]} -> {new[k]}" for k in old if old[k] != new[k])
+    return f"{name}: {clip(before, MAX_VALUE)} -> {clip(after, MAX_VALUE)}"
+
+
+def _entries(text: str) -> dict[str, str]:
+    """`s1 0, s2 1` as {s1: 0, s2: 1}; empty when the text is not such a list."""
+    pairs = [part.split(" ") for part in text.split(", ")]
+    if not all(len(pair) == 2 for pair in pairs):
+        return {}
+    return {key: value for key, value in pairs}
 
 
 def render_stats(stats: Stats) -> list[str]:
@@ -79,23 +121,43 @@ def render_faults(declared: list[str], exercised: list[str]) -> str:
 
 
 def render_counterexample(cex: Counterexample, lanes: list[str], chart: bool) -> list[str]:
-    out = [render_trace(cex.trace), ""]
+    out = [*_trace_lines(cex.trace), ""]
     if chart and len(cex.trace):
-        out.append(ascii_chart(cex.trace, lanes, cex.property))
+        out.extend(ascii_chart(cex.trace, lanes, cex.property).split("\n"))
         out.append("")
-    out.append(f"  {cex.property} violated: {cex.explanation}")
+    out.extend(explanation_lines(cex.property, cex.explanation))
     if cex.found_length > len(cex.trace):
-        out.append(f"  (shrunk from {cex.found_length} steps)")
+        out.append(f"  (shrunk from {plural(cex.found_length, 'step')})")
     return out
 
 
-def summary_table(result: Result) -> list[str]:
-    """Each property with its verdict."""
-    violated = {c.property: c for c in result.counterexamples}
+def explanation_lines(prop: str, explanation: str) -> list[str]:
+    """`PROP violated: headline`, then each further line of the explanation (one fact per
+    line, Z3's confirmation last) indented beneath it."""
+    headline, facts = explanation_parts(prop, explanation)
+    return [f"  {prop} violated: {headline}"] + [f"      {fact}" for fact in facts]
+
+
+def explanation_parts(prop: str, explanation: str) -> tuple[str, list[str]]:
+    """(headline, facts) of an explanation: its first line, then its other non-blank
+    lines. The property is named once, by the report: a headline that ends by naming
+    it again loses that ending."""
+    headline, *facts = explanation.split("\n")  # only `\n` separates facts; a `\r` is data
+    headline = headline.strip().removesuffix(f": {prop} violated")
+    return headline, [fact.strip() for fact in facts if fact.strip()]
+
+
+def property_verdicts(result: Result) -> list[tuple[str, str]]:
+    """Each property with its verdict in words."""
+    violated: dict[str, Counterexample] = {}
+    for cex in result.counterexamples:
+        shortest = violated.get(cex.property)
+        if shortest is None or len(cex.trace) < len(shortest.trace):
+            violated[cex.property] = cex
     rows = []
     for name in result.properties:
         if name in violated:
-            verdict = f"VIOLATED ({len(violated[name].trace)} steps)"
+            verdict = f"VIOLATED ({plural(len(violated[name].trace), 'step')})"
         elif result.status == "holds" and result.strategy == "simulation":
             verdict = "no violation in the runs made"
         elif result.status == "holds":
@@ -105,11 +167,23 @@ def summary_table(result: Result) -> list[str]:
                 " (search stopped first)" if result.status == "stopped" or violated else ""
             )
         rows.append((name, verdict))
+    return rows
+
+
+def summary_table(result: Result) -> list[str]:
+    """Each property with its verdict, aligned."""
+    rows = property_verdicts(result)
     width = max(len(n) for n, _ in rows)
     return [f"  {name:<{width}}  {verdict}" for name, verdict in rows]
 
 
 def headline(result: Result) -> str:
+    """The verdict line (`-q` prints only this)."""
+    return terminal(verdict_line(result))
+
+
+def verdict_line(result: Result) -> str:
+    """The verdict in one line, before any escaping for a medium."""
     props = ", ".join(result.properties)
     if result.status == "holds" and result.strategy == "simulation":
         return (
@@ -124,7 +198,10 @@ def headline(result: Result) -> str:
     more = (
         f" (and {len(result.counterexamples) - 1} more)" if len(result.counterexamples) > 1 else ""
     )
-    return f"VIOLATION: {cex.property} ({cex.description}) after {len(cex.trace)} step(s){more}"
+    return (
+        f"VIOLATION: {cex.property} ({one_line(cex.description)}) "
+        f"after {plural(len(cex.trace), 'step')}{more}"
+    )
 
 
 def render_result(result: Result, chart: bool = True) -> str:
@@ -135,11 +212,13 @@ def render_result(result: Result, chart: bool = True) -> str:
         how += f", {result.workers} worker processes"
     if result.seed is not None:
         how += f", seed {result.seed}, {result.runs} run(s)"
-    out = [f"evcheck: {spec.name} ({result.bounds}), {how}", headline(result)]
+    out = [f"evcheck: {spec.name} ({result.bounds}), {how}", verdict_line(result)]
     for number, cex in enumerate(result.counterexamples, start=1):
         out.append("")
         if len(result.counterexamples) > 1:
-            out.append(f"Counterexample {number}: {cex.property} after {len(cex.trace)} step(s)")
+            out.append(
+                f"Counterexample {number}: {cex.property} after {plural(len(cex.trace), 'step')}"
+            )
         out.extend(render_counterexample(cex, result.lanes, chart))
     out.append("")
     out.extend(summary_table(result))
@@ -154,4 +233,4 @@ def render_result(result: Result, chart: bool = True) -> str:
             f"({z3.judgements:,} judgements, {z3.histories_per_second:,.0f} histories/s); "
             "the monitors agree"
         )
-    return "\n".join(out)
+    return "\n".join(terminal(line) for line in out)

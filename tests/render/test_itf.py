@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from evcheck import FrozenDict, ReplicaId, load_spec, message, verify_spec
 from evcheck.render.itf import itf_document, itf_value
 from tests.conftest import SPECS
@@ -40,3 +42,15 @@ def test_document_has_a_state_per_step() -> None:
         "msg": {"tag": "Update", "value": "a", "stamp": {"#tup": [1, "r1"]}},
     }
     assert [s["#meta"]["index"] for s in doc["states"]] == list(range(len(cex.trace) + 1))
+
+
+def test_values_itf_cannot_carry_are_unserializable_not_errors() -> None:
+    assert itf_value(2**60) == {"#bigint": str(2**60)}
+    assert itf_value(10**5000) == {"#unserializable": "<int of about 5,001 digits>"}
+    deep: object = 1
+    for _ in range(100_000):
+        deep = (deep,)
+    out = json.dumps(itf_value(deep))
+    assert '"#unserializable"' in out and "..." in out
+    assert itf_value(frozenset({"b", "a"})) == {"#set": ["a", "b"]}
+    assert itf_value(FrozenDict({1: None})) == {"#map": [[1, {"#unserializable": "None"}]]}

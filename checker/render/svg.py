@@ -1,0 +1,166 @@
+"""The sequence chart of a counterexample as SVG, for the HTML report.
+
+One row per step, each a focusable group (`class="row"`, `data-step`) that the
+report's script selects; steps Z3 names in a conflict carry `data-conflict`. A lost
+message is a dashed line to its receiver's lane with a cross at the tip; the messages
+still in flight when the property failed are drawn below the violation. Labels are
+clipped, and the SVG is as wide as its lanes and labels need.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..display import show
+from ..results import Counterexample
+from ..trace import Step
+from .chart import message_text
+
+LANE_GAP = 160
+ROW = 34
+TOP = 56
+LEFT = 90
+CHAR = 7.3  # width of one character of the 12px monospace labels
+LABEL_ROOM = 44  # characters of a label beside a lane
+MESSAGE_LABEL = 64  # characters of a message's label above its arrow (it may run past it)
+
+
+def svg_chart(cex: Counterexample, lanes: list[str]) -> str:
+    """The trace as an SVG sequence chart: one focusable row per step, then the
+    violation, then the messages still in flight at it. The SVG is as wide as its
+    lanes and labels need (labels are clipped); the page scrolls it when it is wider."""
+    steps = cex.trace.steps
+    pending = _pending(steps[-1])
+    x = {lane: LEFT + i * LANE_GAP for i, lane in enumerate(lanes)}
+    last_x = LEFT + (len(lanes) - 1) * LANE_GAP
+    height = TOP + (len(steps) + 1 + len(pending)) * ROW + (ROW if pending else 0)
+    canvas = _Canvas(last_x + 40)
+    for lane, lx in x.items():
+        canvas.text(lx, 24, _clip(lane, 20), 'class="lane-name" text-anchor="middle"')
+        canvas.add(f'<line class="lane" x1="{lx}" y1="34" x2="{lx}" y2="{height - 10}"/>')
+    for step in steps:
+        _row(canvas, step, cex, x, last_x)
+    y = TOP + len(steps) * ROW
+    canvas.add(
+        f'<line class="violation-line" x1="{LEFT - 50}" y1="{y - ROW / 2}" '
+        f'x2="{last_x + 20}" y2="{y - ROW / 2}"/>'
+    )
+    canvas.text(LEFT - 40, y + 4, f"violated: {cex.property}", 'class="violation"')
+    if pending:
+        y += ROW
+        canvas.text(LEFT - 40, y + 4, "still in flight when it failed:", 'class="muted"')
+        for src, dst, text in pending:
+            y += ROW
+            canvas.add(_arrow("msg pending", x[src], x[dst], y, "url(#open-arrow)"))
+            canvas.label(text, x[src], x[dst], y, MESSAGE_LABEL)
+    width = int(canvas.right + 16)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="message sequence chart">'
+        f"{MARKERS}{''.join(canvas.parts)}</svg>"
+    )
+
+
+MARKERS = (
+    "<defs>"
+    '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+    '<path d="M0,0 L10,5 L0,10 z" fill="#1a73e8"/></marker>'
+    '<marker id="open-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+    '<path d="M0,0 L10,5 L0,10" fill="none" stroke="#7a8194" stroke-width="1.5"/></marker></defs>'
+)
+MESSAGE_CLASSES = {"deliver": "msg", "drop": "msg lost", "lose": "msg lost", "duplicate": "msg dup"}
+
+
+class _Canvas:
+    """SVG parts, and how far right their text reaches (the chart's width follows it)."""
+
+    def __init__(self, right: float) -> None:
+        self.parts: list[str] = []
+        self.right = right
+
+    def add(self, part: str) -> None:
+        self.parts.append(part)
+
+    def text(self, x: float, y: float, text: str, attrs: str = "") -> None:
+        """`text` (escaped here) starting at x; `attrs` are trusted attribute markup."""
+        centred = "middle" in attrs
+        self.right = max(self.right, x + len(text) * CHAR / (2 if centred else 1))
+        self.parts.append(f'<text {attrs} x="{x}" y="{y}">{escape(text)}</text>')
+
+    def label(self, text: str, x1: int, x2: int, y: int, least: int) -> None:
+        """A message's text above its arrow, clipped to the arrow's length (at least
+        `least` characters, which may run on to the right)."""
+        room = max(least, int(abs(x2 - x1) / CHAR) - 1)
+        self.text(min(x1, x2) + 6, y - 6, _clip(text, room))
+
+
+def _pending(last: Step) -> list[tuple[str, str, str]]:
+    """The messages in flight at the violation, once each with a count of copies."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for src, dst, msg in last.view.messages:
+        key = (src, dst, show(msg, 200))
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        (src, dst, f"{src}->{dst} {text}" + (f" (x{n})" if n > 1 else ""))
+        for (src, dst, text), n in counts.items()
+    ]
+
+
+def _row(canvas: _Canvas, step: Step, cex: Counterexample, x: dict[str, int], last_x: int) -> None:
+    y = TOP + step.index * ROW
+    k = step.index
+    label = "initial state" if step.action is None else step.action
+    conflict = " data-conflict" if k in cex.conflict_steps else ""
+    canvas.add(
+        f'<g class="row" data-step="{k}" tabindex="0"{conflict} aria-label="step {k}: {escape(label)}">'
+        f"<title>{escape(label)}</title>"
+        f'<rect class="hit" x="0" y="{y - ROW / 2}" width="100%" height="{ROW}" fill="transparent"/>'
+    )
+    canvas.text(12, y + 4, str(k), 'class="num"')
+    if conflict:
+        canvas.text(34, y + 4, "Z3", 'class="badge"')
+    action = step.detail
+    if action is None:
+        canvas.text(LEFT - 40, y + 4, _clip(label))
+    elif action.src in x and action.dst in x and action.kind in MESSAGE_CLASSES:
+        x1, x2 = x[action.src or ""], x[action.dst or ""]
+        if action.kind in ("drop", "lose"):
+            canvas.add(_arrow("msg lost", x1, x2, y, None))
+            canvas.add(_cross(x2 - 9 if x2 > x1 else x2 + 9, y))
+        else:
+            marker = "url(#arrow)" if action.kind == "deliver" else None
+            canvas.add(_arrow(MESSAGE_CLASSES[action.kind], x1, x2, y, marker))
+        canvas.label(message_text(action), x1, x2, y, MESSAGE_LABEL)
+    elif action.kind == "op" and action.session in x and action.actor in x:
+        sx, ax = x[action.session or ""], x[action.actor or ""]
+        canvas.add(_arrow("msg", sx, ax, y, "url(#arrow)"))
+        canvas.add(f'<circle class="event" cx="{ax}" cy="{y}" r="5"/>')
+        canvas.label(action.label, sx, ax, y, MESSAGE_LABEL)
+    elif action.actor in x:
+        ax = x[action.actor or ""]
+        cls = {"crash": "event crash", "recover": "event recover"}.get(action.kind, "event")
+        canvas.add(f'<circle class="{cls}" cx="{ax}" cy="{y}" r="6"/>')
+        canvas.text(ax + 12, y + 4, _clip(action.label))
+    else:
+        if action.kind == "partition":
+            canvas.add(f'<line class="span" x1="{LEFT}" y1="{y}" x2="{last_x}" y2="{y}"/>')
+        canvas.text(last_x + 16, y + 4, _clip(action.label))
+    canvas.add("</g>")
+
+
+def _arrow(cls: str, x1: int, x2: int, y: int, marker: str | None) -> str:
+    end = f' marker-end="{marker}"' if marker else ""
+    return f'<line class="{cls}" x1="{x1}" y1="{y}" x2="{x2}" y2="{y}"{end}/>'
+
+
+def _cross(cx: float, y: int) -> str:
+    """The `x` at the tip of a message that never arrived, just before its receiver."""
+    d = 5
+    return (
+        f'<path class="cross" d="M{cx - d},{y - d} L{cx + d},{y + d} '
+        f'M{cx - d},{y + d} L{cx + d},{y - d}"/>'
+    )
+
+
+def _clip(text: str, limit: int = LABEL_ROOM) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
