@@ -1,6 +1,14 @@
 """The protocol library: replication techniques written in the evcheck DSL (public API only)."""
 
-from .counter import CounterState, GCounter, Increment, OpCounter
+from .counter import (
+    CounterState,
+    GCounter,
+    Increment,
+    IncrementAck,
+    OpCounter,
+    RetransmittingCounter,
+    TaggedIncrement,
+)
 from .lww import (
     Ack,
     AntiEntropyLWW,
@@ -22,14 +30,17 @@ __all__ = [
     "CounterState",
     "GCounter",
     "Increment",
+    "IncrementAck",
     "KeyUpdate",
     "LWWRegister",
     "LWWStore",
     "LamportLWW",
     "NoTiebreakLWW",
     "OpCounter",
+    "RetransmittingCounter",
     "RetryLWW",
     "SyncRequest",
+    "TaggedIncrement",
     "TimedUpdate",
     "UnorderedStore",
     "Update",

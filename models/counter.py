@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evcheck import FrozenDict, Replica, field, message, on, operation
+from evcheck import FrozenDict, Replica, ReplicaId, field, message, on, operation, timer
 
 
 @message
@@ -59,4 +59,70 @@ class GCounter(Replica):
         return sum(self.counts.values())
 
 
-__all__ = ["CounterState", "GCounter", "Increment", "OpCounter"]
+@message
+class TaggedIncrement:
+    """One increment, tagged with its origin and sequence number for de-duplication."""
+
+    origin: ReplicaId
+    seq: int
+
+
+@message(carries="nothing")
+class IncrementAck:
+    """Acknowledges the receipt of `origin`'s increment number `seq`."""
+
+    origin: ReplicaId
+    seq: int
+
+
+class RetransmittingCounter(Replica):
+    """Operation-based counter made reliable: increments are tagged, de-duplicated by the
+    receiver, acknowledged, and re-sent by a one-shot `retransmit` timer to every peer
+    that has not acknowledged them. It converges under loss and duplication, and
+    replicas that applied the same increments agree."""
+
+    count = field(0)
+    seen = field(frozenset())  # (origin, seq) of every increment applied
+    sent = field(0)
+    unacked = field(frozenset())  # (peer, seq) of own increments not yet acknowledged
+
+    @operation()
+    def increment(self) -> None:
+        self.sent += 1
+        self.count += 1
+        self.seen = self.seen | {(self.id, self.sent)}
+        self.unacked = self.unacked | {(peer, self.sent) for peer in self.peers}
+        self.broadcast(TaggedIncrement(self.id, self.sent))
+        self.start_timer("retransmit")
+
+    @on(TaggedIncrement)
+    def apply(self, msg: TaggedIncrement, src: ReplicaId) -> None:
+        if (msg.origin, msg.seq) not in self.seen:
+            self.seen = self.seen | {(msg.origin, msg.seq)}
+            self.count += 1
+        self.send(src, IncrementAck(msg.origin, msg.seq))
+
+    @on(IncrementAck)
+    def acked(self, msg: IncrementAck, src: ReplicaId) -> None:
+        self.unacked = self.unacked - {(src, msg.seq)}
+
+    @timer()
+    def retransmit(self) -> None:
+        for peer, seq in self.unacked:
+            self.send(peer, TaggedIncrement(self.id, seq))
+        if self.unacked:
+            self.start_timer("retransmit")
+
+    def observe(self) -> Any:
+        return self.count
+
+
+__all__ = [
+    "CounterState",
+    "GCounter",
+    "Increment",
+    "IncrementAck",
+    "OpCounter",
+    "RetransmittingCounter",
+    "TaggedIncrement",
+]
