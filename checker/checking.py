@@ -66,6 +66,9 @@ class Checker:
         self._obs_of: dict[Any, int] = {}
         self.obs_values: list[Any] = []
         self._gviol: list[int] = []
+        # Called with (replica slots, verdict) for every combination of replica states the
+        # invariants judge (a symmetry reduction checks they do not single out a replica).
+        self.invariant_watchers: list[Callable[[tuple[int, ...], int], None]] = []
         tables.on_new_slot(self._observe)
         self.check: Callable[[tuple[int, ...]], int | None] = self._compile()
 
@@ -126,15 +129,23 @@ class Checker:
         violated_history = self.violated_history
         view = self.world_view
 
+        watchers = self.invariant_watchers
+
         def evaluate(slots: tuple[int, ...]) -> int:
+            verdict = judge(slots)
+            inv_cache[slots] = verdict
+            for watch in watchers:
+                watch(slots, verdict)
+            return verdict
+
+        def judge(slots: tuple[int, ...]) -> int:
             w = view(slots + (0,), with_network=False)
-            verdict = -1
             for index, inv in replica_invs:
                 if not holds(inv, w):
-                    verdict = index
-                    break
-            inv_cache[slots] = verdict
-            return verdict
+                    return index
+            return -1
+
+        self.invariant_verdict = judge
 
         def check(world: tuple[int, ...]) -> int | None:
             g = world[n]

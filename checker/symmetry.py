@@ -7,9 +7,13 @@ smallest over the symmetry group) is what the explorer's visited set sees, while
 world stays the concrete one reached. Every stored state is therefore a real state, and
 a counterexample found in the reduced space replays as a concrete execution with no
 extra work. Soundness needs the protocol and properties to treat the permuted things
-alike: symmetric values (`symmetric_values`) refuse to be ordered, and under replica
-symmetry so do replica ids, so a protocol that breaks the symmetry stops with an error
-instead of producing a wrong verdict.
+alike: renaming replicas (or symmetric values) before a step must give the renamed
+result of the step. `Equivariance` checks exactly that for every handler run the
+tables memoise, for `observe()` on every local state and for invariants on every
+combination of replica states they judge; symmetric values and replica ids also
+refuse to be ordered, which names the offending comparison. A protocol that uses a
+replica id as a number or a position (`vv[self.id - 1]`) therefore stops with an
+error instead of producing a wrong verdict.
 
 Per group element the fingerprint of the permuted world is a sum of per-component keys
 (replica slot at its new position, the environment, each envelope), kept in tables that
@@ -24,11 +28,13 @@ from operator import getitem
 from typing import Any
 
 from .env.envelope import Envelope, envelope_key
-from .env.tables import glob_key
+from .env.tables import FIELDS, Slot, glob_key
+from .errors import SpecError
+from .execution import Outcome
 from .fingerprint import MASK, key
 from .model import Node
 from .semantics import Semantics
-from .values import ModelValue, ReplicaId, rename
+from .values import ModelValue, ReplicaId, encode, rename
 
 
 class Permutation:
@@ -43,6 +49,16 @@ class Permutation:
 
     def rename(self, value: Any) -> Any:
         return rename(value, self.replicas, self.values)
+
+    def describe(self) -> str:
+        """`r1 and r2 swap places`-style: what the renaming does."""
+        moves = [
+            f"{a}->{b!r}"
+            for a, b in ((f"r{k}", v) for k, v in self.replicas.items())
+            if a != repr(b)
+        ]
+        moves += [f"{a!r}->{b!r}" for a, b in self.values.items() if a != b]
+        return "renaming " + ", ".join(moves)
 
 
 class Symmetric:
@@ -86,6 +102,7 @@ class Symmetric:
         self._tables = list(zip(self._slot_keys, self._env_keys, self._glob_keys, strict=True))
         self.property_names = system.property_names
         self.check = system.check
+        Equivariance(system, self._others)
 
     @property
     def size(self) -> int:
@@ -161,3 +178,111 @@ class Symmetric:
             (w2, canonical(w2, fp2), fp2)  # type: ignore[misc]
             for w2, fp2 in self.system.successors((world, fp))
         ]
+
+
+class Equivariance:
+    """Refuses a protocol or property that singles out a replica or a symmetric value.
+
+    For each group element g, running a handler on the renamed state at the renamed
+    replica with renamed arguments must give g applied to the original result; the same
+    for what `observe()` returns and for the verdicts of invariants. The checks run
+    once per memoised handler run, per local state and per judged combination of
+    replica states, so their cost is paid on table misses only.
+    """
+
+    def __init__(self, system: Semantics, group: Sequence[Permutation]) -> None:
+        self.system = system
+        self.tables = system.tables
+        self.group = group
+        self.protocol = system.plan.protocol.__name__
+        if not group:
+            return
+        self.tables.run_watchers.append(self._check_run)
+        self.tables.on_new_slot(self._check_observe)
+        system.checker.invariant_watchers.append(self._check_invariants)
+        if any(getattr(p, "sees_network", False) for p in system.plan.properties):
+            raise SpecError(
+                "symmetry reduction does not support invariants that see the network: "
+                "drop the symmetry or make the invariant read only the replicas",
+                location=system.plan.location,
+            )
+
+    def _check_run(
+        self,
+        i: int,
+        fields: tuple[Any, ...],
+        time: tuple[int, int] | None,
+        fn: Any,
+        args: tuple[Any, ...],
+        where: str,
+        label: str,
+        outcome: Outcome,
+    ) -> None:
+        runner = self.tables.runner
+        for perm in self.group:
+            moved = runner.run(
+                perm.positions[i], perm.rename(fields), time, fn, perm.rename(args), where
+            )
+            if not isinstance(moved, Outcome) or not _same_outcome(moved, outcome, perm):
+                raise SpecError(
+                    f"symmetry reduction is unsound for {self.protocol}: {label} gives a "
+                    f"different result when {perm.describe()} (expected the same step, "
+                    f"renamed; got {_show_outcome(moved)} instead of "
+                    f"{_show_outcome(outcome, perm)}). The protocol treats a replica id "
+                    "or symmetric value as more than a name (arithmetic, an index, an "
+                    "order, iteration order): run without --symmetry",
+                    location=where,
+                )
+
+    def _check_observe(self, sid: int, slot: Slot) -> None:
+        runner = self.tables.runner
+        time = self.tables.time(slot)
+        for i in range(self.system.n):
+            seen = runner.observe(i, slot[FIELDS], time)
+            for perm in self.group:
+                moved = runner.observe(perm.positions[i], perm.rename(slot[FIELDS]), time)
+                if encode(moved) != encode(perm.rename(seen)):
+                    raise SpecError(
+                        f"symmetry reduction is unsound for {self.protocol}: observe() "
+                        f"returns {moved!r} when {perm.describe()}, not the renamed "
+                        f"{perm.rename(seen)!r}: what replicas expose singles one out; "
+                        "run without --symmetry",
+                        location=self.system.plan.location,
+                    )
+
+    def _check_invariants(self, slots: tuple[int, ...], verdict: int) -> None:
+        tables = self.tables
+        checker = self.system.checker
+        for perm in self.group:
+            moved = [0] * len(slots)
+            for i, sid in enumerate(slots):
+                moved[perm.positions[i]] = tables.intern_slot(perm.rename(tables.slots[sid]))
+            other = checker.invariant_verdict(tuple(moved))
+            if other != verdict:
+                names = checker.plan.property_names
+                which = names[verdict if verdict >= 0 else other]
+                raise SpecError(
+                    f"symmetry reduction is unsound: the invariant {which} judges two "
+                    f"states that differ only when {perm.describe()} differently; "
+                    "properties must not single out a replica or a symmetric value",
+                    location=self.system.plan.location,
+                )
+
+
+def _same_outcome(moved: Outcome, original: Outcome, perm: Permutation) -> bool:
+    if encode(moved.fields) != encode(perm.rename(original.fields)):
+        return False
+    if moved.timer_ops != original.timer_ops:
+        return False
+    if encode(moved.result) != encode(perm.rename(original.result)):
+        return False
+    sends = sorted(encode(perm.rename(send)) for send in original.sends)
+    return sorted(encode(send) for send in moved.sends) == sends
+
+
+def _show_outcome(outcome: Any, perm: Permutation | None = None) -> str:
+    if not isinstance(outcome, Outcome):
+        return repr(outcome)
+    fields = perm.rename(outcome.fields) if perm else outcome.fields
+    sends = [perm.rename(s) if perm else s for s in outcome.sends]
+    return f"fields {fields!r}, sends {sends!r}"

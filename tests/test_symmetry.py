@@ -9,7 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evcheck import Replica, Spec, SpecError, field, operation, symmetric_values, verify_spec
+from evcheck import (
+    Replica,
+    Spec,
+    SpecError,
+    field,
+    invariant,
+    message,
+    on,
+    operation,
+    symmetric_values,
+    verify_spec,
+)
 from evcheck.models import GCounter, LamportLWW, NoTiebreakLWW, OpCounter
 from evcheck.symmetry import Permutation, Symmetric
 from evcheck.trace import replay
@@ -247,3 +258,68 @@ def test_plain_values_get_no_value_symmetry() -> None:
         Spec(LamportLWW, replicas=2, ops_per_replica=1, values=AB, symmetry="none").symmetry_kinds()
         == frozenset()
     )
+
+
+@message
+class Bump:
+    vv: tuple[int, ...]
+
+
+class PositionalVector(Replica):
+    """The usual positional version vector: replica r_k owns entry k-1."""
+
+    vv = field((0, 0, 0))
+
+    @operation()
+    def bump(self) -> None:
+        vv = list(self.vv)
+        vv[self.id - 1] += 1
+        self.vv = tuple(vv)
+        self.broadcast(Bump(self.vv))
+
+    @on(Bump)
+    def merge(self, msg: Bump) -> None:
+        self.vv = tuple(max(a, b) for a, b in zip(self.vv, msg.vv, strict=True))
+
+
+class FirstIsLeader(Replica):
+    """Picks a leader by iteration order, which a renaming of replicas changes."""
+
+    leader = field(None)
+
+    @operation()
+    def elect(self) -> None:
+        self.leader = self.replicas[0]
+
+
+@invariant
+def first_position_unbumped(w: Any) -> bool:
+    """replica r1's entry stays 0"""
+    return all(r.vv[0] == 0 for r in w.replicas)
+
+
+def test_a_replica_id_used_as_a_position_is_refused_under_replica_symmetry() -> None:
+    spec = Spec(
+        PositionalVector, replicas=3, ops_per_replica=1, properties=[first_position_unbumped]
+    )
+    assert verify_spec(spec).counterexample is not None
+    with pytest.raises(SpecError, match="symmetry reduction is unsound for PositionalVector"):
+        verify_spec(spec.with_symmetry("replicas"))
+
+
+def test_iteration_order_over_replicas_is_refused_under_replica_symmetry() -> None:
+    spec = Spec(FirstIsLeader, replicas=2, ops_per_replica=1, symmetry="replicas")
+    with pytest.raises(SpecError, match=r"elect@r\d\(\) gives a different result"):
+        verify_spec(spec)
+
+
+def test_an_invariant_that_singles_out_a_replica_is_refused() -> None:
+    @invariant
+    def r1_has_not_written(w: Any) -> bool:
+        """r1's count stays 0"""
+        return all(r.count == 0 for r in w.replicas if r.id == 1)
+
+    spec = Spec(OpCounter, replicas=2, ops_per_replica=1, properties=[r1_has_not_written])
+    assert verify_spec(spec).counterexample is not None
+    with pytest.raises(SpecError, match="r1_has_not_written judges two states"):
+        verify_spec(spec.with_symmetry("replicas"))

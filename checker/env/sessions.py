@@ -53,9 +53,7 @@ class Sessions(Part):
         done = slot[OPS] + 1 if self.plan.ops_per_replica is not None else slot[OPS]
         base: Slot = (slot[FIELDS], done, *slot[2:])
         label = instance.label(tables.ids[i], args)
-        outcome = tables.runner.run(
-            i, base[FIELDS], tables.time(base), operation.fn, args, operation.location
-        )
+        outcome = tables.run(i, base, operation.fn, args, operation.location, label)
         if isinstance(outcome, Raised):
             entry = (tables.record_failure(i, label, outcome), (), 0, label, None)
         else:

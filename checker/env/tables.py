@@ -87,6 +87,7 @@ class Tables:
         self.failures: list[HandlerFailure] = []
         self.exercised: set[str] = set()
         self._slot_hooks: list[Callable[[int, Slot], None]] = []
+        self.run_watchers: list[Callable[..., None]] = []
         self._env_hooks: list[Callable[[int, Envelope], None]] = []
         self.parts: list[Stateful] = []
         # Replaced by the timers part: every replica's timers may usefully fire again after
@@ -233,10 +234,22 @@ class Tables:
         the result: (new slot, sorted sent envelopes, fp delta), or (-1-failure, (), 0).
         `update` is the client update the handler makes and `relayed` the updates the
         message it handles carried (strong eventual consistency's ghost)."""
-        outcome = self.runner.run(i, base[FIELDS], self.time(base), fn, args, where)
+        outcome = self.run(i, base, fn, args, where, label)
         if isinstance(outcome, Raised):
             return (self.record_failure(i, label, outcome), (), 0)
         return self.apply(i, sid, base, outcome, update, relayed)
+
+    def run(
+        self, i: int, base: Slot, fn: Any, args: tuple[Any, ...], where: str, label: str
+    ) -> Outcome | Raised:
+        """Run protocol code on replica i in slot `base`; watchers (a symmetry's soundness
+        check) see every run that completes."""
+        time = self.time(base)
+        outcome = self.runner.run(i, base[FIELDS], time, fn, args, where)
+        if not isinstance(outcome, Raised):
+            for watch in self.run_watchers:
+                watch(i, base[FIELDS], time, fn, args, where, label, outcome)
+        return outcome
 
     def record_failure(self, i: int, label: str, raised: Raised) -> int:
         self.failures.append(HandlerFailure(self.ids[i], label, raised.error, raised.location))
