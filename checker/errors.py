@@ -25,3 +25,12 @@ class ReplayError(EvcheckError):
 
 class TraceFormatError(EvcheckError):
     """A trace or history file is malformed."""
+
+
+class StopRequested(BaseException):
+    """Raised asynchronously (by a signal handler) to stop a run early: a time or memory
+    limit, or SIGTERM. Engines catch it and report partial statistics."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
