@@ -3,6 +3,10 @@
 Exit codes: 0 every property holds within the bounds; 1 a property is violated;
 2 usage, spec or trace-file error; 3 stopped before completion (limit or interrupt),
 or for `replay`, the trace no longer applies.
+
+`verify` and `simulate` run the check in a supervised child process
+(evcheck.supervise): it renders the report and this process prints it, so a child
+that dies, exits or prints on its own can never pass for a verdict.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from . import __version__
 from .consistency import JUDGED_ON_HISTORIES, Event, check_history
 from .dsl import Spec
 from .errors import EvcheckError
+from .execution import user_frame
 from .faults import parse_faults
 from .history import read_history
 from .loader import load_spec
@@ -350,7 +355,7 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
             )
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)
     if kw["max_depth"] is not None:
-        depth = min(depth, max(kw["max_depth"], 0))
+        depth = min(depth, kw["max_depth"])
     limits = Limits(
         max_states=kw["max_states"],
         max_seconds=kw["max_time"],
@@ -438,8 +443,9 @@ def _checked(
             spec = spec.with_por(False)
         result = run(spec, channel.progress)
     except EvcheckError as exc:
-        shown = traceback.format_exc().rstrip() if debug else None
-        return Report("", (*filter(None, [shown]), f"evcheck: error: {exc}"), EXIT_ERROR)
+        return _error_report(str(exc), debug)
+    except Exception as exc:  # spec code failing where no guard names it, or a bug
+        return _error_report(f"{type(exc).__name__}: {exc} (at {user_frame(exc)})", debug)
     channel.settle()
     if result.status == "stopped" and channel.stop_reason is not None:
         result.stop_reason = channel.stop_reason
@@ -458,6 +464,12 @@ def _checked(
     messages = _write_files(result, spec_file, html_file, trace_out, itf_file)
     failed = any(m.startswith("evcheck: error:") for m in messages)
     return Report(out, tuple(messages), EXIT_ERROR if failed else EXIT_CODES[result.status])
+
+
+def _error_report(message: str, debug: bool) -> Report:
+    """Exit 2 with the message (and, with --debug, the traceback first)."""
+    shown = (traceback.format_exc().rstrip(),) if debug else ()
+    return Report("", (*shown, f"evcheck: error: {message}"), EXIT_ERROR)
 
 
 def _write_files(
