@@ -444,6 +444,8 @@ def _checked(
         result = run(spec, channel.progress)
     except EvcheckError as exc:
         return _error_report(str(exc), debug)
+    except MemoryError:
+        raise  # a stop, not an error: the supervisor reports it with the last statistics
     except Exception as exc:  # spec code failing where no guard names it, or a bug
         return _error_report(f"{type(exc).__name__}: {exc} (at {user_frame(exc)})", debug)
     channel.settle()
