@@ -81,7 +81,9 @@ class Runner:
         try:
             observed = freeze(obj.observe())
             hash(observed)
-        except Exception as exc:
+        except (StopRequested, MemoryError):
+            raise
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:
             raise SpecError(
                 f"{self.protocol.__name__}.observe() failed on {obj!r}: {type(exc).__name__}: {exc}",
                 location=user_frame(exc),

@@ -39,10 +39,10 @@ from typing import Any, NoReturn
 
 from .errors import StopRequested
 from .execution import user_frame
-from .lifeline import die_with_parent
 from .render.text import render_stats
 from .search import Stats
 from .search.common import peak_memory_bytes
+from .search.lifeline import die_with_parent
 
 GRACE_SECONDS = 5.0  # how long a stopped child may take to deliver its report
 REPEAT_SECONDS = 1.0  # a passed limit asks again this often (to cut shrinking short)

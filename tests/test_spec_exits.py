@@ -62,3 +62,18 @@ def test_any_other_invariant_result_is_a_spec_error(returned: Any) -> None:
     assert "test_spec_exits.py:" in str(info.value) and "invariant anything returned" in str(
         info.value
     )
+
+
+def test_observe_that_exits_is_a_spec_error() -> None:
+    class Quitter(Replica):
+        x = field(0)
+
+        @operation()
+        def write(self) -> None:
+            self.x = 1
+
+        def observe(self) -> int:
+            raise SystemExit(0)
+
+    with pytest.raises(SpecError, match=r"Quitter.observe\(\) failed .*SystemExit"):
+        verify_spec(Spec(Quitter, replicas=1, ops_per_replica=1))

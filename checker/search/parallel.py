@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import EvcheckError, SpecError
-from ..lifeline import die_with_parent
 from ..model import Node, TransitionSystem
 from .common import (
     NO_LIMITS,
@@ -46,6 +45,7 @@ from .common import (
     Violations,
     peak_memory_bytes,
 )
+from .lifeline import die_with_parent
 
 SENT_CACHE_LIMIT = 2_000_000  # per worker; past it, forget (owners deduplicate anyway)
 POLL_SECONDS = 0.2  # how often a waiting coordinator checks that its workers are alive

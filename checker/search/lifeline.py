@@ -4,7 +4,8 @@ A check runs in a child process (evcheck.supervise) and `--workers` forks more. 
 process that started them is killed outright (SIGKILL, a CI cancel), nothing would stop
 them: they would keep running, holding memory and the stdout of a pipeline
 (`evcheck ... | tee` never returns). On Linux the kernel can signal a process when its
-parent dies; elsewhere the parent's own cleanup is all there is.
+parent dies; elsewhere the parent's own cleanup is all there is. (It lives in
+evcheck.search, which imports nothing above it, because the parallel engine needs it.)
 """
 
 from __future__ import annotations
