@@ -224,6 +224,11 @@ def _child(
         channel.deliver(report)
         status = 0
     finally:
+        for stream in (sys.stdout, sys.stderr):  # what spec code printed, before _exit
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
         os._exit(status)
 
 
