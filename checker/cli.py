@@ -266,7 +266,20 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, keeping the exit-code contract for an interrupt: Ctrl-C that
+    reaches this process (outside a supervised check, which forwards it to the child) is
+    "stopped", exit 3 with a message, not click's "Aborted!" and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("evcheck: stopped: interrupted", err=True)
+            sys.exit(EXIT_STOPPED)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="evcheck")
 def main() -> None:
     """evcheck: a model checker for replication protocols.

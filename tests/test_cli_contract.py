@@ -1,5 +1,6 @@
-"""Bad output paths and fault options: a clear message and exit 2, never a traceback,
-and the report is printed before a file that cannot be written is complained about."""
+"""The CLI's own error paths keep the exit-code contract: bad output paths and fault
+options are a clear message and exit 2, never a traceback (and the report is printed
+before a file that cannot be written is complained about); an interrupt is exit 3."""
 
 from __future__ import annotations
 
@@ -35,3 +36,17 @@ def test_splits_cannot_be_set_from_the_command_line() -> None:
 def test_malformed_splits_are_a_spec_error(splits: object) -> None:
     with pytest.raises(SpecError, match="splits must list partition splits"):
         FaultProfile().with_overrides({"splits": splits})
+
+
+def test_ctrl_c_in_an_unsupervised_command_exits_3(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def interrupted(path: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("evcheck.cli.read_trace", interrupted)
+    trace = tmp_path / "trace.json"
+    trace.write_text("{}")
+    result = CliRunner().invoke(main, ["replay", str(SPECS / "lww.py"), str(trace)])
+    assert result.exit_code == 3
+    assert "evcheck: stopped: interrupted" in result.stderr and "Aborted" not in result.output
