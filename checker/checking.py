@@ -18,7 +18,7 @@ from .env.part import Part
 from .env.sessions import Sessions
 from .env.tables import APPLIED, FIELDS, Slot, Tables
 from .env.timers import Timers
-from .errors import SpecError
+from .errors import SpecError, StopRequested
 from .execution import user_frame
 from .plan import Plan
 from .properties import (
@@ -27,6 +27,7 @@ from .properties import (
     Invariant,
     QuiescentConvergence,
     StrongConvergence,
+    invariant_verdict,
 )
 from .values import UnorderedError
 
@@ -272,11 +273,14 @@ class Checker:
 def holds(inv: Invariant, w: Any) -> bool:
     """Evaluate a user invariant; a mistake in it is a spec error, not a violation."""
     try:
-        return bool(inv.predicate(w))
+        returned = inv.predicate(w)
+    except StopRequested:
+        raise
     except UnorderedError as exc:
         raise SpecError(f"invariant {inv.name}: {exc}", location=user_frame(exc)) from None
-    except Exception as exc:
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:
         raise SpecError(
             f"invariant {inv.name} raised {type(exc).__name__}: {exc}",
             location=user_frame(exc) or inv.location,
         ) from None
+    return bool(invariant_verdict(inv, returned))

@@ -3,6 +3,10 @@
 Exit codes: 0 every property holds within the bounds; 1 a property is violated;
 2 usage, spec or trace-file error; 3 stopped before completion (limit or interrupt),
 or for `replay`, the trace no longer applies.
+
+`verify` and `simulate` run the check in a supervised child process
+(evcheck.supervise): it renders the report and this process prints it, so a child
+that dies, exits or prints on its own can never pass for a verdict.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ from __future__ import annotations
 import ast
 import json
 import random
-import resource
 import sys
 import traceback
 from collections.abc import Callable
@@ -24,6 +27,7 @@ from .consistency import JUDGED_ON_HISTORIES, Event, check_history
 from .display import terminal
 from .dsl import Spec
 from .errors import EvcheckError
+from .execution import user_frame
 from .faults import parse_faults
 from .history import read_history
 from .loader import load_spec
@@ -36,6 +40,7 @@ from .results import Result
 from .runner import checked_z3_all, replay_saved, simulate_spec, verify_spec
 from .search import ENGINES, Limits, Stats
 from .solver import judge
+from .supervise import Budget, Channel, Report, supervise
 from .tracefile import read_trace, trace_document
 
 EXIT_OK = 0
@@ -82,7 +87,7 @@ def _progress_printer(pending: str = "frontier") -> Callable[[Stats, int], None]
 
     def show(stats: Stats, frontier: int) -> None:
         rate = stats.states / stats.seconds if stats.seconds else 0.0
-        memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        memory = stats.peak_memory_bytes / 2**20
         click.echo(
             f"\r  {stats.states:,} states, {pending} {frontier:,}, depth {stats.depth}, "
             f"{rate:,.0f} states/s, {stats.seconds:.0f}s, {memory:,.0f} MiB   ",
@@ -164,10 +169,44 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Check only this property (repeatable); default: all the spec declares.",
         ),
         click.option(
+            "--strategy",
+            type=click.Choice(sorted(ENGINES)),
+            help="bfs (the default) finds a shortest counterexample; dfs may reach deep "
+            "states sooner. verify only: simulate takes random walks.",
+        ),
+        click.option(
+            "--workers",
+            "-j",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Worker processes for breadth-first search (states are partitioned by "
+            "fingerprint). verify only.",
+        ),
+        click.option(
+            "--max-states",
+            type=click.IntRange(min=1),
+            help="Stop (exit 3) after this many distinct states.",
+        ),
+        click.option(
+            "--max-depth",
+            type=click.IntRange(min=0),
+            help="Explore executions of at most this many steps (a bound: the verdict holds "
+            "up to it). For simulate, caps --depth.",
+        ),
+        click.option(
             "--max-time",
             type=click.FloatRange(min=0, min_open=True),
             metavar="SECONDS",
-            help="Stop (exit 3) after this much wall time.",
+            help="Stop (exit 3, with partial statistics) after this much wall time, set-up "
+            "included.",
+        ),
+        click.option(
+            "--max-memory",
+            type=click.IntRange(min=1),
+            metavar="MB",
+            help="Stop (exit 3, with partial statistics) when the check grows past this "
+            "much memory.",
         ),
         click.option(
             "--max-counterexamples",
@@ -215,6 +254,13 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             metavar="FILE",
             help="Write the counterexample in the Informal Trace Format (Apalache, Quint).",
         ),
+        click.option(
+            "--z3-all",
+            "z3_all_histories",
+            is_flag=True,
+            help="Also judge every distinct client history with Z3 and compare with the "
+            "monitors (history properties; small models).",
+        ),
         click.option("--debug", is_flag=True, help="Show Python tracebacks for errors."),
     ]
     for option in reversed(options):
@@ -222,7 +268,20 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, keeping the exit-code contract for an interrupt: Ctrl-C that
+    reaches this process (outside a supervised check, which forwards it to the child) is
+    "stopped", exit 3 with a message, not click's "Aborted!" and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("evcheck: stopped: interrupted", err=True)
+            sys.exit(EXIT_STOPPED)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="evcheck")
 def main() -> None:
     """evcheck: a model checker for replication protocols.
@@ -240,46 +299,7 @@ def main() -> None:
 
 @main.command()
 @spec_options
-@click.option(
-    "--strategy",
-    type=click.Choice(sorted(ENGINES)),
-    default="bfs",
-    show_default=True,
-    help="bfs finds a shortest counterexample; dfs may reach deep states sooner.",
-)
-@click.option(
-    "--workers",
-    "-j",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes for breadth-first search (states are partitioned by fingerprint).",
-)
-@click.option(
-    "--max-states",
-    type=click.IntRange(min=1),
-    help="Stop (exit 3) after this many distinct states.",
-)
-@click.option(
-    "--max-depth",
-    type=click.IntRange(min=0),
-    help="Explore executions of at most this many steps (a bound: the verdict holds up to it).",
-)
-@click.option(
-    "--z3-all",
-    "z3_all_histories",
-    is_flag=True,
-    help="Also judge every distinct client history with Z3 and compare with the monitors "
-    "(history properties; small models).",
-)
-def verify(
-    strategy: str,
-    workers: int,
-    max_states: int | None,
-    max_depth: int | None,
-    z3_all_histories: bool,
-    **kw: Any,
-) -> None:
+def verify(**kw: Any) -> None:
     """Explore every behaviour of SPEC within its bounds and check its properties.
 
     SPEC is a Python file that defines `spec = Spec(...)`. Prints the verdict, the
@@ -289,14 +309,16 @@ def verify(
     of the spec or --faults. Exit 0 when every property holds within the bounds, 1
     on a violation, 2 on a spec or usage error, 3 when a limit stopped the search.
     """
+    strategy = kw["strategy"] or "bfs"
+    workers = kw["workers"]
     limits = Limits(
-        max_states=max_states,
-        max_depth=max_depth,
+        max_states=kw["max_states"],
+        max_depth=kw["max_depth"],
         max_seconds=kw["max_time"],
         max_counterexamples=kw["max_counterexamples"],
     )
 
-    def run(spec: Spec, progress: Callable[[Stats, int], None] | None) -> Result:
+    def run(spec: Spec, progress: Callable[[Stats, int], None]) -> Result:
         result = verify_spec(
             spec,
             strategy=strategy,
@@ -305,7 +327,7 @@ def verify(
             shrink=not kw["no_shrink"],
             workers=workers,
         )
-        if z3_all_histories:
+        if kw["z3_all_histories"]:
             result.z3 = checked_z3_all(spec)
         return result
 
@@ -335,16 +357,28 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
     """Check SPEC on random executions, for state spaces too large to exhaust.
 
     Each run starts from an initial state and takes random actions (client
-    operations, deliveries, faults) for up to --depth steps, checking every state.
-    The seed is reported: rerun with --seed to get the same executions and traces.
-    Traces found are shrunk unless --no-shrink. Exit codes as for verify (0 means
-    no violation was found in the runs made, not that none exists).
+    operations, deliveries, faults) for up to --depth steps (or --max-depth, if
+    smaller), checking every state. The seed is reported: rerun with --seed to get the
+    same executions and traces. Traces found are shrunk unless --no-shrink. Exit codes
+    as for verify (0 means no violation was found in the runs made, not that none
+    exists). --strategy and --workers apply to verify only.
     """
+    for option, given in (("--strategy", kw["strategy"]), ("--workers", kw["workers"] != 1)):
+        if given:
+            raise click.UsageError(
+                f"{option} applies to verify only: simulate takes random walks in one process"
+            )
     chosen = seed if seed is not None else random.SystemRandom().randrange(2**32)
-    limits = Limits(max_seconds=kw["max_time"], max_counterexamples=kw["max_counterexamples"])
+    if kw["max_depth"] is not None:
+        depth = min(depth, kw["max_depth"])
+    limits = Limits(
+        max_states=kw["max_states"],
+        max_seconds=kw["max_time"],
+        max_counterexamples=kw["max_counterexamples"],
+    )
 
-    def run(spec: Spec, progress: Callable[[Stats, int], None] | None) -> Result:
-        return simulate_spec(
+    def run(spec: Spec, progress: Callable[[Stats, int], None]) -> Result:
+        result = simulate_spec(
             spec,
             runs=runs,
             depth=depth,
@@ -353,12 +387,43 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
             shrink=not kw["no_shrink"],
             progress=progress,
         )
+        if kw["z3_all_histories"]:
+            result.z3 = checked_z3_all(spec)
+        return result
 
     _check(run, progress_label="runs left", **kw)
 
 
 def _check(
-    run: Callable[[Spec, Callable[[Stats, int], None] | None], Result],
+    run: Callable[[Spec, Callable[[Stats, int], None]], Result],
+    *,
+    fmt: str,
+    quiet: bool,
+    max_time: float | None,
+    max_memory: int | None,
+    progress_label: str = "frontier",
+    **kw: Any,
+) -> NoReturn:
+    """Run the check in a supervised child (evcheck.supervise), then print what it
+    reported and exit with its code."""
+    show = _progress_printer(progress_label) if fmt == "text" and not quiet else None
+    report = supervise(
+        lambda channel: _checked(run, channel, fmt=fmt, quiet=quiet, **kw),
+        Budget(max_seconds=max_time, max_memory_mb=max_memory),
+        show,
+    )
+    if show is not None:
+        click.echo("\r\033[K", err=True, nl=False)
+    if report.stdout:
+        click.echo(report.stdout)
+    for message in report.stderr:
+        click.echo(message, err=True)
+    sys.exit(report.code)
+
+
+def _checked(
+    run: Callable[[Spec, Callable[[Stats, int], None]], Result],
+    channel: Channel,
     spec_file: str,
     replicas: int | None,
     settings: tuple[str, ...],
@@ -373,33 +438,44 @@ def _check(
     trace_out: str | None,
     itf_file: str | None,
     debug: bool,
-    progress_label: str = "frontier",
     **_: Any,
-) -> None:
+) -> Report:
+    """In the supervised child: load, check and render; the report to print."""
     try:
         spec = _load(spec_file, replicas, settings, faults, properties, symmetry)
         if no_por:
             spec = spec.with_por(False)
-        progress = _progress_printer(progress_label) if fmt == "text" and not quiet else None
-        result = run(spec, progress)
-        if progress is not None:
-            click.echo("\r\033[K", err=True, nl=False)
+        result = run(spec, channel.progress)
     except EvcheckError as exc:
-        _fail(str(exc), debug)
-    _write_files(result, spec_file, html_file, trace_out, itf_file)
+        return _error_report(str(exc), debug)
+    except MemoryError:
+        raise  # a stop, not an error: the supervisor reports it with the last statistics
+    except Exception as exc:  # spec code failing where no guard names it, or a bug
+        return _error_report(f"{type(exc).__name__}: {exc} (at {user_frame(exc)})", debug)
+    channel.settle()
+    if result.status == "stopped" and channel.stop_reason is not None:
+        result.stop_reason = channel.stop_reason
     if fmt == "json":
-        click.echo(json.dumps(result_to_dict(result), indent=2))
+        out = json.dumps(result_to_dict(result), indent=2)
     elif fmt == "mermaid":
         cex = result.counterexample
         if cex is None:
-            click.echo(f"%% {headline(result)}")
+            out = f"%% {headline(result)}"
         else:
-            click.echo(mermaid_chart(cex.trace, result.lanes, cex.property))
+            out = mermaid_chart(cex.trace, result.lanes, cex.property)
     elif quiet:
-        click.echo(headline(result))
+        out = headline(result)
     else:
-        click.echo(render_result(result, chart=not no_chart))
-    sys.exit(EXIT_CODES[result.status])
+        out = render_result(result, chart=not no_chart)
+    messages = _write_files(result, spec_file, html_file, trace_out, itf_file)
+    failed = any(m.startswith("evcheck: error:") for m in messages)
+    return Report(out, tuple(messages), EXIT_ERROR if failed else EXIT_CODES[result.status])
+
+
+def _error_report(message: str, debug: bool) -> Report:
+    """Exit 2 with the message (and, with --debug, the traceback first)."""
+    shown = (traceback.format_exc().rstrip(),) if debug else ()
+    return Report("", (*shown, f"evcheck: error: {message}"), EXIT_ERROR)
 
 
 def _write_files(
@@ -408,22 +484,35 @@ def _write_files(
     html_file: str | None,
     trace_out: str | None,
     itf_file: str | None,
-) -> None:
-    """Write the requested report files; a file with no counterexample to hold is not written."""
+) -> list[str]:
+    """Write the requested report files; the messages to print after the report. A file
+    with no counterexample to hold is not written; one that cannot be written is an
+    error, but the report is printed first (it is not lost with the file)."""
     cex = result.counterexample
+    messages = []
+    contents: list[tuple[str, Callable[[], str]]] = []
     if html_file:
-        Path(html_file).write_text(html_report(result))
+        contents.append((html_file, lambda: html_report(result)))
     if cex is None:
         for requested in (trace_out, itf_file):
             if requested:
-                click.echo(f"evcheck: no counterexample, {requested} not written", err=True)
-        return
-    if trace_out:
-        Path(trace_out).write_text(
-            json.dumps(trace_document(result, cex, spec_file), indent=2) + "\n"
-        )
-    if itf_file:
-        Path(itf_file).write_text(json.dumps(itf_document(result, cex), indent=2) + "\n")
+                messages.append(f"evcheck: no counterexample, {requested} not written")
+    else:
+        found = cex
+        if trace_out:
+            contents.append((trace_out, lambda: _json(trace_document(result, found, spec_file))))
+        if itf_file:
+            contents.append((itf_file, lambda: _json(itf_document(result, found))))
+    for path, text in contents:
+        try:
+            Path(path).write_text(text())
+        except OSError as exc:
+            messages.append(f"evcheck: error: cannot write {path}: {exc.strerror or exc}")
+    return messages
+
+
+def _json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2) + "\n"
 
 
 @main.command("check-history")

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import itertools
+import math
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,12 +40,19 @@ from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 from .errors import SpecError
 from .faults import FaultProfile
+from .params import Params, check_used, read_by_domain, read_by_protocol
 from .properties import Property, builtin_properties, quiescent_convergence
 from .values import FrozenDict, ModelValue, ReplicaId, UnencodableValue, encode, freeze
 
 T = TypeVar("T")
 
-RESERVED = frozenset({"id", "replicas", "peers", "send", "broadcast", "observe"})
+RESERVED = frozenset({"id", "replicas", "peers", "send", "broadcast", "observe", "params"})
+
+# Operation domains are materialised when the spec is built. A domain with more values
+# than this is almost surely unbounded (an infinite generator, a huge range): refusing it
+# at load beats hanging or exhausting memory while enumerating it.
+MAX_DOMAIN_VALUES = 10_000
+MAX_ARGUMENT_TUPLES = 100_000
 
 
 def location_of(fn: Any) -> str:
@@ -152,30 +161,63 @@ class Operation:
                 pools.append([unique])  # filled in per session by the engine
                 continue
             if isinstance(domain, str):
-                if domain not in params:
-                    known = ", ".join(sorted(params)) or "none"
-                    raise SpecError(
-                        f"operation {self.name!r} takes {name} from spec parameter "
-                        f"{domain!r}, which the spec does not set (parameters: {known}); "
-                        f"pass {domain}=(...) to Spec",
-                        location=self.location,
-                    )
-                domain = params[domain]
+                domain = self._parameter(name, domain, params)
             if callable(domain):
                 domain = domain(params)
-            try:
-                pool = list(domain)
-            except TypeError:
-                raise SpecError(
-                    f"the domain of argument {name!r} of operation {self.name!r} is "
-                    f"{domain!r}, not a finite collection of values",
-                    location=self.location,
-                ) from None
-            pools.append(pool)
+            pools.append(self._materialise(name, domain))
+        if math.prod(len(pool) for pool in pools) > MAX_ARGUMENT_TUPLES:
+            raise SpecError(
+                f"operation {self.name!r} can be called with "
+                f"{math.prod(len(pool) for pool in pools):,} argument combinations, more than "
+                f"{MAX_ARGUMENT_TUPLES:,}: make its domains smaller",
+                location=self.location,
+            )
         result: list[tuple[Any, ...]] = [()]
         for pool in pools:
             result = [(*prefix, v) for prefix in result for v in pool]
         return result
+
+    def parameters_used(self, params: Mapping[str, Any]) -> set[str]:
+        """The spec parameters this operation's domains read (a callable domain is called
+        with a mapping that records what it reads)."""
+        used: set[str] = set()
+        for name, domain in self.domains.items():
+            if isinstance(domain, str):
+                self._parameter(name, domain, params)
+                used.add(domain)
+            elif callable(domain) and domain is not unique:
+                used |= read_by_domain(domain, params)
+        return used
+
+    def _parameter(self, arg: str, name: str, params: Mapping[str, Any]) -> Any:
+        if name not in params:
+            known = ", ".join(sorted(params)) or "none"
+            raise SpecError(
+                f"operation {self.name!r} takes {arg} from spec parameter {name!r}, which "
+                f"the spec does not set (parameters: {known}); pass {name}=(...) to Spec",
+                location=self.location,
+            )
+        return params[name]
+
+    def _materialise(self, name: str, domain: Any) -> list[Any]:
+        """The values of one argument's domain, refusing one that is not a finite
+        collection or has more than MAX_DOMAIN_VALUES values (an infinite generator)."""
+        try:
+            values = list(itertools.islice(domain, MAX_DOMAIN_VALUES + 1))
+        except TypeError:
+            raise SpecError(
+                f"the domain of argument {name!r} of operation {self.name!r} is "
+                f"{domain!r}, not a finite collection of values",
+                location=self.location,
+            ) from None
+        if len(values) > MAX_DOMAIN_VALUES:
+            raise SpecError(
+                f"the domain of argument {name!r} of operation {self.name!r} has more than "
+                f"{MAX_DOMAIN_VALUES:,} values (an infinite generator?); a domain must be a "
+                "small finite collection",
+                location=self.location,
+            )
+        return values
 
 
 class _Unique:
@@ -322,6 +364,126 @@ def on_recovery(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
+_MARKS = ("_evc_operation", "_evc_timer", "_evc_handler", "_evc_recovery")
+
+
+class _Declarations:
+    """The operations, handlers, timers and recovery hook of a Replica subclass being created.
+
+    They start as the parent's. An attribute of the new class then decides what its name
+    means: a decorated method declares anew (replacing whatever the parent declared under
+    that name); a plain method overriding a declared one inherits the declaration, so the
+    code that runs is the code written in the subclass; `None` switches the inherited
+    declaration off; anything else over a declared name is refused as ambiguous.
+    """
+
+    def __init__(self, cls: type[Replica]) -> None:
+        self.cls = cls
+        self.operations = {op.name: op for op in cls._operations}
+        self.timers = {t.name: t for t in cls._timers}
+        self.handlers = dict(cls._handlers)
+        self.recovery = cls._recovery
+        self._own_handlers: dict[type, str] = {}  # message type -> method declared here
+
+    def names(self) -> set[str]:
+        """The attribute names that carry a declaration."""
+        names = set(self.operations) | set(self.timers)
+        names.update(h.fn.__name__ for h in self.handlers.values())
+        if self.recovery is not None:
+            names.add(self.recovery.__name__)
+        return names
+
+    def take(self, attributes: Mapping[str, Any]) -> None:
+        """Account for the new class's attributes: decorated ones first, so that whether a
+        plain method overrides a declaration does not depend on the order of definition."""
+        plain = []
+        for name, value in attributes.items():
+            if any(hasattr(value, mark) for mark in _MARKS):
+                self._drop(name)
+                self._declare(value)
+            else:
+                plain.append((name, value))
+        for name, value in plain:
+            self._take_plain(name, value)
+
+    def _take_plain(self, name: str, value: Any) -> None:
+        if name in self.names():
+            if value is None:
+                self._drop(name)
+            elif inspect.isfunction(value):
+                self._override(name, value)
+            else:
+                raise SpecError(
+                    f"{self.cls.__name__}.{name} replaces an inherited declaration with "
+                    f"{value!r}; override it with a method, or assign None to switch it off",
+                    location=_class_location(self.cls),
+                )
+
+    def _drop(self, name: str) -> None:
+        self.operations.pop(name, None)
+        self.timers.pop(name, None)
+        for msg_type in [t for t, h in self.handlers.items() if h.fn.__name__ == name]:
+            del self.handlers[msg_type]
+        if self.recovery is not None and self.recovery.__name__ == name:
+            self.recovery = None
+
+    def _declare(self, fn: Any) -> None:
+        op = getattr(fn, "_evc_operation", None)
+        if isinstance(op, Operation):
+            self.operations[op.name] = op
+        tmr = getattr(fn, "_evc_timer", None)
+        if isinstance(tmr, Timer):
+            self.timers[tmr.name] = tmr
+        if getattr(fn, "_evc_recovery", False) is True:
+            self.recovery = fn
+        handler = getattr(fn, "_evc_handler", None)
+        if isinstance(handler, Handler):
+            self._add_handler(handler)
+
+    def _add_handler(self, handler: Handler) -> None:
+        msg_type = handler.message_type
+        previous = self._own_handlers.get(msg_type)
+        if previous is not None:
+            raise SpecError(
+                f"{msg_type.__name__} has two handlers in {self.cls.__name__}: "
+                f"{previous} and {handler.fn.__name__}",
+                location=handler.location,
+            )
+        self._own_handlers[msg_type] = handler.fn.__name__
+        self.handlers[msg_type] = handler
+
+    def _override(self, name: str, fn: Callable[..., Any]) -> None:
+        """`fn` overrides the declared method `name` without repeating its decorator."""
+        where = location_of(fn)
+        params = list(inspect.signature(fn).parameters)
+        op = self.operations.get(name)
+        if op is not None:
+            before = list(inspect.signature(op.fn).parameters)[1:]
+            if params[1:] != before:
+                raise SpecError(
+                    f"{self.cls.__name__}.{name} overrides the operation {name} but takes "
+                    f"({', '.join(params)}) instead of (self, {', '.join(before)}): repeat "
+                    "@operation(...) with the domains of the new arguments",
+                    location=where,
+                )
+            self.operations[name] = dataclasses.replace(op, fn=fn, location=where)
+        tmr = self.timers.get(name)
+        if tmr is not None:
+            if len(params) != 1:
+                raise SpecError(f"timer {name} must take only self", location=where)
+            self.timers[name] = dataclasses.replace(tmr, fn=fn, location=where)
+        for handler in [h for h in self.handlers.values() if h.fn.__name__ == name]:
+            if len(params) not in (2, 3):
+                raise SpecError(
+                    f"handler {name} must be (self, msg) or (self, msg, src)", location=where
+                )
+            self._add_handler(Handler(handler.message_type, fn, len(params) == 3, where))
+        if self.recovery is not None and self.recovery.__name__ == name:
+            if len(params) != 1:
+                raise SpecError(f"recovery hook {name} must take only self", location=where)
+            self.recovery = fn
+
+
 class Replica:
     """Base class of a replica protocol.
 
@@ -343,15 +505,11 @@ class Replica:
     _evc_out: list[tuple[ReplicaId, Any, str]]
     _evc_time: tuple[int, int] | None  # (real time, clock offset), None without clocks
     _evc_timer_ops: list[tuple[str, bool, str]]  # (timer, start?, where)
+    _evc_params: Params
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         fields = {f.name: f for f in cls._fields}
-        operations = {op.name: op for op in cls._operations}
-        timers = {t.name: t for t in cls._timers}
-        handlers = dict(cls._handlers)
-        own_handlers: dict[type, Handler] = {}
-        recovery = cls._recovery
         for name, value in list(cls.__dict__.items()):
             if isinstance(value, Field):
                 if name in RESERVED:
@@ -368,30 +526,13 @@ class Replica:
                         location=_class_location(cls),
                     ) from None
                 fields[name] = value
-            op = getattr(value, "_evc_operation", None)
-            if isinstance(op, Operation):
-                operations[op.name] = op
-            tmr = getattr(value, "_evc_timer", None)
-            if isinstance(tmr, Timer):
-                timers[tmr.name] = tmr
-            if getattr(value, "_evc_recovery", False) is True:
-                recovery = value
-            handler = getattr(value, "_evc_handler", None)
-            if isinstance(handler, Handler):
-                previous = own_handlers.get(handler.message_type)
-                if previous is not None:
-                    raise SpecError(
-                        f"{handler.message_type.__name__} has two handlers in {cls.__name__}: "
-                        f"{previous.fn.__name__} and {handler.fn.__name__}",
-                        location=handler.location,
-                    )
-                own_handlers[handler.message_type] = handler
-        handlers.update(own_handlers)
+        declared = _Declarations(cls)
+        declared.take(cls.__dict__)
         cls._fields = tuple(fields.values())
-        cls._operations = tuple(operations.values())
-        cls._handlers = handlers
-        cls._timers = tuple(timers.values())
-        cls._recovery = recovery
+        cls._operations = tuple(declared.operations.values())
+        cls._handlers = declared.handlers
+        cls._timers = tuple(declared.timers.values())
+        cls._recovery = declared.recovery
 
     @property
     def id(self) -> ReplicaId:
@@ -405,6 +546,11 @@ class Replica:
     def peers(self) -> tuple[ReplicaId, ...]:
         me = self._evc_id
         return tuple(r for r in self._evc_all if r != me)
+
+    @property
+    def params(self) -> Params:
+        """The spec parameters, read-only: `self.params.NAME` or `self.params["NAME"]`."""
+        return self._evc_params
 
     def send(self, dst: ReplicaId, msg: Any) -> None:
         """Send `msg` to replica `dst` (delivered later, in any order)."""
@@ -475,11 +621,15 @@ BOUND_NAMES = (
 )
 
 
+_NOT_KEYWORDS = ("self", "protocol", "params")
+
+
 class Spec:
     """A protocol bound to a finite model: replicas, parameters, operation budgets, properties.
 
-    Keyword arguments other than the named bounds are spec parameters (e.g.
-    `values=("a", "b")`), used as operation domains and readable by the protocol.
+    Keyword arguments other than the named options are spec parameters (e.g.
+    `values=("a", "b")`), used as operation domains and read by the protocol as
+    `self.params.NAME`. A parameter that neither uses is refused as a likely misspelling.
     """
 
     def __init__(
@@ -536,6 +686,7 @@ class Spec:
         self.description = description
         self.params = dict(params)
         self._validate()
+        self._check_parameters()
 
     def _validate(self) -> None:
         where = self.location
@@ -610,6 +761,19 @@ class Spec:
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise SpecError(f"two properties are named {dupes[0]!r}", location=where)
+
+    def _check_parameters(self) -> None:
+        """Every parameter must be used by an operation domain or read by the protocol;
+        one that is not is most likely a misspelled option (`fault=` for `faults=`)."""
+        used: set[str] = set()
+        for op in self.protocol._operations:
+            used |= op.parameters_used(self.params)
+        classes = [c for c in self.protocol.__mro__ if issubclass(c, Replica) and c is not Replica]
+        read = read_by_protocol(classes)
+        if read is None:  # some source cannot be read: the protocol may read anything
+            return
+        options = [n for n in inspect.signature(Spec.__init__).parameters if n not in _NOT_KEYWORDS]
+        check_used(self.params, options, used | read, self.location)
 
     @property
     def settings(self) -> dict[str, Any]:

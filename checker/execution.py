@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from .dsl import Replica, is_message_type
-from .errors import SpecError
+from .errors import SpecError, StopRequested
+from .params import Params
 from .values import ReplicaId, UnencodableValue, UnorderedError, encode, freeze, thaw
 
 
@@ -41,9 +43,15 @@ class Raised:
 class Runner:
     """Executes one protocol's handlers for replicas `ids`."""
 
-    def __init__(self, protocol: type[Replica], ids: tuple[ReplicaId, ...]) -> None:
+    def __init__(
+        self,
+        protocol: type[Replica],
+        ids: tuple[ReplicaId, ...],
+        params: Mapping[str, Any] = MappingProxyType({}),
+    ) -> None:
         self.protocol = protocol
         self.ids = ids
+        self.params = Params(params)
         self.field_names = tuple(f.name for f in protocol._fields)
         self._field_set = frozenset(self.field_names)
         self._containers = tuple(f.container for f in protocol._fields)
@@ -65,6 +73,7 @@ class Runner:
         d["_evc_out"] = []
         d["_evc_time"] = time
         d["_evc_timer_ops"] = []
+        d["_evc_params"] = self.params
         return obj
 
     def observe(self, i: int, fields: tuple[Any, ...], time: tuple[int, int] | None) -> Any:
@@ -72,7 +81,9 @@ class Runner:
         try:
             observed = freeze(obj.observe())
             hash(observed)
-        except Exception as exc:
+        except (StopRequested, MemoryError):
+            raise
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:
             raise SpecError(
                 f"{self.protocol.__name__}.observe() failed on {obj!r}: {type(exc).__name__}: {exc}",
                 location=user_frame(exc),
@@ -88,9 +99,17 @@ class Runner:
         args: tuple[Any, ...],
         where: str,
     ) -> Outcome | Raised:
-        """Run `fn(self, *args)` on replica i twice; the (identical) result, or SpecError."""
-        first = self._run_once(i, fields, time, fn, args, where)
-        second = self._run_once(i, fields, time, fn, args, where)
+        """Run `fn(self, *args)` on replica i twice; the (identical) result, or SpecError.
+
+        A stop request (a limit, SIGTERM) that arrives while the handler runs is tagged with
+        what was running, so a handler that never returns is named in the report."""
+        try:
+            first = self._run_once(i, fields, time, fn, args, where)
+            second = self._run_once(i, fields, time, fn, args, where)
+        except StopRequested as stop:
+            shown = ", ".join(map(repr, args))
+            stop.add_note(f"while {self.ids[i]!r} ran {fn.__name__}({shown}) at {where}")
+            raise
         if first != second:
             raise SpecError(
                 f"{fn.__name__} is not deterministic: run twice on the same state "
@@ -112,11 +131,13 @@ class Runner:
         obj = self.scratch(i, fields, time, mutable=True)
         try:
             returned = fn(obj, *args)
-        except SpecError:
-            raise
+        except (SpecError, StopRequested, MemoryError):
+            raise  # a definition error, a stop request, a memory limit: none is a verdict
         except UnorderedError as exc:
             raise SpecError(str(exc), location=user_frame(exc)) from None
-        except Exception as exc:
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:
+            # The handler's own failure, `sys.exit()` included: a counterexample. (Ctrl-C and
+            # SIGTERM reach a supervised run as StopRequested, never as KeyboardInterrupt.)
             return Raised(f"{type(exc).__name__}: {exc}", user_frame(exc))
         d = obj.__dict__
         stray = [k for k in d if k not in self._field_set and not k.startswith("_evc_")]

@@ -89,9 +89,7 @@ class FaultProfile:
             raise SpecError(f"unknown fault {unknown[0]!r}; faults are: {', '.join(sorted(known))}")
         changes = dict(overrides)
         if changes.get("splits") is not None:
-            changes["splits"] = tuple(
-                tuple(frozenset(group) for group in split) for split in changes["splits"]
-            )
+            changes["splits"] = _splits(changes["splits"])
         return replace(self, **changes)
 
     def partition_splits(self, n: int) -> list[tuple[int, ...]]:
@@ -114,6 +112,23 @@ class FaultProfile:
             labels = {r: index for index, group in enumerate(members) for r in group}
             out.append(tuple(labels[i + 1] for i in range(n)))
         return out
+
+
+def _splits(raw: Any) -> tuple[tuple[frozenset[int], ...], ...]:
+    """`splits` as frozen groups of replica numbers; any other shape is a SpecError."""
+    shape = (
+        "splits must list partition splits, each a list of groups of replica numbers, "
+        f"e.g. [[[1], [2, 3]]]; got {raw!r}"
+    )
+    try:
+        splits = tuple(tuple(frozenset(group) for group in split) for split in raw)
+    except TypeError:
+        raise SpecError(shape) from None
+    for split in splits:
+        for group in split:
+            if any(not isinstance(r, int) or isinstance(r, bool) for r in group):
+                raise SpecError(shape)
+    return splits
 
 
 def _show_split(groups: Iterable[Iterable[int]]) -> str:
@@ -142,6 +157,11 @@ def parse_faults(text: str) -> dict[str, Any]:
         if name in ("partition_mode", "crash_inbox"):
             out[name] = raw
             continue
+        if name == "splits":
+            raise SpecError(
+                "--faults cannot set splits (they are lists of replica groups): declare "
+                "them in the spec, e.g. faults={'partition': 1, 'splits': [[[1], [2, 3]]]}"
+            )
         try:
             out[name] = int(raw)
         except ValueError:

@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 
 from .dsl import Spec
-from .errors import SpecError
+from .errors import SpecError, StopRequested
 
 
 def load_spec(path: str | Path) -> Spec:
@@ -35,11 +35,20 @@ def load_spec(path: str | Path) -> Spec:
         raise SpecError(
             f"syntax error: {exc.msg}", location=f"{exc.filename}:{exc.lineno}"
         ) from None
-    except Exception as exc:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(resolved)]
-        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(file)
+    except StopRequested:
+        raise
+    except (SystemExit, KeyboardInterrupt) as exc:
+        # The spec's own doing (a supervised run gets Ctrl-C as StopRequested): an exit
+        # while loading is never a verdict.
         raise SpecError(
-            f"loading the spec failed: {type(exc).__name__}: {exc}", location=where
+            f"loading the spec raised {type(exc).__name__}({exc}); a spec file must define "
+            "a Spec, not exit",
+            location=_where(exc, resolved, file),
+        ) from None
+    except Exception as exc:
+        raise SpecError(
+            f"loading the spec failed: {type(exc).__name__}: {exc}",
+            location=_where(exc, resolved, file),
         ) from None
     if isinstance(getattr(module, "spec", None), Spec):
         return module.spec  # type: ignore[no-any-return]
@@ -54,3 +63,9 @@ def load_spec(path: str | Path) -> Spec:
     raise SpecError(
         f"defines {len(found)} Spec objects; name the one to check `spec`", location=str(file)
     )
+
+
+def _where(exc: BaseException, resolved: Path, file: Path) -> str:
+    """The spec file's line where loading failed (or just the file)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(resolved)]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(file)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import SpecError
+
 
 class Fail:
     """A falsy verdict that explains a violation in words."""
@@ -154,3 +156,17 @@ def builtin_properties() -> dict[str, Property]:
         found[name] = history_property(name)
     found[strong_eventual_consistency.name] = strong_eventual_consistency
     return found
+
+
+def invariant_verdict(inv: Invariant, returned: Any) -> bool | Fail:
+    """What an invariant's predicate returned, as a verdict: exactly `True`, `False` or a
+    `Fail`. Anything else (`None` from a missing return, the string "False", a numpy-like
+    or NaN comparison result) is a mistake in the spec: its truth value would be a guess,
+    and a guess is how a violated design passes."""
+    if returned is True or returned is False or isinstance(returned, Fail):
+        return returned
+    raise SpecError(
+        f"invariant {inv.name} returned {returned!r} ({type(returned).__name__}); an "
+        "invariant must return True, False or Fail('why')",
+        location=inv.location,
+    )

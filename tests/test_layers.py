@@ -18,6 +18,7 @@ LAYERS: dict[str, int] = {
     "fingerprint": 0,
     "display": 1,
     "tracecodec": 1,
+    "params": 1,
     "model": 1,
     "properties": 1,
     "faults": 1,
@@ -44,6 +45,7 @@ LAYERS: dict[str, int] = {
     "testing": 9,
     "pytest_plugin": 10,
     "cli": 10,
+    "supervise": 10,
     "__init__": 11,  # the public API re-exports from everywhere
 }
 

@@ -117,7 +117,6 @@ def test_permuted_worlds_share_a_canonical_fingerprint(choices: list[int], which
         GCounter,
         replicas=3,
         ops_per_replica=1,
-        values=AB,
         faults={"dup": 1},
         symmetry=("replicas", "values"),
     )

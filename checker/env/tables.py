@@ -68,7 +68,7 @@ class Tables:
         self.plan = plan
         self.n = plan.n
         self.ids = plan.ids
-        self.runner = Runner(plan.protocol, plan.ids)
+        self.runner = Runner(plan.protocol, plan.ids, plan.params)
         self.tracks_applied = plan.tracks_applied
         self.clocks = plan.clocks
         self._slot_ids = Interner()

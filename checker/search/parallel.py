@@ -16,18 +16,24 @@ and the main process turns it into action indices by matching successor
 fingerprints, so no process needs to agree with another on successor order.
 
 Workers are forked, so they inherit the system already built by the main process.
+They die with it (the kernel signals them when it exits, on Linux), and one that fails
+sends its error back: the coordinator never waits on a worker that is gone, it polls
+for results and checks that every worker is alive, and reports a failed or dead worker
+as an error of the run (a spec error as one, a MemoryError as one).
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import queue
 import signal
 from array import array
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..errors import StopRequested
+from ..errors import EvcheckError, SpecError, StopRequested
 from ..model import Node, TransitionSystem
 from .common import (
     NO_LIMITS,
@@ -40,8 +46,70 @@ from .common import (
     Violations,
     peak_memory_bytes,
 )
+from .lifeline import die_with_parent
 
 SENT_CACHE_LIMIT = 2_000_000  # per worker; past it, forget (owners deduplicate anyway)
+POLL_SECONDS = 0.2  # how often a waiting coordinator checks that its workers are alive
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A worker's last message: the error that ended it."""
+
+    worker: int
+    kind: str  # "spec" (a SpecError), "memory" (a MemoryError), or "other"
+    message: str
+
+
+class _Results:
+    """The coordinator's end of the results queue: a get that cannot hang on a dead worker."""
+
+    def __init__(self, results: Any, processes: list[Any]) -> None:
+        self.results = results
+        self.processes = processes
+
+    def get(self) -> Any:
+        """The next message; a worker's failure or death raises, as an error of the run."""
+        while True:
+            try:
+                message = self.results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if isinstance(message, _Failed):
+                raise _error(message)
+            return message
+
+    def _check_alive(self) -> None:
+        for k, process in enumerate(self.processes):
+            if not process.is_alive():
+                try:  # its error may have arrived just before it ended
+                    message = self.results.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    raise _death(k, process.exitcode) from None
+                if isinstance(message, _Failed):
+                    raise _error(message)
+                raise _death(k, process.exitcode)
+
+
+def _error(failed: _Failed) -> BaseException:
+    if failed.kind == "spec":
+        return SpecError(failed.message)
+    if failed.kind == "memory":
+        return MemoryError(f"worker {failed.worker}: {failed.message}")
+    return EvcheckError(f"worker {failed.worker} failed: {failed.message}")
+
+
+def _death(worker: int, exitcode: int | None) -> BaseException:
+    """A worker that ended without a word: SIGKILL is most likely the out-of-memory killer
+    (a stop, as for the main process); any other end is an error of the run."""
+    if exitcode == -signal.SIGKILL:
+        return MemoryError(f"worker {worker} was killed by SIGKILL")
+    if exitcode is not None and exitcode < 0:
+        return EvcheckError(
+            f"worker {worker} died of {signal.Signals(-exitcode).name} before reporting"
+        )
+    return EvcheckError(f"worker {worker} exited with status {exitcode} before reporting")
 
 
 @dataclass
@@ -81,22 +149,30 @@ def parallel_bfs(
     processes = [
         context.Process(
             target=_worker,
-            args=(me, workers, system, transport, inboxes, commands[me], results),
+            args=(me, workers, system, transport, inboxes, commands[me], results, os.getpid()),
             daemon=True,
         )
         for me in range(workers)
     ]
     for process in processes:
         process.start()
+    finished = False
     try:
-        return _coordinate(system, limits, progress, workers, commands, results, signature)
+        outcome = _coordinate(
+            system, limits, progress, workers, commands, _Results(results, processes), signature
+        )
+        finished = True
+        return outcome
     finally:
-        for queue in commands:
-            queue.put(("stop",))
+        if finished:  # the workers wait for commands: let them end
+            for inbox in commands:
+                inbox.put(("stop",))
         for process in processes:
-            process.join(timeout=10)
-            if process.is_alive():  # pragma: no cover - only if a worker hangs
+            if finished:
+                process.join(timeout=10)
+            if process.is_alive():  # a failure elsewhere, or a worker that hangs
                 process.terminate()
+                process.join()
 
 
 def _coordinate(
@@ -105,7 +181,7 @@ def _coordinate(
     progress: ProgressFn | None,
     workers: int,
     commands: list[Any],
-    results: Any,
+    results: _Results,
     signature: Signature | None,
 ) -> Outcome:
     clock = Clock(limits.max_seconds)
@@ -168,7 +244,7 @@ def _coordinate(
 
 
 def _path_to(
-    system: TransitionSystem, worker: int, number: int, commands: list[Any], results: Any
+    system: TransitionSystem, worker: int, number: int, commands: list[Any], results: _Results
 ) -> tuple[int, ...]:
     """The action-index path of a state, rebuilt from the owners' parent records."""
     chain = []
@@ -207,9 +283,41 @@ def _worker(
     inboxes: list[Any],
     commands: Any,
     results: Any,
+    coordinator: int,
 ) -> None:
-    # Ctrl-C is the coordinator's to handle (it stops the workers and reports).
+    """A worker's life: explore until told to stop; an error is sent back, not printed."""
+    # Ctrl-C is the coordinator's to handle (it stops the workers and reports); SIGTERM
+    # (sent by `terminate()`) just ends a worker, whatever handler it inherited.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(coordinator)
+    try:
+        _explore(me, workers, system, transport, inboxes, commands, results)
+    except BaseException as exc:
+        kind = (
+            "spec"
+            if isinstance(exc, SpecError)
+            else "memory"
+            if isinstance(exc, MemoryError)
+            else "other"
+        )
+        exc.__traceback__ = None  # free what the failed search held before sending
+        message = str(exc) if kind == "spec" else f"{type(exc).__name__}: {exc}"
+        results.put(_Failed(me, kind, message))
+        results.close()
+        results.join_thread()
+        os._exit(1)
+
+
+def _explore(
+    me: int,
+    workers: int,
+    system: TransitionSystem,
+    transport: Transport,
+    inboxes: list[Any],
+    commands: Any,
+    results: Any,
+) -> None:
     gc.disable()
     seen: set[int] = set()
     sent: set[int] = set()

@@ -2,7 +2,8 @@
 
 Each run starts from a random initial state and takes uniformly random actions up to
 `depth` steps, checking every state it visits. The seed makes every run, and so every
-trace found, reproducible.
+trace found, reproducible. `max_states` stops the simulation (between runs) once that
+many distinct states have been visited.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ def simulate(
         for _ in range(runs):
             if clock.expired():
                 status, reason = "stopped", f"time limit of {limits.max_seconds:g}s reached"
+                break
+            if limits.max_states is not None and len(seen) >= limits.max_states:
+                status, reason = "stopped", f"state limit of {limits.max_states} reached"
                 break
             done += 1
             if progress is not None and done % PROGRESS_EVERY_RUNS == 0:
