@@ -23,8 +23,9 @@ from .values import ReplicaId, UnencodableValue, UnorderedError, encode, freeze,
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What one handler call produced: new fields, sends, and timer starts/cancels."""
+class Effects:
+    """What one handler call produced, as data the environment interprets: the new fields,
+    the messages sent, the timers started or cancelled, and the value returned."""
 
     fields: tuple[Any, ...]
     sends: tuple[tuple[ReplicaId, Any], ...]
@@ -40,7 +41,7 @@ class Raised:
     location: str
 
 
-class Runner:
+class HandlerRunner:
     """Executes one protocol's handlers for replicas `ids`."""
 
     def __init__(
@@ -98,7 +99,7 @@ class Runner:
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         where: str,
-    ) -> Outcome | Raised:
+    ) -> Effects | Raised:
         """Run `fn(self, *args)` on replica i twice; the (identical) result, or SpecError.
 
         A stop request (a limit, SIGTERM) that arrives while the handler runs is tagged with
@@ -127,7 +128,7 @@ class Runner:
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         where: str,
-    ) -> Outcome | Raised:
+    ) -> Effects | Raised:
         obj = self.scratch(i, fields, time, mutable=True)
         try:
             returned = fn(obj, *args)
@@ -175,7 +176,7 @@ class Runner:
             raise SpecError(
                 f"{fn.__name__} returned {returned!r}, which is not hashable", location=where
             ) from None
-        return Outcome(tuple(new_fields), sends, timer_ops, result)
+        return Effects(tuple(new_fields), sends, timer_ops, result)
 
     def _check_timer(self, name: str, start: bool, where: str) -> tuple[int, bool]:
         index = self._timer_index.get(name)

@@ -30,7 +30,7 @@ from typing import Any
 from .env.envelope import Envelope, envelope_key
 from .env.tables import FIELDS, Slot, glob_key
 from .errors import SpecError
-from .execution import Outcome
+from .execution import Effects
 from .fingerprint import MASK, key
 from .model import Node
 from .semantics import Semantics
@@ -216,14 +216,14 @@ class Equivariance:
         args: tuple[Any, ...],
         where: str,
         label: str,
-        outcome: Outcome,
+        outcome: Effects,
     ) -> None:
         runner = self.tables.runner
         for perm in self.group:
             moved = runner.run(
                 perm.positions[i], perm.rename(fields), time, fn, perm.rename(args), where
             )
-            if not isinstance(moved, Outcome) or not _same_outcome(moved, outcome, perm):
+            if not isinstance(moved, Effects) or not _same_outcome(moved, outcome, perm):
                 raise SpecError(
                     f"symmetry reduction is unsound for {self.protocol}: {label} gives a "
                     f"different result when {perm.describe()} (expected the same step, "
@@ -269,7 +269,7 @@ class Equivariance:
                 )
 
 
-def _same_outcome(moved: Outcome, original: Outcome, perm: Permutation) -> bool:
+def _same_outcome(moved: Effects, original: Effects, perm: Permutation) -> bool:
     if encode(moved.fields) != encode(perm.rename(original.fields)):
         return False
     if moved.timer_ops != original.timer_ops:
@@ -281,7 +281,7 @@ def _same_outcome(moved: Outcome, original: Outcome, perm: Permutation) -> bool:
 
 
 def _show_outcome(outcome: Any, perm: Permutation | None = None) -> str:
-    if not isinstance(outcome, Outcome):
+    if not isinstance(outcome, Effects):
         return repr(outcome)
     fields = perm.rename(outcome.fields) if perm else outcome.fields
     sends = [perm.rename(s) if perm else s for s in outcome.sends]

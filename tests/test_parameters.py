@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from evcheck import Replica, ReplicaId, Spec, SpecError, field, operation
-from evcheck.execution import Outcome, Runner
+from evcheck.execution import Effects, HandlerRunner
 from evcheck.models import GCounter, LamportLWW
 from evcheck.runner import verify_spec
 
@@ -54,9 +54,9 @@ def test_parameters_used_by_domains_or_the_protocol_are_accepted() -> None:
 
 
 def test_handlers_read_parameters_through_self_params() -> None:
-    runner = Runner(Limited, (ReplicaId(1),), {"step": 5, "cap": 3})
+    runner = HandlerRunner(Limited, (ReplicaId(1),), {"step": 5, "cap": 3})
     outcome = runner.run(0, (0,), None, Limited.bump, (), "here")
-    assert isinstance(outcome, Outcome) and outcome.fields == (3,)
+    assert isinstance(outcome, Effects) and outcome.fields == (3,)
     scratch = runner.scratch(0, (0,), None, mutable=False)
     with pytest.raises(AttributeError, match="read-only"):
         scratch.params.step = 2

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ..execution import Outcome, Raised, Runner
+from ..execution import Effects, HandlerRunner, Raised
 from ..fingerprint import MASK, key
 from ..model import Action
 from ..plan import Plan
@@ -68,7 +68,7 @@ class Tables:
         self.plan = plan
         self.n = plan.n
         self.ids = plan.ids
-        self.runner = Runner(plan.protocol, plan.ids, plan.params)
+        self.runner = HandlerRunner(plan.protocol, plan.ids, plan.params)
         self.tracks_applied = plan.tracks_applied
         self.clocks = plan.clocks
         self._slot_ids = Interner()
@@ -241,7 +241,7 @@ class Tables:
 
     def run(
         self, i: int, base: Slot, fn: Any, args: tuple[Any, ...], where: str, label: str
-    ) -> Outcome | Raised:
+    ) -> Effects | Raised:
         """Run protocol code on replica i in slot `base`; watchers (a symmetry's soundness
         check) see every run that completes."""
         time = self.time(base)
@@ -260,7 +260,7 @@ class Tables:
         i: int,
         sid: int,
         base: Slot,
-        outcome: Outcome,
+        outcome: Effects,
         update: Any = None,
         relayed: frozenset[Any] = frozenset(),
     ) -> tuple[int, tuple[int, ...], int]:
