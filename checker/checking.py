@@ -105,7 +105,7 @@ class Checker:
         n = self.n
         n1 = n + 1
         infos = self.tables.infos
-        busy = self.timers.busy if self.timers is not None else None
+        is_busy = self.timers.is_busy if self.timers is not None else None
         obs = self.obs
         conv: int | None = None
         sec: int | None = None
@@ -161,7 +161,7 @@ class Checker:
                 conv is not None
                 and len(world) == n1
                 and info.quiet
-                and (busy is None or not any(busy[s] for s in world[:n]))
+                and (is_busy is None or not any(is_busy(i, world[i]) for i in range(n)))
             ):
                 first = obs[0][world[0]]
                 for i in range(1, n):
@@ -235,7 +235,7 @@ class Checker:
             if pair is not None:
                 i, j = pair
                 applied = sorted(tables.slots[world[i]][APPLIED], key=repr)
-                shown = ", ".join(f"{r!r}#{k}" for r, k in applied) or "none"
+                shown = ", ".join(f"{u.replica!r}#{u.seq}" for u in applied) or "none"
                 return (
                     f"{tables.ids[i]!r} and {tables.ids[j]!r} applied the same updates "
                     f"({shown}) but hold {self._shown(world, i)} and {self._shown(world, j)}: "
@@ -261,7 +261,7 @@ class Checker:
         """`'a'@(1, r1)`-style rendering: the observed value, then the other fields."""
         observed = self.obs_values[self.obs[i][world[i]]]
         fields = self.tables.slots[world[i]][FIELDS]
-        values = dict(zip(self.plan.field_names, fields, strict=True))
+        values = dict(zip(self.plan.replicas[i].field_names, fields, strict=True))
         others = [show(v) for v in values.values() if v is not observed and v != observed]
         if len(others) == len(values):
             return show(observed)

@@ -46,7 +46,21 @@ from .values import FrozenDict, ModelValue, ReplicaId, UnencodableValue, encode,
 
 T = TypeVar("T")
 
-RESERVED = frozenset({"id", "replicas", "peers", "send", "broadcast", "observe", "params"})
+RESERVED = frozenset(
+    {
+        "id",
+        "replicas",
+        "peers",
+        "send",
+        "broadcast",
+        "observe",
+        "params",
+        "role",
+        "role_of",
+        "replicas_with",
+        "suspects",
+    }
+)
 
 # Operation domains are materialised when the spec is built. A domain with more values
 # than this is almost surely unbounded (an infinite generator, a huge range): refusing it
@@ -71,11 +85,17 @@ def caller_location(depth: int = 2) -> str:
 
 @dataclass
 class Field:
-    """A replica state field. `durable` fields survive a crash; volatile ones are reset."""
+    """A replica state field. `durable` fields survive a crash; volatile ones are reset.
+
+    `factory`, when given, computes the initial value per replica: it is called with a
+    replica that has its identity, peers, role and parameters but no fields yet, so the
+    initial state can depend on who the replica is (`lambda self: self.id == 1`).
+    """
 
     initial: Any
     durable: bool = True
     name: str = ""
+    factory: Callable[[Any], Any] | None = None
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -89,13 +109,19 @@ class Field:
         return None
 
 
-def field(initial: Any = None, *, durable: bool = True) -> Any:
+def field(
+    initial: Any = None, *, durable: bool = True, factory: Callable[[Any], Any] | None = None
+) -> Any:
     """Declare a replica state field with its initial value.
 
     Lists, sets and dicts are stored frozen and handed to handlers as mutable copies.
-    `durable=False` marks state lost on a crash (used by the fault model).
+    `durable=False` marks state lost on a crash (used by the fault model). `factory`
+    computes the initial value per replica from `self.id`, `self.replicas`, `self.role`
+    and `self.params` (e.g. `field(factory=lambda self: self.id == 1)` for a leader flag).
     """
-    return Field(initial=initial, durable=durable)
+    if factory is not None and not callable(factory):
+        raise SpecError(f"field(factory=...) must be callable, got {factory!r}")
+    return Field(initial=initial, durable=durable, factory=factory)
 
 
 @dataclass_transform(frozen_default=True)
@@ -150,6 +176,7 @@ class Operation:
     kind: str | None = None
     value_arg: str | None = None
     key_arg: str | None = None
+    when: Callable[..., Any] | None = None
 
     def argument_tuples(self, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every argument tuple the operation may be called with under `params`."""
@@ -237,6 +264,7 @@ def operation(
     reads: bool = False,
     writes: str | None = None,
     key: str | None = None,
+    when: Callable[..., Any] | None = None,
     **domains: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a client operation; each argument names its domain.
@@ -246,7 +274,9 @@ def operation(
     are recorded in the client history that session properties judge:
     `@operation(reads=True)` returns the value read; `@operation(v=unique, writes="v")`
     writes its argument `v`; `key="k"` names the key argument of either.
-    (So `reads`, `writes` and `key` cannot be argument names.)
+    `when=lambda self, *args: ...` is an enabling condition: where it is false the
+    operation is not enabled (no transition, no budget spent).
+    (So `reads`, `writes`, `key` and `when` cannot be argument names.)
     """
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -275,8 +305,9 @@ def operation(
                 location=where,
             )
         kind = "read" if reads else "write" if writes else None
+        _check_guard(when, fn.__name__, where)
         fn._evc_operation = Operation(  # type: ignore[attr-defined]
-            fn.__name__, fn, dict(domains), where, kind, writes, key
+            fn.__name__, fn, dict(domains), where, kind, writes, key, when
         )
         return fn
 
@@ -291,10 +322,17 @@ class Handler:
     fn: Callable[..., Any]
     wants_sender: bool
     location: str
+    when: Callable[..., Any] | None = None
 
 
-def on(message_type: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare the handler of a message type: `def h(self, msg)` or `def h(self, msg, src)`."""
+def on(
+    message_type: type, *, when: Callable[..., Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare the handler of a message type: `def h(self, msg)` or `def h(self, msg, src)`.
+
+    `when=lambda self, msg: ...` is an enabling condition: where it is false the message
+    stays in flight, undelivered, until the receiver's state enables it.
+    """
     where = caller_location()
     if not is_message_type(message_type):
         raise SpecError(
@@ -310,7 +348,8 @@ def on(message_type: type) -> Callable[[Callable[..., Any]], Callable[..., Any]]
                 f"handler {fn.__name__} must be (self, msg) or (self, msg, src)",
                 location=location_of(fn),
             )
-        fn._evc_handler = Handler(message_type, fn, arity == 3, location_of(fn))  # type: ignore[attr-defined]
+        _check_guard(when, fn.__name__, location_of(fn))
+        fn._evc_handler = Handler(message_type, fn, arity == 3, location_of(fn), when)  # type: ignore[attr-defined]
         return fn
 
     return wrap
@@ -332,14 +371,20 @@ class Timer:
     periodic: bool
     max_fires: int | None
     location: str
+    when: Callable[..., Any] | None = None
 
 
 def timer(
-    *, periodic: bool = False, max_fires: int | None = None
+    *,
+    periodic: bool = False,
+    max_fires: int | None = None,
+    when: Callable[..., Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a timer handler `def t(self)`; `periodic=True` for anti-entropy or heartbeats.
 
-    `max_fires` overrides the spec's `timer_fires` bound for this timer.
+    `max_fires` overrides the spec's `timer_fires` bound for this timer. `when=lambda
+    self: ...` is an enabling condition: where it is false the timer cannot fire (and
+    its fire count does not move), so a guarded periodic timer adds no no-op steps.
     """
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -348,7 +393,8 @@ def timer(
             raise SpecError(f"timer {fn.__name__} must take only self", location=where)
         if max_fires is not None and (not isinstance(max_fires, int) or max_fires < 1):
             raise SpecError(f"timer {fn.__name__}: max_fires must be >= 1", location=where)
-        fn._evc_timer = Timer(fn.__name__, fn, periodic, max_fires, where)  # type: ignore[attr-defined]
+        _check_guard(when, fn.__name__, where)
+        fn._evc_timer = Timer(fn.__name__, fn, periodic, max_fires, where, when)  # type: ignore[attr-defined]
         return fn
 
     return wrap
@@ -362,6 +408,15 @@ def on_recovery(fn: Callable[..., Any]) -> Callable[..., Any]:
         )
     fn._evc_recovery = True  # type: ignore[attr-defined]
     return fn
+
+
+def _check_guard(when: Any, name: str, where: str) -> None:
+    if when is not None and not callable(when):
+        raise SpecError(
+            f"{name}: when= must be a function of the replica (and the action's arguments), "
+            f"got {when!r}",
+            location=where,
+        )
 
 
 _MARKS = ("_evc_operation", "_evc_timer", "_evc_handler", "_evc_recovery")
@@ -477,7 +532,9 @@ class _Declarations:
                 raise SpecError(
                     f"handler {name} must be (self, msg) or (self, msg, src)", location=where
                 )
-            self._add_handler(Handler(handler.message_type, fn, len(params) == 3, where))
+            self._add_handler(
+                Handler(handler.message_type, fn, len(params) == 3, where, handler.when)
+            )
         if self.recovery is not None and self.recovery.__name__ == name:
             if len(params) != 1:
                 raise SpecError(f"recovery hook {name} must take only self", location=where)
@@ -506,6 +563,7 @@ class Replica:
     _evc_time: tuple[int, int] | None  # (real time, clock offset), None without clocks
     _evc_timer_ops: list[tuple[str, bool, str]]  # (timer, start?, where)
     _evc_params: Params
+    _evc_roles: tuple[str, ...]  # the role (class name) of every replica, by position
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -546,6 +604,20 @@ class Replica:
     def peers(self) -> tuple[ReplicaId, ...]:
         me = self._evc_id
         return tuple(r for r in self._evc_all if r != me)
+
+    @property
+    def role(self) -> str:
+        """This replica's role: the name of its class (see `Spec` roles)."""
+        return self._evc_roles[int.__int__(self._evc_id) - 1]
+
+    def role_of(self, replica: ReplicaId) -> str:
+        """The role of another replica."""
+        return self._evc_roles[int.__int__(replica) - 1]
+
+    def replicas_with(self, role: str | type) -> tuple[ReplicaId, ...]:
+        """The replicas of a role (a class or its name), in id order."""
+        name = role if isinstance(role, str) else role.__name__
+        return tuple(r for r, k in zip(self._evc_all, self._evc_roles, strict=True) if k == name)
 
     @property
     def params(self) -> Params:
@@ -624,6 +696,73 @@ BOUND_NAMES = (
 _NOT_KEYWORDS = ("self", "protocol", "params")
 
 
+@dataclass(frozen=True)
+class Session:
+    """A client session: where it operates, which operations it issues, and how many.
+
+    `at` is a replica name (`"r1"`, pinned), `"*"` (roaming over every replica that is
+    up), a role (a replica class or its name: roaming over that role's replicas) or a
+    tuple of replica names. `ops` names the operations it may call (default: all the
+    replica's operations); `max_ops` bounds its operations (default: the spec's
+    `ops_per_session`).
+    """
+
+    at: Any = "*"
+    ops: tuple[str, ...] | None = None
+    max_ops: int | None = None
+
+    def describe(self) -> str:
+        at = self.at.__name__ if isinstance(self.at, type) else self.at
+        shown = at if isinstance(at, str) else ",".join(at)
+        if self.ops is not None:
+            shown += f"[{','.join(self.ops)}]"
+        return shown
+
+
+def session(
+    at: Any = "*", *, ops: Iterable[str] | None = None, max_ops: int | None = None
+) -> Session:
+    """A session for `Spec(sessions={"name": session(...)})` (see `Session`)."""
+    return Session(at, None if ops is None else tuple(ops), max_ops)
+
+
+def _roles(protocol: Any, where: str) -> tuple[type[Replica], ...] | None:
+    """The class of each replica when `protocol` assigns roles (a list of classes, one per
+    replica, or a mapping class -> count), or None for a single class."""
+    if isinstance(protocol, type):
+        return None
+    if isinstance(protocol, Mapping):
+        classes: list[Any] = []
+        for cls, count in protocol.items():
+            if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+                raise SpecError(
+                    f"roles: {getattr(cls, '__name__', cls)!r} needs a positive replica count, "
+                    f"got {count!r}",
+                    location=where,
+                )
+            classes.extend([cls] * count)
+    elif isinstance(protocol, (list, tuple)):
+        classes = list(protocol)
+    else:
+        classes = [protocol]
+    bad = [c for c in classes if not (isinstance(c, type) and issubclass(c, Replica))]
+    if bad or not classes:
+        raise SpecError(
+            "Spec(...) needs a Replica subclass, a list of them (one per replica) or a "
+            f"mapping class -> number of replicas, got {protocol!r}",
+            location=where,
+        )
+    return tuple(classes)
+
+
+def _session(value: Any) -> Session:
+    return (
+        value
+        if isinstance(value, Session)
+        else Session(value if isinstance(value, type) else str(value))
+    )
+
+
 class Spec:
     """A protocol bound to a finite model: replicas, parameters, operation budgets, properties.
 
@@ -634,9 +773,9 @@ class Spec:
 
     def __init__(
         self,
-        protocol: type[Replica],
+        protocol: type[Replica] | Sequence[type[Replica]] | Mapping[type[Replica], int],
         *,
-        replicas: int = 3,
+        replicas: int | None = None,
         ops_per_replica: int | None = None,
         max_ops: int | None = None,
         max_time: int | None = None,
@@ -644,21 +783,34 @@ class Spec:
         faults: FaultProfile | Mapping[str, Any] | None = None,
         symmetry: str | Iterable[str] = "auto",
         por: bool | str = "auto",
-        sessions: Mapping[str, str] | Sequence[str] | None = None,
+        sessions: Mapping[str, Any] | Sequence[Any] | None = None,
         ops_per_session: int | None = None,
+        max_calls: Mapping[str, int] | None = None,
         properties: Iterable[Property] = (quiescent_convergence,),
         name: str | None = None,
         description: str = "",
         **params: Any,
     ) -> None:
         self.location = caller_location()
-        if not (isinstance(protocol, type) and issubclass(protocol, Replica)):
-            raise SpecError(
-                f"Spec(...) needs a Replica subclass as its first argument, got {protocol!r}",
-                location=self.location,
-            )
-        self.protocol = protocol
-        self.replicas = replicas
+        roles = _roles(protocol, self.location)
+        if roles is None:
+            if not (isinstance(protocol, type) and issubclass(protocol, Replica)):
+                raise SpecError(
+                    f"Spec(...) needs a Replica subclass as its first argument, got {protocol!r}",
+                    location=self.location,
+                )
+            self.protocol: type[Replica] = protocol
+            self.roles: tuple[type[Replica], ...] | None = None
+            self.replicas = 3 if replicas is None else replicas
+        else:
+            if replicas is not None and replicas != len(roles):
+                raise SpecError(
+                    f"replicas={replicas!r}, but the roles name {len(roles)} replicas",
+                    location=self.location,
+                )
+            self.protocol = roles[0]
+            self.roles = roles
+            self.replicas = len(roles)
         self.ops_per_replica = ops_per_replica
         self.max_ops = max_ops
         self.max_time = max_time
@@ -675,14 +827,19 @@ class Spec:
         self.symmetry = symmetry
         self.por = por
         if sessions is None:
-            self.sessions: dict[str, str] = {}
+            self.sessions: dict[str, Session] = {}
         elif isinstance(sessions, Mapping):
-            self.sessions = {str(k): str(v) for k, v in sessions.items()}
+            self.sessions = {str(k): _session(v) for k, v in sessions.items()}
         else:
-            self.sessions = {f"s{i + 1}": str(home) for i, home in enumerate(sessions)}
+            self.sessions = {f"s{i + 1}": _session(home) for i, home in enumerate(sessions)}
         self.ops_per_session = ops_per_session
+        self.max_calls = dict(max_calls or {})
         self.properties = tuple(properties)
-        self.name = name or protocol.__name__
+        self.name = name or (
+            self.protocol.__name__
+            if self.roles is None
+            else "+".join(dict.fromkeys(c.__name__ for c in self.roles))
+        )
         self.description = description
         self.params = dict(params)
         self._validate()
@@ -725,26 +882,64 @@ class Spec:
                 self.faults.partition_splits(self.replicas)
             except SpecError as exc:
                 raise SpecError(str(exc), location=where) from None
+        if self.roles is not None and len(self.roles) != self.replicas:
+            raise SpecError(
+                f"replicas={self.replicas!r}, but the roles name {len(self.roles)} replicas: "
+                "change the number of each role instead",
+                location=where,
+            )
+        operations = [op for cls in self.classes for op in cls._operations]
+        sessions_bounded = bool(self.sessions) and all(
+            s.max_ops is not None or self.ops_per_session is not None
+            for s in self.sessions.values()
+        )
         bounded = (
             self.ops_per_replica,
             self.max_ops,
-            self.ops_per_session if self.sessions else None,
+            True if sessions_bounded else None,
+            True if operations and all(op.name in self.max_calls for op in operations) else None,
         )
-        if self.protocol._operations and all(b is None for b in bounded):
+        if operations and all(b is None for b in bounded):
             raise SpecError(
                 "client operations are unbounded: set ops_per_replica=N, ops_per_session=N "
                 "or max_ops=N",
                 location=where,
             )
         replica_names = {f"r{i + 1}" for i in range(self.replicas)}
-        for session, home in self.sessions.items():
-            if home != "*" and home not in replica_names:
+        role_names = {c.__name__ for c in self.classes}
+        op_names = {op.name for op in operations}
+        for name, chosen in self.sessions.items():
+            homes = chosen.at if isinstance(chosen.at, tuple) else (chosen.at,)
+            for home in homes:
+                if isinstance(home, type):
+                    home = home.__name__
+                if home != "*" and home not in replica_names and home not in role_names:
+                    raise SpecError(
+                        f"session {name!r} is placed at {home!r}, which is neither a replica "
+                        f"(r1..r{self.replicas}) nor a role ({', '.join(sorted(role_names))}); "
+                        "'*' lets a session roam",
+                        location=where,
+                    )
+            unknown = sorted(set(chosen.ops or ()) - op_names)
+            if unknown:
                 raise SpecError(
-                    f"session {session!r} is pinned to {home!r}, which is not a replica "
-                    f"(replicas: r1..r{self.replicas}; '*' lets a session roam)",
+                    f"session {name!r} issues {unknown[0]!r}, which no replica offers "
+                    f"(operations: {', '.join(sorted(op_names)) or 'none'})",
                     location=where,
                 )
-        uses_unique = any(unique in op.domains.values() for op in self.protocol._operations)
+        for name, budget in self.max_calls.items():
+            if name not in op_names:
+                raise SpecError(
+                    f"max_calls names {name!r}, which is not an operation "
+                    f"(operations: {', '.join(sorted(op_names)) or 'none'})",
+                    location=where,
+                )
+            if not isinstance(budget, int) or isinstance(budget, bool) or budget < 0:
+                raise SpecError(
+                    f"max_calls[{name!r}] must be a non-negative int, got {budget!r}",
+                    location=where,
+                )
+        uses_unique = any(unique in op.domains.values() for op in operations)
         if uses_unique and not self.sessions:
             raise SpecError(
                 "operations with `unique` values need client sessions: pass sessions=...",
@@ -766,14 +961,25 @@ class Spec:
         """Every parameter must be used by an operation domain or read by the protocol;
         one that is not is most likely a misspelled option (`fault=` for `faults=`)."""
         used: set[str] = set()
-        for op in self.protocol._operations:
+        distinct = {id(op): op for cls in self.classes for op in cls._operations}
+        for op in distinct.values():
             used |= op.parameters_used(self.params)
-        classes = [c for c in self.protocol.__mro__ if issubclass(c, Replica) and c is not Replica]
+        classes = [
+            c
+            for role in dict.fromkeys(self.classes)
+            for c in role.__mro__
+            if issubclass(c, Replica) and c is not Replica
+        ]
         read = read_by_protocol(classes)
         if read is None:  # some source cannot be read: the protocol may read anything
             return
         options = [n for n in inspect.signature(Spec.__init__).parameters if n not in _NOT_KEYWORDS]
         check_used(self.params, options, used | read, self.location)
+
+    @property
+    def classes(self) -> tuple[type[Replica], ...]:
+        """The class of each replica, r1 first."""
+        return self.roles if self.roles is not None else (self.protocol,) * self.replicas
 
     @property
     def settings(self) -> dict[str, Any]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .dsl import Replica, is_message_type
+from .dsl import Replica, is_message_type, location_of
 from .errors import SpecError, StopRequested
 from .params import Params
 from .values import ReplicaId, UnencodableValue, UnorderedError, encode, freeze, thaw
@@ -41,41 +41,91 @@ class Raised:
     location: str
 
 
+class _Layout:
+    """What running one replica class's code needs to know about the class."""
+
+    def __init__(self, cls: type[Replica]) -> None:
+        self.cls = cls
+        self.field_names = tuple(f.name for f in cls._fields)
+        self.field_set = frozenset(self.field_names)
+        self.containers = tuple(f.container for f in cls._fields)
+        self.timer_index = {t.name: k for k, t in enumerate(cls._timers)}
+
+
 class HandlerRunner:
-    """Executes one protocol's handlers for replicas `ids`."""
+    """Executes protocol code for replicas `ids`, each an instance of its class in
+    `classes` (one class for every replica, or a role per replica)."""
 
     def __init__(
         self,
-        protocol: type[Replica],
+        classes: type[Replica] | Sequence[type[Replica]],
         ids: tuple[ReplicaId, ...],
         params: Mapping[str, Any] = MappingProxyType({}),
     ) -> None:
-        self.protocol = protocol
+        per_replica = [classes] * len(ids) if isinstance(classes, type) else list(classes)
+        layouts = {cls: _Layout(cls) for cls in per_replica}
+        self.layouts = tuple(layouts[cls] for cls in per_replica)
         self.ids = ids
         self.params = Params(params)
-        self.field_names = tuple(f.name for f in protocol._fields)
-        self._field_set = frozenset(self.field_names)
-        self._containers = tuple(f.container for f in protocol._fields)
-        self._timer_index = {t.name: k for k, t in enumerate(protocol._timers)}
+        self.roles = tuple(cls.__name__ for cls in per_replica)
 
     def scratch(
         self, i: int, fields: tuple[Any, ...], time: tuple[int, int] | None, mutable: bool
     ) -> Replica:
         """A replica instance holding `fields` (thawed into mutable containers if asked)."""
-        obj = object.__new__(self.protocol)
+        layout = self.layouts[i]
+        obj = object.__new__(layout.cls)
         d = obj.__dict__
         if mutable:
-            for name, kind, value in zip(self.field_names, self._containers, fields, strict=True):
+            for name, kind, value in zip(
+                layout.field_names, layout.containers, fields, strict=True
+            ):
                 d[name] = thaw(value, kind) if kind is not None else value
         else:
-            d.update(zip(self.field_names, fields, strict=True))
+            d.update(zip(layout.field_names, fields, strict=True))
+        self._identify(i, d, time)
+        return obj
+
+    def newborn(self, i: int) -> Replica:
+        """Replica i before it has fields: what a field's `factory` sees."""
+        obj = object.__new__(self.layouts[i].cls)
+        self._identify(i, obj.__dict__, None)
+        return obj
+
+    def _identify(self, i: int, d: dict[str, Any], time: tuple[int, int] | None) -> None:
         d["_evc_id"] = self.ids[i]
         d["_evc_all"] = self.ids
         d["_evc_out"] = []
         d["_evc_time"] = time
         d["_evc_timer_ops"] = []
         d["_evc_params"] = self.params
-        return obj
+        d["_evc_roles"] = self.roles
+
+    def enabled(
+        self,
+        i: int,
+        fields: tuple[Any, ...],
+        time: tuple[int, int] | None,
+        guard: Callable[..., Any],
+        args: tuple[Any, ...],
+    ) -> bool | Raised:
+        """Whether an enabling condition holds for replica i (on a read-only copy)."""
+        obj = self.scratch(i, fields, time, mutable=False)
+        try:
+            verdict = guard(obj, *args)
+        except (SpecError, StopRequested, MemoryError):
+            raise
+        except (Exception, SystemExit, KeyboardInterrupt) as exc:
+            return Raised(
+                f"{type(exc).__name__}: {exc} (in an enabling condition)", user_frame(exc)
+            )
+        if verdict is not True and verdict is not False:
+            raise SpecError(
+                f"an enabling condition (when=...) returned {verdict!r}; it must return "
+                "True or False",
+                location=location_of(guard),
+            )
+        return verdict
 
     def observe(self, i: int, fields: tuple[Any, ...], time: tuple[int, int] | None) -> Any:
         obj = self.scratch(i, fields, time, mutable=False)
@@ -86,7 +136,7 @@ class HandlerRunner:
             raise
         except (Exception, SystemExit, KeyboardInterrupt) as exc:
             raise SpecError(
-                f"{self.protocol.__name__}.observe() failed on {obj!r}: {type(exc).__name__}: {exc}",
+                f"{type(obj).__name__}.observe() failed on {obj!r}: {type(exc).__name__}: {exc}",
                 location=user_frame(exc),
             ) from None
         return observed
@@ -141,16 +191,17 @@ class HandlerRunner:
             # SIGTERM reach a supervised run as StopRequested, never as KeyboardInterrupt.)
             return Raised(f"{type(exc).__name__}: {exc}", user_frame(exc))
         d = obj.__dict__
-        stray = [k for k in d if k not in self._field_set and not k.startswith("_evc_")]
+        layout = self.layouts[i]
+        stray = [k for k in d if k not in layout.field_set and not k.startswith("_evc_")]
         if stray:
             raise SpecError(
                 f"{fn.__name__} set self.{stray[0]}, which is not a field of "
-                f"{self.protocol.__name__} (fields: {', '.join(self.field_names) or 'none'}); "
+                f"{layout.cls.__name__} (fields: {', '.join(layout.field_names) or 'none'}); "
                 f"declare it with {stray[0]} = field(...)",
                 location=where,
             )
         new_fields = []
-        for name in self.field_names:
+        for name in layout.field_names:
             value = freeze(d[name])
             try:
                 hash(value)
@@ -167,7 +218,7 @@ class HandlerRunner:
             for dst, msg, send_where in d["_evc_out"]
         )
         timer_ops = tuple(
-            self._check_timer(name, start, w) for name, start, w in d["_evc_timer_ops"]
+            self._check_timer(layout, name, start, w) for name, start, w in d["_evc_timer_ops"]
         )
         try:
             result = freeze(returned)
@@ -178,16 +229,16 @@ class HandlerRunner:
             ) from None
         return Effects(tuple(new_fields), sends, timer_ops, result)
 
-    def _check_timer(self, name: str, start: bool, where: str) -> tuple[int, bool]:
-        index = self._timer_index.get(name)
+    def _check_timer(self, layout: _Layout, name: str, start: bool, where: str) -> tuple[int, bool]:
+        index = layout.timer_index.get(name)
         if index is None:
-            known = ", ".join(self._timer_index) or "none"
+            known = ", ".join(layout.timer_index) or "none"
             raise SpecError(
-                f"{self.protocol.__name__} has no timer named {name!r} (timers: {known}); "
+                f"{layout.cls.__name__} has no timer named {name!r} (timers: {known}); "
                 "declare it with @timer()",
                 location=where,
             )
-        if self.protocol._timers[index].periodic:
+        if layout.cls._timers[index].periodic:
             raise SpecError(
                 f"timer {name!r} is periodic (always armed); only one-shot timers are started "
                 "or cancelled",
@@ -209,10 +260,11 @@ class HandlerRunner:
                 "with @message",
                 location=where,
             )
-        if type(msg) not in self.protocol._handlers:
+        receiver = self.layouts[int(dst) - 1].cls
+        if type(msg) not in receiver._handlers:
             raise SpecError(
-                f"{self.ids[i]!r} sent {type(msg).__name__}, but {self.protocol.__name__} has no "
-                f"@on({type(msg).__name__}) handler",
+                f"{self.ids[i]!r} sent {type(msg).__name__} to {self.ids[int(dst) - 1]!r}, but "
+                f"{receiver.__name__} has no @on({type(msg).__name__}) handler",
                 location=where,
             )
         try:
@@ -220,7 +272,7 @@ class HandlerRunner:
             encode(msg)
         except (TypeError, UnencodableValue) as exc:
             raise SpecError(f"message {msg!r} cannot be sent: {exc}", location=where) from None
-        return ReplicaId(int(dst))
+        return self.ids[int(dst) - 1]
 
 
 def user_frame(exc: BaseException) -> str:

@@ -15,8 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .dsl import Handler, Operation, Replica, Spec, Timer, unique
+from .dsl import Handler, Operation, Replica, Session, Spec, Timer, location_of, unique
 from .errors import SpecError
+from .execution import HandlerRunner
 from .faults import FaultProfile
 from .properties import (
     HANDLER_PROPERTY,
@@ -27,7 +28,7 @@ from .properties import (
     QuiescentConvergence,
     StrongConvergence,
 )
-from .values import GuardedReplicaId, ReplicaId, freeze
+from .values import GuardedReplicaId, ReplicaId, UnencodableValue, encode, freeze
 
 
 @dataclass(frozen=True)
@@ -59,21 +60,21 @@ class OperationInstance:
 
 @dataclass(frozen=True)
 class SessionPlan:
-    """A client session: its name and its home replica (index), or -1 when it roams."""
+    """A client session: its name, the replicas it may operate at (indices, one when
+    pinned), the operations it may issue (None: all) and its operation budget."""
 
     name: str
-    home: int
+    homes: tuple[int, ...]
     home_name: str
+    ops: frozenset[str] | None
+    max_ops: int | None
 
 
 @dataclass(frozen=True)
-class Plan:
-    """One spec at fixed bounds, compiled (see the module docstring)."""
+class ReplicaPlan:
+    """One replica: its class (its role) and everything about it the parts read."""
 
-    name: str
-    location: str
-    protocol: type[Replica]
-    ids: tuple[ReplicaId, ...]
+    cls: type[Replica]
     field_names: tuple[str, ...]
     initial_fields: tuple[Any, ...]
     durable: tuple[bool, ...]
@@ -82,9 +83,29 @@ class Plan:
     timers: tuple[Timer, ...]
     timer_limits: tuple[int, ...]
     recovery: Callable[..., Any] | None
+
+    @property
+    def role(self) -> str:
+        return self.cls.__name__
+
+    @property
+    def timers0(self) -> tuple[tuple[bool, int], ...]:
+        """Initial timer states: periodic timers armed, nothing fired."""
+        return tuple((t.periodic, 0) for t in self.timers)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One spec at fixed bounds, compiled (see the module docstring)."""
+
+    name: str
+    location: str
+    ids: tuple[ReplicaId, ...]
+    replicas: tuple[ReplicaPlan, ...]
     ops_per_replica: int | None
     max_ops: int | None
     ops_per_session: int | None
+    max_calls: Mapping[str, int]
     sessions: tuple[SessionPlan, ...]
     faults: FaultProfile
     splits: tuple[tuple[int, ...], ...]
@@ -100,13 +121,41 @@ class Plan:
         return len(self.ids)
 
     @property
+    def classes(self) -> tuple[type[Replica], ...]:
+        return tuple(r.cls for r in self.replicas)
+
+    @property
+    def protocol(self) -> type[Replica]:
+        """The class of r1 (the only one, unless the spec assigns roles)."""
+        return self.replicas[0].cls
+
+    @property
+    def roles(self) -> bool:
+        """Whether replicas run different classes."""
+        return len(set(self.classes)) > 1
+
+    @property
     def clocks(self) -> bool:
         return self.max_time is not None
 
     @property
+    def timers(self) -> bool:
+        return any(r.timers for r in self.replicas)
+
+    @property
+    def guarded(self) -> bool:
+        """Whether some operation or handler has an enabling condition."""
+        return any(h.when is not None for r in self.replicas for h in r.handlers.values()) or any(
+            o.operation.when is not None for r in self.replicas for o in r.operations
+        )
+
+    @property
     def plain(self) -> bool:
-        """Operations and deliveries only: no faults, timers, clocks or sessions."""
-        return not (self.faults.any or self.timers or self.clocks or self.sessions)
+        """Operations and deliveries only: no faults, timers, clocks, sessions or
+        per-operation budgets."""
+        return not (
+            self.faults.any or self.timers or self.clocks or self.sessions or self.max_calls
+        )
 
     @property
     def property_names(self) -> tuple[str, ...]:
@@ -129,15 +178,26 @@ class Plan:
     @property
     def tracks_applied(self) -> bool:
         """Whether replicas carry the ghost set of updates they applied (strong eventual
-        consistency needs it; nothing else pays for it)."""
-        return any(isinstance(p, StrongConvergence) for p in self.properties)
+        consistency and convergence to an expected value need it; nothing else pays)."""
+        return any(
+            isinstance(p, StrongConvergence)
+            or (isinstance(p, QuiescentConvergence) and p.expected is not None)
+            for p in self.properties
+        )
 
     def describe_bounds(self, symmetry_group: int = 1) -> str:
         parts = [f"{self.n} replicas"]
+        if self.roles:
+            counts: dict[str, int] = {}
+            for r in self.replicas:
+                counts[r.role] = counts.get(r.role, 0) + 1
+            parts.append("roles " + ", ".join(f"{k} x{v}" for k, v in counts.items()))
         if self.ops_per_replica is not None:
             parts.append(f"{self.ops_per_replica} op(s) per replica")
         if self.max_ops is not None:
             parts.append(f"{self.max_ops} op(s) in total")
+        for name, budget in self.max_calls.items():
+            parts.append(f"{name} <= {budget}")
         if self.sessions:
             placed = ", ".join(f"{s.name}@{s.home_name}" for s in self.sessions)
             parts.append(f"sessions {placed}")
@@ -159,20 +219,23 @@ class Plan:
 
 def compile_plan(spec: Spec) -> Plan:
     """The plan of `spec`; definition mistakes raise SpecError at the spec's line."""
-    protocol = spec.protocol
     symmetry = spec.symmetry_kinds()
     # Under replica symmetry, ids refuse to be ordered: ordering them would be unsound.
     id_type = GuardedReplicaId if "replicas" in symmetry else ReplicaId
     ids = tuple(id_type(i + 1) for i in range(spec.replicas))
-    operations = tuple(
-        _instance(op, args)
-        for op in protocol._operations
-        for args in op.argument_tuples(spec.params)
+    runner = HandlerRunner(spec.classes, ids, spec.params)
+    instances: dict[type[Replica], tuple[OperationInstance, ...]] = {}
+    for cls in spec.classes:
+        if cls not in instances:
+            instances[cls] = tuple(
+                _instance(op, args)
+                for op in cls._operations
+                for args in op.argument_tuples(spec.params)
+            )
+    replicas = tuple(
+        _replica(spec, cls, i, runner, instances[cls]) for i, cls in enumerate(spec.classes)
     )
-    sessions = tuple(
-        SessionPlan(name, -1 if home == "*" else int(home[1:]) - 1, home)
-        for name, home in spec.sessions.items()
-    )
+    sessions = tuple(_session(spec, name, chosen) for name, chosen in spec.sessions.items())
     properties = tuple(spec.properties)
     for prop in properties:
         if not isinstance(
@@ -183,6 +246,12 @@ def compile_plan(spec: Spec) -> Plan:
                 "version of evcheck",
                 location=spec.location,
             )
+    if sessions and spec.max_calls:
+        raise SpecError(
+            "max_calls budgets the operations replicas issue; with client sessions, give each "
+            "session its own budget (session(..., max_ops=N)) and its operation mix (ops=...)",
+            location=spec.location,
+        )
     history = [p.name for p in properties if isinstance(p, HistoryProperty)]
     if history and not sessions:
         raise SpecError(
@@ -194,19 +263,12 @@ def compile_plan(spec: Spec) -> Plan:
     plan = Plan(
         name=spec.name,
         location=spec.location,
-        protocol=protocol,
         ids=ids,
-        field_names=tuple(f.name for f in protocol._fields),
-        initial_fields=tuple(freeze(f.initial) for f in protocol._fields),
-        durable=tuple(f.durable for f in protocol._fields),
-        operations=operations,
-        handlers=dict(protocol._handlers),
-        timers=protocol._timers,
-        timer_limits=tuple(t.max_fires or spec.timer_fires for t in protocol._timers),
-        recovery=protocol._recovery,
+        replicas=replicas,
         ops_per_replica=spec.ops_per_replica,
         max_ops=spec.max_ops,
         ops_per_session=spec.ops_per_session,
+        max_calls=dict(spec.max_calls),
         sessions=sessions,
         faults=faults,
         splits=tuple(faults.partition_splits(spec.replicas)) if faults.partition else (),
@@ -220,6 +282,72 @@ def compile_plan(spec: Spec) -> Plan:
     return _with_por(plan, spec.por)
 
 
+def _replica(
+    spec: Spec,
+    cls: type[Replica],
+    i: int,
+    runner: HandlerRunner,
+    operations: tuple[OperationInstance, ...],
+) -> ReplicaPlan:
+    initial = []
+    for f in cls._fields:
+        value = f.initial
+        if f.factory is not None:
+            try:
+                value = f.factory(runner.newborn(i))
+            except SpecError:
+                raise
+            except Exception as exc:
+                raise SpecError(
+                    f"{cls.__name__}.{f.name}: the initial-value factory raised "
+                    f"{type(exc).__name__}: {exc}",
+                    location=location_of(f.factory),
+                ) from None
+        frozen = freeze(value)
+        try:
+            hash(frozen)
+            encode(frozen)
+        except (TypeError, UnencodableValue) as exc:
+            raise SpecError(
+                f"{cls.__name__}.{f.name}: initial value {value!r} cannot be part of a state: {exc}",
+                location=spec.location,
+            ) from None
+        initial.append(frozen)
+    return ReplicaPlan(
+        cls=cls,
+        field_names=tuple(f.name for f in cls._fields),
+        initial_fields=tuple(initial),
+        durable=tuple(f.durable for f in cls._fields),
+        operations=operations,
+        handlers=dict(cls._handlers),
+        timers=cls._timers,
+        timer_limits=tuple(t.max_fires or spec.timer_fires for t in cls._timers),
+        recovery=cls._recovery,
+    )
+
+
+def _session(spec: Spec, name: str, chosen: Session) -> SessionPlan:
+    at = chosen.at if isinstance(chosen.at, tuple) else (chosen.at,)
+    homes: list[int] = []
+    for where in at:
+        if isinstance(where, type):
+            where = where.__name__
+        if where == "*":
+            homes.extend(range(spec.replicas))
+        elif where.startswith("r") and where[1:].isdigit():
+            homes.append(int(where[1:]) - 1)
+        else:  # a role
+            homes.extend(i for i, cls in enumerate(spec.classes) if cls.__name__ == where)
+    max_ops = chosen.max_ops if chosen.max_ops is not None else spec.ops_per_session
+    return SessionPlan(
+        name,
+        tuple(sorted(set(homes))),
+        chosen.describe(),
+        None if chosen.ops is None else frozenset(chosen.ops),
+        max_ops,
+    )
+
+
 def _with_por(plan: Plan, requested: bool | str) -> Plan:
     """Partial-order reduction of the delivery tail (see `evcheck.por`), where sound.
 
@@ -228,13 +356,18 @@ def _with_por(plan: Plan, requested: bool | str) -> Plan:
     state and every handler exception is preserved. User invariants may depend on
     several replicas' intermediate states, which the reduction skips.
     """
-    sound = plan.plain and all(isinstance(p, QuiescentConvergence) for p in plan.properties)
+    sound = (
+        plan.plain
+        and not plan.guarded
+        and all(isinstance(p, QuiescentConvergence) and p.expected is None for p in plan.properties)
+    )
     if requested == "auto":
         chosen = sound
     elif requested and not sound:
         raise SpecError(
-            "partial-order reduction is only sound for specs without faults, timers or "
-            "clocks whose properties are quiescent convergence; turn it off",
+            "partial-order reduction is only sound for specs without faults, timers, "
+            "clocks, sessions or guarded handlers whose properties are quiescent "
+            "convergence; turn it off",
             location=plan.location,
         )
     else:

@@ -52,7 +52,20 @@ class Invariant(Property):
 
 @dataclass(frozen=True)
 class QuiescentConvergence(Property):
-    """Quiescent convergence: with nothing deliverable, all replicas expose the same value."""
+    """Quiescent convergence: with nothing deliverable, all replicas expose the same value.
+
+    With `expected`, that value must also be the right one: `expected(updates)` computes
+    it from the updates the replica applied (see `Update`), so a data type that
+    converges to the same wrong value everywhere is caught.
+    """
+
+    expected: Callable[[Any], Any] | None = field(default=None, compare=False)
+
+    def expecting(self, expected: Callable[[Any], Any]) -> QuiescentConvergence:
+        """This property, requiring the converged value to be `expected(updates)`."""
+        return QuiescentConvergence(
+            self.name, f"{self.description}, namely the value its updates call for", expected
+        )
 
 
 def invariant(
@@ -90,14 +103,38 @@ class HistoryProperty(Property):
 
 
 @dataclass(frozen=True)
+class Update:
+    """A client update, as `expected` functions see it: which replica made it (its
+    `seq`-th), the operation and its arguments."""
+
+    replica: Any
+    seq: int
+    operation: str
+    args: tuple[Any, ...]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(map(repr, self.args))
+        return f"{self.operation}@{self.replica!r}#{self.seq}({shown})"
+
+
+@dataclass(frozen=True)
 class StrongConvergence(Property):
     """Strong eventual consistency: replicas that applied the same updates are equivalent.
 
     Every client operation is an update; a replica has applied the updates it made and
     those carried by the messages it received (see `@message(carries=...)`). Replicas
     whose applied sets are equal must expose the same `observe()` — in every state, not
-    only once quiet.
+    only once quiet. With `expected`, each replica must expose `expected(updates)` for
+    the updates it applied (which implies the equality).
     """
+
+    expected: Callable[[Any], Any] | None = field(default=None, compare=False)
+
+    def expecting(self, expected: Callable[[Any], Any]) -> StrongConvergence:
+        """This property, requiring each replica to expose `expected(updates applied)`."""
+        return StrongConvergence(
+            self.name, f"{self.description}, namely the value their updates call for", expected
+        )
 
 
 HANDLER_PROPERTY = "handlers_do_not_raise"

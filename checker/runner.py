@@ -92,7 +92,9 @@ def history_of(trace: Trace) -> list[Event]:
         raw = step.view.values.get(replica, {})
         if kind == "read" and "applied" in raw:
             applied = frozenset(
-                updates[(repr(r), k)] for r, k in raw["applied"] if (repr(r), k) in updates
+                updates[(repr(u.replica), u.seq)]
+                for u in raw["applied"]
+                if (repr(u.replica), u.seq) in updates
             )
         events.append(Event(step.index, detail.session, replica, kind, key, value, applied))
     return events

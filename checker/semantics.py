@@ -27,7 +27,7 @@ from .env.network import Network
 from .env.part import Part, ViewItem
 from .env.partitions import Partitions
 from .env.sessions import Sessions
-from .env.tables import APPLIED, FIELDS, Tables, distinct_positions
+from .env.tables import APPLIED, DISABLED, FIELDS, Tables, distinct_positions
 from .env.timers import Timers
 from .faults import KINDS
 from .fingerprint import MASK
@@ -72,14 +72,13 @@ class Semantics:
         self.successors: Callable[[Node], list[Node]] = (
             self._plain_successors if plan.plain else self._successors
         )
-        timers0 = tuple((t.periodic, 0) for t in plan.timers)
         self._initial_worlds: list[tuple[int, ...]] = []
         for offsets in itertools.product(range(faults.skew + 1), repeat=n):
             slots = tuple(
                 tables.intern_slot(
-                    (plan.initial_fields, 0, 0, off, timers0, frozenset(), frozenset())
+                    (r.initial_fields, 0, 0, off, r.timers0, frozenset(), frozenset())
                 )
-                for off in offsets
+                for r, off in zip(plan.replicas, offsets, strict=True)
             )
             self._initial_worlds.append(slots + (g0,))
         for part in parts:
@@ -144,8 +143,9 @@ class Semantics:
                 tail = world[i + 1 : n] + (g2,)
                 for s2, sends, delta, _ in entries:
                     if s2 < 0:
-                        w2, d2 = tables.fail(world, s2)
-                        append((w2, (fp + d2) & MASK))
+                        if s2 != DISABLED:
+                            w2, d2 = tables.fail(world, s2)
+                            append((w2, (fp + d2) & MASK))
                         continue
                     append(
                         (
@@ -172,8 +172,9 @@ class Semantics:
                     entry = network.delivery(e, s)
                 s2, sends, delta, _ = entry
                 if s2 < 0:
-                    w2, d2 = tables.fail(world, s2)
-                    append((w2, (fp + d2) & MASK))
+                    if s2 != DISABLED:
+                        w2, d2 = tables.fail(world, s2)
+                        append((w2, (fp + d2) & MASK))
                 else:
                     rest = net[:j] + net[j + 1 :]
                     if sends:
@@ -225,10 +226,12 @@ class Semantics:
                 items.extend(part.view_replica(i, slot, component))
             if plan.tracks_applied:
                 applied = slot[APPLIED]
-                shown = ", ".join(f"{r!r}#{k}" for r, k in sorted(applied, key=repr)) or "none"
+                shown = (
+                    ", ".join(f"{u.replica!r}#{u.seq}" for u in sorted(applied, key=repr)) or "none"
+                )
                 items.append(ViewItem(40, "applied", shown, applied, True))
             items.sort(key=lambda item: item.order)
-            fields = dict(zip(plan.field_names, slot[FIELDS], strict=True))
+            fields = dict(zip(plan.replicas[i].field_names, slot[FIELDS], strict=True))
             name = repr(self.ids[i])
             components[name] = {k: show(v) for k, v in fields.items()}
             components[name].update((item.name, item.shown) for item in items)
@@ -261,7 +264,7 @@ class Semantics:
     def replica_fields(self, world: tuple[int, ...], i: int) -> dict[str, Any]:
         """The field values of replica i (0-based) in `world`."""
         fields = self.tables.slots[world[i]][FIELDS]
-        return dict(zip(self.plan.field_names, fields, strict=True))
+        return dict(zip(self.plan.replicas[i].field_names, fields, strict=True))
 
     def faults_used(self, world: tuple[int, ...]) -> dict[str, int]:
         """Fault events spent in `world`: loss, dup, partition, crash."""

@@ -77,8 +77,13 @@ class Symmetric:
             and v
             and all(isinstance(x, ModelValue) for x in v)
         ]
+        classes = system.plan.classes
         position_perms = (
-            list(itertools.permutations(range(self.n)))
+            [
+                p
+                for p in itertools.permutations(range(self.n))
+                if all(classes[p[i]] is classes[i] for i in range(self.n))
+            ]
             if "replicas" in kinds
             else [tuple(range(self.n))]
         )

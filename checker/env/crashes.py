@@ -28,7 +28,6 @@ class Crashes(Part):
         super().__init__(plan, tables)
         self._recovered: list[list[Entry | None]] = [[] for _ in range(self.n)]
         self._inbox: int = HOLD if plan.faults.crash_inbox == "wait" else LOSE
-        self._timers0 = tuple((t.periodic, 0) for t in plan.timers)
         tables.on_new_slot(self._grow)
 
     def _grow(self, sid: int, slot: Slot) -> None:
@@ -69,18 +68,18 @@ class Crashes(Part):
         entry = self._recovered[i][sid]
         if entry is not None:
             return entry
-        plan = self.plan
+        replica = self.plan.replicas[i]
         tables = self.tables
         slot = tables.slots[sid]
         fields = tuple(
             value if durable else initial
             for value, durable, initial in zip(
-                slot[FIELDS], plan.durable, plan.initial_fields, strict=True
+                slot[FIELDS], replica.durable, replica.initial_fields, strict=True
             )
         )
-        base: Slot = (fields, *slot[1:TIMERS], self._timers0, *slot[TIMERS + 1 :])  # type: ignore[assignment]
+        base: Slot = (fields, *slot[1:TIMERS], replica.timers0, *slot[TIMERS + 1 :])  # type: ignore[assignment]
         label = f"recover {tables.ids[i]!r}"
-        hook = plan.recovery
+        hook = replica.recovery
         if hook is None:
             s2, delta = tables.replace_slot(i, sid, base)
             entry = (s2, (), delta, label)

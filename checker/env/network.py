@@ -14,7 +14,7 @@ from ..fingerprint import MASK
 from ..plan import Plan
 from .envelope import Envelope
 from .part import DELIVER, DROP, LOSE, Distinct, EnvInfo, Labels, Part, Successors
-from .tables import Entry, Tables
+from .tables import DISABLED, DISABLED_ENTRY, Entry, Tables
 
 
 class Network(Part):
@@ -39,10 +39,16 @@ class Network(Part):
         tables = self.tables
         env = tables.envs[e]
         i = tables.env_dst[e]
-        handler = self.plan.handlers[type(env.msg)]
+        handler = self.plan.replicas[i].handlers[type(env.msg)]
         args = (env.msg, env.src) if handler.wants_sender else (env.msg,)
         label = f"deliver {env}"
         slot = tables.slots[sid]
+        if handler.when is not None:
+            enabled = tables.guard(i, slot, handler.when, args, label)
+            if enabled != 1:
+                entry = (enabled, (), 0, label) if enabled < 0 else DISABLED_ENTRY
+                self.dtab[e][sid] = entry
+                return entry
         s2, sends, delta = tables.transition(
             i, sid, slot, handler.fn, args, label, handler.location, None, env.payload
         )
@@ -94,6 +100,8 @@ class Network(Part):
             if entry is None:
                 entry = self.delivery(e, world[d])
             s2, sends, delta, _ = entry
+            if s2 == DISABLED:  # the receiver's state does not accept it yet: it waits
+                continue
             if s2 < 0:
                 w2, d2 = tables.fail(world, s2)
                 out.append((w2, (fp + d2) & MASK))

@@ -16,7 +16,7 @@ from ..execution import Raised
 from ..fingerprint import MASK
 from ..plan import Plan
 from .part import Distinct, EnvInfo, Labels, Part, Successors, ViewItem
-from .tables import FIELDS, OPS, Slot, Tables
+from .tables import DISABLED, FIELDS, OPS, Slot, Tables
 
 # A memoised session operation: (new slot or -1-failure, sends, fp delta, label, result).
 SessionEntry = tuple[int, tuple[int, ...], int, str, Any]
@@ -47,17 +47,29 @@ class Sessions(Part):
         if entry is not None:
             return entry
         tables = self.tables
-        instance = self.plan.operations[op_index]
+        instance = self.plan.replicas[i].operations[op_index]
         operation = instance.operation
         slot = tables.slots[sid]
         done = slot[OPS] + 1 if self.plan.ops_per_replica is not None else slot[OPS]
         base: Slot = (slot[FIELDS], done, *slot[2:])
         label = instance.label(tables.ids[i], args)
+        if operation.when is not None:
+            enabled = tables.guard(i, base, operation.when, args, label)
+            if enabled != 1:
+                entry = (
+                    (enabled, (), 0, label, None) if enabled < 0 else (DISABLED, (), 0, "", None)
+                )
+                self._memo[memo] = entry
+                return entry
         outcome = tables.run(i, base, operation.fn, args, operation.location, label)
         if isinstance(outcome, Raised):
             entry = (tables.record_failure(i, label, outcome), (), 0, label, None)
         else:
-            update = None if instance.kind == "read" else tables.next_update(i, slot)
+            update = (
+                None
+                if instance.kind == "read"
+                else tables.next_update(i, slot, instance.name, args)
+            )
             s2, sends, delta = tables.apply(i, sid, base, outcome, update)
             entry = (s2, sends, delta, label, outcome.result)
         self._memo[memo] = entry
@@ -95,9 +107,9 @@ class Sessions(Part):
         up = info.up
         net = world[n + 1 :]
         for k, session in enumerate(self.sessions):
-            if plan.ops_per_session is not None and counts[k] >= plan.ops_per_session:
+            if session.max_ops is not None and counts[k] >= session.max_ops:
                 continue
-            for i in [session.home] if session.home >= 0 else range(n):
+            for i in session.homes:
                 if not up[i]:
                     continue
                 sid = world[i]
@@ -106,9 +118,13 @@ class Sessions(Part):
                     and tables.slots[sid][OPS] >= plan.ops_per_replica
                 ):
                     continue
-                for op_index, instance in enumerate(plan.operations):
+                for op_index, instance in enumerate(plan.replicas[i].operations):
+                    if session.ops is not None and instance.name not in session.ops:
+                        continue
                     args = instance.concrete(session.name, counts[k] + 1)
                     s2, sends, delta, label, result = self._operation(i, sid, op_index, args)
+                    if s2 == DISABLED:
+                        continue
                     kind = instance.kind
                     value = (
                         result

@@ -28,6 +28,7 @@ from ..execution import Effects, HandlerRunner, Raised
 from ..fingerprint import MASK, key
 from ..model import Action
 from ..plan import Plan
+from ..properties import Update
 from ..values import Interner, ReplicaId
 from .envelope import Envelope, envelope_key
 from .info import DELIVER, NO_STATE, EnvInfo, Stateful
@@ -46,6 +47,9 @@ Slot = tuple[
 ]
 # A memoised transition: (new slot, or -1-failure; sent envelope ids, sorted; fp delta; label).
 Entry = tuple[int, tuple[int, ...], int, str]
+# The entry of an action whose enabling condition is false: no transition.
+DISABLED = -(1 << 62)
+DISABLED_ENTRY: Entry = (DISABLED, (), 0, "")
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class Tables:
         self.plan = plan
         self.n = plan.n
         self.ids = plan.ids
-        self.runner = HandlerRunner(plan.protocol, plan.ids, plan.params)
+        self.runner = HandlerRunner(plan.classes, plan.ids, plan.params)
         self.tracks_applied = plan.tracks_applied
         self.clocks = plan.clocks
         self._slot_ids = Interner()
@@ -302,12 +306,21 @@ class Tables:
         delta += sum(self.env_keys[e] for e in eids)
         return (s2, tuple(eids), delta)
 
-    def next_update(self, i: int, slot: Slot) -> Any:
-        """The id of the next client update replica i makes: (replica, its n-th update)."""
+    def next_update(self, i: int, slot: Slot, operation: str, args: tuple[Any, ...]) -> Any:
+        """The next client update replica i makes (its n-th), or None when not tracked."""
         if not self.tracks_applied:
             return None
         me = self.ids[i]
-        return (me, 1 + sum(1 for replica, _ in slot[APPLIED] if replica == me))
+        seq = 1 + sum(1 for u in slot[APPLIED] if u.replica == me)
+        return Update(me, seq, operation, args)
+
+    def guard(self, i: int, base: Slot, when: Any, args: tuple[Any, ...], label: str) -> int:
+        """Whether an action's enabling condition holds: 1, 0, or -1-failure when the
+        condition itself raised (a counterexample, like a handler that raises)."""
+        verdict = self.runner.enabled(i, base[FIELDS], self.time(base), when, args)
+        if isinstance(verdict, Raised):
+            return self.record_failure(i, f"{label} (enabling condition)", verdict)
+        return 1 if verdict else 0
 
     @staticmethod
     def _payload(

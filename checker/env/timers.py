@@ -16,7 +16,7 @@ from typing import Any
 from ..fingerprint import MASK
 from ..plan import Plan
 from .part import Distinct, EnvInfo, Labels, Part, Successors, ViewItem
-from .tables import TIMERS, Entry, Slot, Tables
+from .tables import DISABLED, TIMERS, Entry, Slot, Tables
 
 
 class Timers(Part):
@@ -24,42 +24,54 @@ class Timers(Part):
 
     def __init__(self, plan: Plan, tables: Tables) -> None:
         super().__init__(plan, tables)
-        self.timers = plan.timers
-        self.limits = plan.timer_limits
-        self.initial = tuple((t.periodic, 0) for t in plan.timers)
-        self.busy: list[bool] = []
+        # busy[i][sid]: whether some timer of replica i may still fire in slot sid
+        # (None: not computed yet).
+        self.busy: list[list[bool | None]] = [[] for _ in range(self.n)]
         self._fired: list[list[tuple[Entry, ...] | None]] = [[] for _ in range(self.n)]
         self._rearmed: list[list[tuple[int, int] | None]] = [[] for _ in range(self.n)]
         tables.on_new_slot(self._grow)
         tables.rearm_all = self.rearm_all
 
     def _grow(self, sid: int, slot: Slot) -> None:
-        self.busy.append(
-            any(
-                armed and fires < limit
-                for (armed, fires), limit in zip(slot[TIMERS], self.limits, strict=True)
-            )
-        )
+        for busy in self.busy:
+            busy.append(None)
         for fired in self._fired:
             fired.append(None)
         for rearmed in self._rearmed:
             rearmed.append(None)
+
+    def is_busy(self, i: int, sid: int) -> bool:
+        """Whether a timer of replica i can fire in slot sid (quiescence needs none)."""
+        busy = self.busy[i][sid]
+        if busy is None:
+            busy = any(entry[0] != DISABLED for entry in self.entries(i, sid))
+            self.busy[i][sid] = busy
+        return busy
 
     def entries(self, i: int, sid: int) -> tuple[Entry, ...]:
         table = self._fired[i][sid]
         if table is not None:
             return table
         tables = self.tables
+        replica = self.plan.replicas[i]
         slot = tables.slots[sid]
         entries: list[Entry] = []
-        for index, (tmr, limit) in enumerate(zip(self.timers, self.limits, strict=True)):
+        for index, (tmr, limit) in enumerate(
+            zip(replica.timers, replica.timer_limits, strict=True)
+        ):
             armed, fires = slot[TIMERS][index]
             if not armed or fires >= limit:
                 continue
+            label = f"timer {tmr.name}@{tables.ids[i]!r}"
+            if tmr.when is not None:
+                enabled = tables.guard(i, slot, tmr.when, (), label)
+                if enabled != 1:  # a disabled timer does not fire, and its count stays
+                    if enabled < 0:
+                        entries.append((enabled, (), 0, label))
+                    continue
             timers = list(slot[TIMERS])
             timers[index] = (tmr.periodic, fires + 1)
             base: Slot = (*slot[:TIMERS], tuple(timers), *slot[TIMERS + 1 :])  # type: ignore[assignment]
-            label = f"timer {tmr.name}@{tables.ids[i]!r}"
             # A timer makes and relays no update: what its messages carry, the tables decide.
             s2, sends, delta = tables.transition(i, sid, base, tmr.fn, (), label, tmr.location)
             entries.append((s2, sends, delta, label))
@@ -125,11 +137,10 @@ class Timers(Part):
                     labels.append(tables.action("timer", i, label))
 
     def view_replica(self, i: int, slot: Any, component: Any) -> list[ViewItem]:
-        if all(t.periodic for t in self.timers):
+        timers = self.plan.replicas[i].timers
+        if all(t.periodic for t in timers):
             return []
         armed = [
-            t.name
-            for t, (on, _) in zip(self.timers, slot[TIMERS], strict=True)
-            if on and not t.periodic
+            t.name for t, (on, _) in zip(timers, slot[TIMERS], strict=True) if on and not t.periodic
         ]
         return [ViewItem(20, "timers", ", ".join(armed) or "none armed")]

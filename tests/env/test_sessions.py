@@ -137,7 +137,7 @@ def test_both_judges_agree_on_every_distinct_history(spec: Spec) -> None:
 
 
 def test_session_definition_errors() -> None:
-    with pytest.raises(SpecError, match="pinned to 'r3', which is not a replica"):
+    with pytest.raises(SpecError, match="placed at 'r3', which is neither a replica"):
         Spec(LWWRegister, replicas=2, sessions={"s1": "r3"}, ops_per_session=1)
     with pytest.raises(SpecError, match="replica symmetry does not apply with client sessions"):
         Spec(LWWRegister, replicas=2, sessions=["r1"], ops_per_session=1, symmetry="replicas")
