@@ -16,7 +16,19 @@ from .consistency import (
     strong_eventual_consistency,
     writes_follow_reads,
 )
-from .dsl import Replica, Spec, field, message, on, on_recovery, operation, timer, unique
+from .dsl import (
+    Replica,
+    Session,
+    Spec,
+    field,
+    message,
+    on,
+    on_recovery,
+    operation,
+    session,
+    timer,
+    unique,
+)
 from .env.envelope import Envelope
 from .errors import EvcheckError, ReplayError, SpecError, TraceFormatError
 from .faults import FaultProfile
@@ -26,6 +38,7 @@ from .properties import (
     Invariant,
     Property,
     QuiescentConvergence,
+    Update,
     invariant,
     quiescent_convergence,
 )
@@ -52,9 +65,11 @@ __all__ = [
     "Replica",
     "ReplicaId",
     "Result",
+    "Session",
     "Spec",
     "SpecError",
     "TraceFormatError",
+    "Update",
     "__version__",
     "causal_consistency",
     "field",
@@ -69,6 +84,7 @@ __all__ = [
     "operation",
     "quiescent_convergence",
     "read_your_writes",
+    "session",
     "simulate_spec",
     "strong_eventual_consistency",
     "symmetric_values",

@@ -8,7 +8,7 @@ user-invariant verdicts by replica states.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .consistency import violation
@@ -16,7 +16,7 @@ from .display import show
 from .env.envelope import Envelope
 from .env.part import Part
 from .env.sessions import Sessions
-from .env.tables import APPLIED, FIELDS, Slot, Tables
+from .env.tables import APPLIED, FIELDS, ROLE, Slot, Tables
 from .env.timers import Timers
 from .errors import SpecError, StopRequested
 from .execution import user_frame
@@ -29,23 +29,66 @@ from .properties import (
     StrongConvergence,
     invariant_verdict,
 )
-from .values import UnorderedError
+from .values import UnorderedError, freeze
 
 
 class WorldView:
-    """What an invariant predicate sees: replicas (and the network, if it asked for it)."""
+    """What an invariant predicate sees: the replicas, and what it asked for of the rest.
 
-    def __init__(self, replicas: list[Any], network: list[Envelope] | None) -> None:
+    `environment` holds the network, who is down, the partition, real time and the
+    faults that happened (for invariants declared with `env=True`); `applied` the
+    updates each replica applied (with `applied=True`)."""
+
+    def __init__(
+        self,
+        replicas: list[Any],
+        environment: Mapping[str, Any] | None,
+        applied: Mapping[Any, frozenset[Any]] | None = None,
+    ) -> None:
         self.replicas = replicas
-        self._network = network
+        self._environment = environment
+        self._applied = applied
+
+    def _env(self, name: str) -> Any:
+        if self._environment is None:
+            raise AttributeError(
+                f"this invariant does not see the environment (w.{name}): declare it "
+                "@invariant(env=True)"
+            )
+        return self._environment[name]
 
     @property
     def network(self) -> list[Envelope]:
-        if self._network is None:
+        return self._env("network")  # type: ignore[no-any-return]
+
+    @property
+    def down(self) -> frozenset[Any]:
+        """The replicas that are crashed."""
+        return self._env("down")  # type: ignore[no-any-return]
+
+    @property
+    def partition(self) -> tuple[frozenset[Any], ...] | None:
+        """The groups of the active partition, or None."""
+        return self._env("partition")  # type: ignore[no-any-return]
+
+    @property
+    def time(self) -> int | None:
+        """Real time (with clocks), else None."""
+        return self._env("time")  # type: ignore[no-any-return]
+
+    @property
+    def faults(self) -> Mapping[str, int]:
+        """How many faults of each kind happened on the way here (loss, dup, ...)."""
+        return self._env("faults")  # type: ignore[no-any-return]
+
+    @property
+    def applied(self) -> Mapping[Any, frozenset[Any]]:
+        """Per replica id, the updates it has applied."""
+        if self._applied is None:
             raise AttributeError(
-                "this invariant does not see the network: declare it @invariant(network=True)"
+                "this invariant does not see applied updates: declare it @invariant(applied=True)"
             )
-        return self._network
+        return self._applied
 
 
 class Checker:
@@ -56,8 +99,10 @@ class Checker:
         plan: Plan,
         tables: Tables,
         parts: Sequence[Part],
+        environment: Callable[[tuple[int, ...]], Mapping[str, Any]],
     ) -> None:
         self.plan = plan
+        self.environment = environment
         self.tables = tables
         self.n = plan.n
         self.sessions = next((p for p in parts if isinstance(p, Sessions)), None)
@@ -67,6 +112,7 @@ class Checker:
         self._obs_of: dict[Any, int] = {}
         self.obs_values: list[Any] = []
         self._gviol: list[int] = []
+        self._right: dict[tuple[int, int], bool] = {}
         # Called with (replica slots, verdict) for every combination of replica states the
         # invariants judge (a symmetry reduction checks they do not single out a replica).
         self.invariant_watchers: list[Callable[[tuple[int, ...], int], None]] = []
@@ -76,7 +122,11 @@ class Checker:
     def _observe(self, sid: int, slot: Slot) -> None:
         runner = self.tables.runner
         time = self.tables.time(slot)
+        roles = self.plan.role_numbers
         for i in range(self.n):
+            if roles[i] != slot[ROLE]:  # a local state of another role never sits here
+                self.obs[i].append(-1)
+                continue
             observed = runner.observe(i, slot[FIELDS], time)
             oid = self._obs_of.get(observed)
             if oid is None:
@@ -108,15 +158,19 @@ class Checker:
         is_busy = self.timers.is_busy if self.timers is not None else None
         obs = self.obs
         conv: int | None = None
+        conv_expected: Callable[[Any], Any] | None = None
         sec: int | None = None
+        sec_expected: Callable[[Any], Any] | None = None
         history = bool(self.plan.history_properties)
         replica_invs: list[tuple[int, Invariant]] = []
         network_invs: list[tuple[int, Invariant]] = []
         for index, prop in enumerate(self.plan.properties, start=1):
             if isinstance(prop, QuiescentConvergence):
                 conv = index
+                conv_expected = prop.expected
             elif isinstance(prop, StrongConvergence):
                 sec = index
+                sec_expected = prop.expected
             elif isinstance(prop, Invariant):
                 (network_invs if prop.sees_network else replica_invs).append((index, prop))
             elif not isinstance(prop, HistoryProperty):  # history: judged by the monitors
@@ -127,6 +181,7 @@ class Checker:
         inv_cache: dict[tuple[int, ...], int] = {}
         sec_cache: dict[tuple[int, ...], tuple[int, int] | None] = {}
         diverged_pair = self.diverged_pair
+        right = self.right_value
         violated_history = self.violated_history
         view = self.world_view
 
@@ -167,6 +222,8 @@ class Checker:
                 for i in range(1, n):
                     if obs[i][world[i]] != first:
                         return conv
+                if conv_expected is not None and not right(0, world[0], conv_expected):
+                    return conv
             if sec is not None:
                 slots = world[:n]
                 if slots in sec_cache:
@@ -175,6 +232,10 @@ class Checker:
                     diverged = sec_cache[slots] = diverged_pair(slots)
                 if diverged is not None:
                     return sec
+                if sec_expected is not None:
+                    for i in range(n):
+                        if not right(i, slots[i], sec_expected):
+                            return sec
             if replica_invs:
                 slots = world[:n]
                 verdict = inv_cache.get(slots)
@@ -191,6 +252,27 @@ class Checker:
 
         return check
 
+    def expected_value(self, sid: int, expected: Callable[[Any], Any]) -> Any:
+        """What `expected` says a replica in slot `sid` should expose, from the updates it
+        applied (in a canonical order: by replica, then sequence)."""
+        applied = sorted(self.tables.slots[sid][APPLIED], key=lambda u: (int(u.replica), u.seq))
+        try:
+            return freeze(expected(applied))
+        except Exception as exc:
+            raise SpecError(
+                f"the expected-value function raised {type(exc).__name__}: {exc}",
+                location=user_frame(exc),
+            ) from None
+
+    def right_value(self, i: int, sid: int, expected: Callable[[Any], Any]) -> bool:
+        """Whether replica i in slot sid exposes what its applied updates call for."""
+        key = (i, sid)
+        verdict = self._right.get(key)
+        if verdict is None:
+            observed = self.obs_values[self.obs[i][sid]]
+            verdict = self._right[key] = observed == self.expected_value(sid, expected)
+        return verdict
+
     def diverged_pair(self, slots: tuple[int, ...]) -> tuple[int, int] | None:
         """Two replicas that applied the same updates but expose different values, if any."""
         tables = self.tables
@@ -202,6 +284,8 @@ class Checker:
         return None
 
     def world_view(self, world: tuple[int, ...], with_network: bool) -> WorldView:
+        """The view of `world` an invariant gets (`with_network`: the environment too;
+        a world of replica slots only is enough without it)."""
         tables = self.tables
         replicas = []
         for i in range(self.n):
@@ -209,8 +293,11 @@ class Checker:
             replicas.append(
                 tables.runner.scratch(i, slot[FIELDS], tables.time(slot), mutable=False)
             )
-        network = [tables.envs[e] for e in world[self.n + 1 :]] if with_network else None
-        return WorldView(replicas, network)
+        applied = None
+        if self.plan.tracks_applied:
+            applied = {tables.ids[i]: tables.slots[world[i]][APPLIED] for i in range(self.n)}
+        environment = self.environment(world) if with_network else None
+        return WorldView(replicas, environment, applied)
 
     # ----------------------------------------------------------------- explanations
 
@@ -222,6 +309,15 @@ class Checker:
             failure = tables.globs[world[n]][0]
             return f"{failure.describe()}" if failure else "a handler raised"
         p = self.plan.properties[prop - 1]
+        if isinstance(p, QuiescentConvergence) and p.expected is not None:
+            firsts = {self.obs[i][world[i]] for i in range(n)}
+            if len(firsts) == 1:
+                expected = self.expected_value(world[0], p.expected)
+                return (
+                    f"every replica holds {show(self.obs_values[firsts.pop()])}, but the "
+                    f"updates applied ({self._applied(world, 0)}) call for {show(expected)}: "
+                    "the replicas converged to the wrong value"
+                )
         if isinstance(p, QuiescentConvergence):
             parts = [f"{tables.ids[i]!r} holds {self._shown(world, i)}" for i in range(n)]
             quiet = "nothing in flight"
@@ -230,6 +326,15 @@ class Checker:
             if self.timers is not None:
                 quiet += ", no timer left to fire"
             return f"{', '.join(parts)}; {quiet}: replicas did not converge"
+        if isinstance(p, StrongConvergence) and p.expected is not None:
+            wrong = [i for i in range(n) if not self.right_value(i, world[i], p.expected)]
+            if wrong and self.diverged_pair(world[:n]) is None:
+                i = wrong[0]
+                expected = self.expected_value(world[i], p.expected)
+                return (
+                    f"{tables.ids[i]!r} holds {self._shown(world, i)}, but the updates it "
+                    f"applied ({self._applied(world, i)}) call for {show(expected)}"
+                )
         if isinstance(p, StrongConvergence):
             pair = self.diverged_pair(world[:n])
             if pair is not None:
@@ -256,6 +361,12 @@ class Checker:
                 return result.message
             return f"invariant {p.name} is false: {p.description}"
         return f"{p.name} violated"
+
+    def _applied(self, world: tuple[int, ...], i: int) -> str:
+        applied = sorted(
+            self.tables.slots[world[i]][APPLIED], key=lambda u: (int(u.replica), u.seq)
+        )
+        return ", ".join(map(repr, applied)) or "none"
 
     def _shown(self, world: tuple[int, ...], i: int) -> str:
         """`'a'@(1, r1)`-style rendering: the observed value, then the other fields."""

@@ -563,7 +563,7 @@ class Replica:
     _evc_time: tuple[int, int] | None  # (real time, clock offset), None without clocks
     _evc_timer_ops: list[tuple[str, bool, str]]  # (timer, start?, where)
     _evc_params: Params
-    _evc_roles: tuple[str, ...]  # the role (class name) of every replica, by position
+    _evc_roles: tuple[type[Replica], ...]  # the class of every replica, by position
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -608,16 +608,20 @@ class Replica:
     @property
     def role(self) -> str:
         """This replica's role: the name of its class (see `Spec` roles)."""
-        return self._evc_roles[int.__int__(self._evc_id) - 1]
+        return self._evc_roles[int.__int__(self._evc_id) - 1].__name__
 
     def role_of(self, replica: ReplicaId) -> str:
         """The role of another replica."""
-        return self._evc_roles[int.__int__(replica) - 1]
+        return self._evc_roles[int.__int__(replica) - 1].__name__
 
     def replicas_with(self, role: str | type) -> tuple[ReplicaId, ...]:
-        """The replicas of a role (a class or its name), in id order."""
-        name = role if isinstance(role, str) else role.__name__
-        return tuple(r for r, k in zip(self._evc_all, self._evc_roles, strict=True) if k == name)
+        """The replicas of a role, in id order: a class (its subclasses included) or the
+        exact name of a class."""
+        return tuple(
+            r
+            for r, cls in zip(self._evc_all, self._evc_roles, strict=True)
+            if (cls.__name__ == role if isinstance(role, str) else issubclass(cls, role))
+        )
 
     @property
     def params(self) -> Params:
@@ -842,6 +846,9 @@ class Spec:
         )
         self.description = description
         self.params = dict(params)
+        # Properties the spec's module defines besides those it checks (set by the loader):
+        # `--property NAME` may pick any of them.
+        self.module_properties: dict[str, Property] = {}
         self._validate()
         self._check_parameters()
 
@@ -877,6 +884,11 @@ class Spec:
             raise SpecError(str(exc), location=where) from None
         if self.faults.skew and self.max_time is None:
             raise SpecError("clock skew needs clocks: set max_time=N on the Spec", location=where)
+        if self.faults.start_split:
+            try:
+                self.faults.start_groups(self.replicas)
+            except SpecError as exc:
+                raise SpecError(str(exc), location=where) from None
         if self.faults.splits is not None:
             try:
                 self.faults.partition_splits(self.replicas)
@@ -889,6 +901,19 @@ class Spec:
                 location=where,
             )
         operations = [op for cls in self.classes for op in cls._operations]
+        op_names = {op.name for op in operations}
+        for name, budget in self.max_calls.items():
+            if name not in op_names:
+                raise SpecError(
+                    f"max_calls names {name!r}, which is not an operation "
+                    f"(operations: {', '.join(sorted(op_names)) or 'none'})",
+                    location=where,
+                )
+            if not isinstance(budget, int) or isinstance(budget, bool) or budget < 0:
+                raise SpecError(
+                    f"max_calls[{name!r}] must be a non-negative int, got {budget!r}",
+                    location=where,
+                )
         sessions_bounded = bool(self.sessions) and all(
             s.max_ops is not None or self.ops_per_session is not None
             for s in self.sessions.values()
@@ -907,7 +932,6 @@ class Spec:
             )
         replica_names = {f"r{i + 1}" for i in range(self.replicas)}
         role_names = {c.__name__ for c in self.classes}
-        op_names = {op.name for op in operations}
         for name, chosen in self.sessions.items():
             homes = chosen.at if isinstance(chosen.at, tuple) else (chosen.at,)
             for home in homes:
@@ -925,18 +949,6 @@ class Spec:
                 raise SpecError(
                     f"session {name!r} issues {unknown[0]!r}, which no replica offers "
                     f"(operations: {', '.join(sorted(op_names)) or 'none'})",
-                    location=where,
-                )
-        for name, budget in self.max_calls.items():
-            if name not in op_names:
-                raise SpecError(
-                    f"max_calls names {name!r}, which is not an operation "
-                    f"(operations: {', '.join(sorted(op_names)) or 'none'})",
-                    location=where,
-                )
-            if not isinstance(budget, int) or isinstance(budget, bool) or budget < 0:
-                raise SpecError(
-                    f"max_calls[{name!r}] must be a non-negative int, got {budget!r}",
                     location=where,
                 )
         uses_unique = any(unique in op.domains.values() for op in operations)
@@ -1075,7 +1087,7 @@ class Spec:
         """A copy checking only the named properties: the spec's own, or built-in ones by
         name (quiescent_convergence and the history properties of evcheck.consistency)."""
         by_name = {p.name: p for p in self.properties}
-        for name, prop in builtin_properties().items():
+        for name, prop in {**self.module_properties, **builtin_properties()}.items():
             by_name.setdefault(name, prop)
         missing = [n for n in names if n not in by_name]
         if missing:

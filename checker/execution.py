@@ -67,7 +67,7 @@ class HandlerRunner:
         self.layouts = tuple(layouts[cls] for cls in per_replica)
         self.ids = ids
         self.params = Params(params)
-        self.roles = tuple(cls.__name__ for cls in per_replica)
+        self.roles = tuple(per_replica)
 
     def scratch(
         self, i: int, fields: tuple[Any, ...], time: tuple[int, int] | None, mutable: bool

@@ -51,6 +51,8 @@ class FaultProfile:
     splits: tuple[tuple[frozenset[int], ...], ...] | None = None
     partition_mode: str = "wait"
     crash_inbox: str = "lose"
+    # The partition the run starts in (groups of 1-based replica numbers), healable.
+    start_split: tuple[frozenset[int], ...] | None = None
 
     def __post_init__(self) -> None:
         for name in (*BUDGETS, "skew"):
@@ -68,7 +70,22 @@ class FaultProfile:
 
     @property
     def any(self) -> bool:
-        return any(getattr(self, name) for name in (*BUDGETS, "skew"))
+        return any(getattr(self, name) for name in (*BUDGETS, "skew")) or bool(self.start_split)
+
+    def start_groups(self, n: int) -> tuple[int, ...] | None:
+        """The group number of each replica (0-based) in the starting partition, if any."""
+        if not self.start_split:
+            return None
+        members = [set(g) for g in self.start_split]
+        flat = sorted(r for g in members for r in g)
+        if flat != list(range(1, n + 1)) or len(members) < 2:
+            raise SpecError(
+                f"start_split {_show_split(self.start_split)} must place each of replicas "
+                f"1..{n} in exactly one of at least two groups"
+            )
+        group_of = {r: index for index, group in enumerate(members) for r in group}
+        numbers: dict[int, int] = {}  # groups numbered by first member, so r1's is 0
+        return tuple(numbers.setdefault(group_of[i + 1], len(numbers)) for i in range(n))
 
     def declared(self) -> list[str]:
         """Fault kinds this profile allows, by their short names."""
@@ -80,16 +97,25 @@ class FaultProfile:
             parts.append(f"partition_mode={self.partition_mode}")
         if self.crash and self.crash_inbox != "lose":
             parts.append(f"crash_inbox={self.crash_inbox}")
+        if self.start_split:
+            parts.append(f"starts partitioned {_show_split(self.start_split)}")
         return ", ".join(parts) if parts else "none"
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> FaultProfile:
-        known = {*KINDS, "partition_mode", "crash_inbox", "splits"}
+        known = {*KINDS, "partition_mode", "crash_inbox", "splits", "start_split"}
         unknown = [k for k in overrides if k not in known]
         if unknown:
             raise SpecError(f"unknown fault {unknown[0]!r}; faults are: {', '.join(sorted(known))}")
         changes = dict(overrides)
         if changes.get("splits") is not None:
             changes["splits"] = _splits(changes["splits"])
+        if changes.get("start_split") is not None:
+            try:
+                changes["start_split"] = tuple(frozenset(group) for group in changes["start_split"])
+            except TypeError:
+                raise SpecError(
+                    "start_split must list groups of replica numbers, e.g. [[1], [2, 3]]"
+                ) from None
         return replace(self, **changes)
 
     def partition_splits(self, n: int) -> list[tuple[int, ...]]:

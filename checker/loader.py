@@ -7,9 +7,11 @@ import importlib.util
 import sys
 import traceback
 from pathlib import Path
+from types import ModuleType
 
 from .dsl import Spec
 from .errors import SpecError, StopRequested
+from .properties import Property
 
 
 def load_spec(path: str | Path) -> Spec:
@@ -27,6 +29,10 @@ def load_spec(path: str | Path) -> Spec:
         raise SpecError(f"cannot import {str(file)!r}")
     module = importlib.util.module_from_spec(loader_spec)
     sys.modules[module_name] = module
+    # A spec file may import modules next to it (variants sharing one implementation).
+    folder = str(resolved.parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     try:
         loader_spec.loader.exec_module(module)
     except SpecError:
@@ -50,6 +56,15 @@ def load_spec(path: str | Path) -> Spec:
             f"loading the spec failed: {type(exc).__name__}: {exc}",
             location=_where(exc, resolved, file),
         ) from None
+    spec = _the_spec(module, file)
+    # Every property the module defines can be picked by name (`--property NAME`).
+    spec.module_properties = {
+        value.name: value for value in vars(module).values() if isinstance(value, Property)
+    }
+    return spec
+
+
+def _the_spec(module: ModuleType, file: Path) -> Spec:
     if isinstance(getattr(module, "spec", None), Spec):
         return module.spec  # type: ignore[no-any-return]
     found = [v for v in vars(module).values() if isinstance(v, Spec)]

@@ -130,6 +130,12 @@ class Plan:
         return self.replicas[0].cls
 
     @property
+    def role_numbers(self) -> tuple[int, ...]:
+        """Per replica, the number of its class among the spec's distinct classes."""
+        numbers: dict[type[Replica], int] = {}
+        return tuple(numbers.setdefault(cls, len(numbers)) for cls in self.classes)
+
+    @property
     def roles(self) -> bool:
         """Whether replicas run different classes."""
         return len(set(self.classes)) > 1
@@ -182,6 +188,7 @@ class Plan:
         return any(
             isinstance(p, StrongConvergence)
             or (isinstance(p, QuiescentConvergence) and p.expected is not None)
+            or (isinstance(p, Invariant) and p.sees_applied)
             for p in self.properties
         )
 

@@ -47,6 +47,7 @@ class Invariant(Property):
 
     predicate: Callable[[Any], Any] = field(compare=False, default=lambda _w: True)
     sees_network: bool = False
+    sees_applied: bool = False
     location: str | None = None
 
 
@@ -73,12 +74,20 @@ def invariant(
     *,
     name: str | None = None,
     network: bool = False,
+    env: bool = False,
+    applied: bool = False,
 ) -> Any:
-    """Declare an application invariant: `@invariant` or `@invariant(network=True)`.
+    """Declare an application invariant: `@invariant` or `@invariant(env=True)`.
 
     The predicate receives a read-only view of the world: `w.replicas` (each with
-    its fields and `.id`), and with `network=True` also `w.network` (the in-flight
-    envelopes). The function's docstring becomes the property's description.
+    its fields, `.id` and `.role`). With `env=True` (or `network=True`) it also sees
+    the environment: `w.network` (the in-flight envelopes), `w.down` (the crashed
+    replicas), `w.partition` (the groups of the active partition, or None), `w.time`
+    (real time, with clocks) and `w.faults` (the faults that happened so far, by kind).
+    With `applied=True`, `w.applied[r]` is the set of updates (`Update`) replica r has
+    applied. A predicate over the replicas alone is cached by their states, so it
+    costs one lookup per state; one that sees the environment runs on every state.
+    The function's docstring becomes the property's description.
     """
 
     def wrap(f: Callable[[Any], Any]) -> Invariant:
@@ -88,7 +97,8 @@ def invariant(
             name=name or str(getattr(f, "__name__", "invariant")),
             description=(f.__doc__ or "").strip() or "user invariant",
             predicate=f,
-            sees_network=network,
+            sees_network=network or env,
+            sees_applied=applied,
             location=location,
         )
 

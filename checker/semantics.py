@@ -27,7 +27,7 @@ from .env.network import Network
 from .env.part import Part, ViewItem
 from .env.partitions import Partitions
 from .env.sessions import Sessions
-from .env.tables import APPLIED, DISABLED, FIELDS, Tables, distinct_positions
+from .env.tables import APPLIED, DISABLED, FIELDS, TIME, Tables, distinct_positions
 from .env.timers import Timers
 from .faults import KINDS
 from .fingerprint import MASK
@@ -59,13 +59,13 @@ class Semantics:
             parts.append(Duplication(plan, tables))
         if faults.crash:
             parts.append(Crashes(plan, tables))
-        if faults.partition:
+        if faults.partition or faults.start_split:
             parts.append(Partitions(plan, tables))
         if plan.clocks:
             parts.append(Clocks(plan, tables))
         self.parts = parts
         g0 = tables.intern_glob(tables.attach(parts))
-        self.checker = Checker(plan, tables, parts)
+        self.checker = Checker(plan, tables, parts, self.environment)
         self.check: Callable[[tuple[int, ...]], int | None] = self.checker.check
         if plan.por and isinstance(self.clients, ReplicaClients):
             self.network.target = DeliveryTail(tables, self.clients, self.network).target
@@ -76,9 +76,9 @@ class Semantics:
         for offsets in itertools.product(range(faults.skew + 1), repeat=n):
             slots = tuple(
                 tables.intern_slot(
-                    (r.initial_fields, 0, 0, off, r.timers0, frozenset(), frozenset())
+                    (r.initial_fields, 0, 0, off, r.timers0, frozenset(), frozenset(), role)
                 )
-                for r, off in zip(plan.replicas, offsets, strict=True)
+                for r, role, off in zip(plan.replicas, plan.role_numbers, offsets, strict=True)
             )
             self._initial_worlds.append(slots + (g0,))
         for part in parts:
@@ -257,6 +257,27 @@ class Semantics:
             values=values,
             messages=messages,
         )
+
+    def environment(self, world: tuple[int, ...]) -> dict[str, Any]:
+        """The environment of `world` as invariants see it (`@invariant(env=True)`)."""
+        down: frozenset[Any] = frozenset()
+        partition: tuple[frozenset[Any], ...] | None = None
+        for part, component in self._components(world):
+            if isinstance(part, Crashes):
+                down = frozenset(self.ids[i] for i, flag in enumerate(component[0]) if flag)
+            elif isinstance(part, Partitions) and component[0] is not None:
+                groups: dict[int, set[Any]] = {}
+                for i, group in enumerate(component[0]):
+                    groups.setdefault(group, set()).add(self.ids[i])
+                partition = tuple(frozenset(groups[k]) for k in sorted(groups))
+        time = self.tables.slots[world[0]][TIME] if self.plan.clocks else None
+        return {
+            "network": self.in_flight(world),
+            "down": down,
+            "partition": partition,
+            "time": time,
+            "faults": self.faults_used(world),
+        }
 
     def in_flight(self, world: tuple[int, ...]) -> list[Envelope]:
         return [self.tables.envs[e] for e in world[self.n + 1 :]]

@@ -28,7 +28,7 @@ from operator import getitem
 from typing import Any
 
 from .env.envelope import Envelope, envelope_key
-from .env.tables import FIELDS, Slot, glob_key
+from .env.tables import FIELDS, ROLE, Slot, glob_key
 from .errors import SpecError
 from .execution import Effects
 from .fingerprint import MASK, key
@@ -242,7 +242,10 @@ class Equivariance:
     def _check_observe(self, sid: int, slot: Slot) -> None:
         runner = self.tables.runner
         time = self.tables.time(slot)
+        roles = self.system.plan.role_numbers
         for i in range(self.system.n):
+            if roles[i] != slot[ROLE]:
+                continue
             seen = runner.observe(i, slot[FIELDS], time)
             for perm in self.group:
                 moved = runner.observe(perm.positions[i], perm.rename(slot[FIELDS]), time)

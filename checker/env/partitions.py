@@ -30,7 +30,8 @@ class Partitions(Part):
         self._cut = DROP if plan.faults.partition_mode == "drop" else HOLD
 
     def start(self) -> Any:
-        return (None, 0)
+        """No partition, or the one the run starts in (`start_split`), which may heal."""
+        return (self.plan.faults.start_groups(self.n), 0)
 
     def active(self, component: Any) -> bool:
         groups, used = component

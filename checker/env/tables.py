@@ -8,14 +8,16 @@ ints private to this process (`evcheck.transfer` translates them between process
 
 A slot (a replica's local state) is the tuple
 
-    (fields, ops done, real time, clock offset, timers, applied, made)
+    (fields, ops done, real time, clock offset, timers, applied, made, role)
 
 where `fields` are the protocol's fields, `ops done` counts the replica's client
 operations (the clients part), real time and the clock offset belong to the clocks
 part, `timers` holds `(armed, fires)` per timer (the timers part), and `applied` and
 `made` are ghosts of strong eventual consistency (empty unless it is checked): the
 updates the replica has applied, and which updates each message content it sent was
-made for (so that a retransmission carries what the original carried).
+made for (so that a retransmission carries what the original carried). `role` numbers
+the replica's class, so that equal field values of different roles are different local
+states (and each part knows which class's code a slot belongs to).
 """
 
 from __future__ import annotations
@@ -41,9 +43,17 @@ OFFSET: Final = 3
 TIMERS: Final = 4
 APPLIED: Final = 5
 MADE: Final = 6
+ROLE: Final = 7
 
 Slot = tuple[
-    tuple[Any, ...], int, int, int, tuple[tuple[bool, int], ...], frozenset[Any], frozenset[Any]
+    tuple[Any, ...],
+    int,
+    int,
+    int,
+    tuple[tuple[bool, int], ...],
+    frozenset[Any],
+    frozenset[Any],
+    int,
 ]
 # A memoised transition: (new slot, or -1-failure; sent envelope ids, sorted; fp delta; label).
 Entry = tuple[int, tuple[int, ...], int, str]
@@ -295,6 +305,7 @@ class Tables:
             tuple(timers),
             applied,
             made,
+            base[ROLE],
         )
         s2 = self.intern_slot(new_slot)
         me = self.ids[i]
