@@ -312,7 +312,7 @@ def test_invariant_without_network_cannot_read_it() -> None:
     def peeks(w: object) -> bool:
         return len(w.network) >= 0  # type: ignore[attr-defined]
 
-    with pytest.raises(SpecError, match=r"declare it @invariant\(network=True\)"):
+    with pytest.raises(SpecError, match=r"declare it @invariant\(env=True\)"):
         verify_spec(lww(2, 1, properties=[peeks]))
 
 
