@@ -252,7 +252,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Worker processes for breadth-first search (states are partitioned by fingerprint).",
+    help="Breadth-first search in N threads of the native core (processes of the Python engine).",
 )
 @click.option(
     "--max-states",
@@ -263,6 +263,14 @@ def main() -> None:
     "--max-depth",
     type=click.IntRange(min=0),
     help="Explore executions of at most this many steps (a bound: the verdict holds up to it).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "native", "python"]),
+    default="auto",
+    show_default=True,
+    help="native: the compiled core; python: the reference engine; auto: native where it "
+    "covers the spec.",
 )
 @click.option(
     "--z3-all",
@@ -276,6 +284,7 @@ def verify(
     workers: int,
     max_states: int | None,
     max_depth: int | None,
+    engine: str,
     z3_all_histories: bool,
     **kw: Any,
 ) -> None:
@@ -303,7 +312,10 @@ def verify(
             progress=progress,
             shrink=not kw["no_shrink"],
             workers=workers,
+            engine=engine,
         )
+        if result.engine_note and engine == "native" and kw["fmt"] == "text" and not kw["quiet"]:
+            click.echo(f"evcheck: {result.engine_note}", err=True)
         if z3_all_histories:
             result.z3 = checked_z3_all(spec)
         return result

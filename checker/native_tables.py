@@ -1,0 +1,239 @@
+"""The environment's tables as the native core reads them.
+
+The compiled core (`evcheck.native`) generates successors and checks properties from
+tables it keeps on its side; when an entry is missing it calls one method here, once
+per distinct entry. Every method answers from the Python parts' own memoised tables
+(`evcheck.env`), so both engines share one definition of the semantics. Answers are
+plain ints and tuples; fingerprint deltas are reduced mod 2**64.
+
+Which specs the core covers: `unsupported` names what it does not (client sessions,
+symmetry, invariants that read the network), and the runner falls back to the Python
+engine for those, saying so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .checking import holds
+from .env.clients import ReplicaClients
+from .env.clocks import Clocks
+from .env.crashes import Crashes
+from .env.duplication import Duplication
+from .env.loss import Loss
+from .env.network import Network
+from .env.part import Part
+from .env.partitions import Partitions
+from .env.tables import TIME
+from .env.timers import Timers
+from .fingerprint import MASK
+from .model import Node
+from .por import DeliveryTail
+from .properties import HistoryProperty, Invariant, QuiescentConvergence, StrongConvergence
+from .semantics import Semantics
+
+Move = tuple[int, int]
+EntryT = tuple[int, tuple[int, ...], int]
+
+# Part kinds as the core numbers them (tables.rs, `Act`).
+OPS, TIMERS, NET, LOSS, DUP, CRASH, PARTITION, TICK = range(8)
+# Fault kinds the core reports as exercised (bit mask).
+EXERCISED_BITS = {1: Loss, 2: Duplication, 4: Crashes, 8: Partitions}
+
+
+def unsupported(system: Semantics) -> str | None:
+    """Why the native core cannot explore `system`, or None when it can."""
+    plan = system.plan
+    if plan.sessions:
+        return "client sessions"
+    if plan.symmetry:
+        return "symmetry reduction"
+    for prop in plan.properties:
+        if isinstance(prop, Invariant) and prop.sees_network:
+            return f"invariant {prop.name} reads the network"
+        if not isinstance(
+            prop, (Invariant, QuiescentConvergence, StrongConvergence, HistoryProperty)
+        ):
+            return f"property {prop.name}"
+    for part in system.parts:
+        if not isinstance(
+            part,
+            (ReplicaClients, Timers, Network, Loss, Duplication, Crashes, Partitions, Clocks),
+        ):
+            return f"environment part {part.name}"
+    return None
+
+
+class NativeTables:
+    """A `Semantics` seen through the tables the native core mirrors (and, for the
+    engines' contract, the same transition system)."""
+
+    def __init__(self, system: Semantics) -> None:
+        self.system = system
+        self.plan = plan = system.plan
+        self.tables = system.tables
+        self.n = system.n
+        self.checker = system.checker
+        parts = system.parts
+        clients = system.clients
+        assert isinstance(clients, ReplicaClients)
+        self.clients = clients
+        self.network = system.network
+        self.timer_part = next((p for p in parts if isinstance(p, Timers)), None)
+        self.crash_part = next((p for p in parts if isinstance(p, Crashes)), None)
+        self.clock_part = next((p for p in parts if isinstance(p, Clocks)), None)
+        self.por = system.network.target is not None
+        self.tail = DeliveryTail(self.tables, clients, system.network) if self.por else None
+        self.conv = -1
+        self.sec: int | None = None
+        self.invariants: list[tuple[int, Invariant]] = []
+        for index, prop in enumerate(plan.properties, start=1):
+            if isinstance(prop, QuiescentConvergence):
+                self.conv = index
+            elif isinstance(prop, StrongConvergence):
+                self.sec = index
+            elif isinstance(prop, Invariant):
+                self.invariants.append((index, prop))
+        self.history = bool(plan.history_properties)
+
+    # -- the engines' contract (delegated) ---------------------------------------------
+
+    def initial(self) -> list[Node]:
+        return self.system.initial()
+
+    def successors(self, node: Node) -> list[Node]:
+        return self.system.successors(node)
+
+    def check(self, state: Any) -> int | None:
+        return self.system.check(state)
+
+    # -- what the core is built with ---------------------------------------------------
+
+    def config(self) -> tuple[int, bool, int, bool, bool, int]:
+        """(replicas, partial-order reduction, convergence property or -1, properties of
+        the replica slots, timers, max time)."""
+        slot_props = self.sec is not None or bool(self.invariants)
+        return (
+            self.n,
+            self.por,
+            self.conv,
+            slot_props,
+            self.timer_part is not None,
+            self.plan.max_time or 0,
+        )
+
+    def mark_exercised(self, mask: int) -> None:
+        """Record the fault kinds the native run exercised on the Python parts."""
+        for bit, kind in EXERCISED_BITS.items():
+            if mask & bit:
+                for part in self.system.parts:
+                    if isinstance(part, kind):
+                        part.exercised = True
+
+    # -- table entries (called by the core on a miss) ----------------------------------
+
+    def glob(
+        self, g: int
+    ) -> tuple[bool, int, bool, tuple[bool, ...], tuple[int, ...], Move | None, list[Any]]:
+        tables = self.tables
+        info = tables.infos[g]
+        history = self.checker.violated_history(g) if self.history else -1
+        enabled = self.clients.enabled(g)
+        ops = None if enabled is None else _move(enabled)
+        acts: list[tuple[Any, ...]] = [self._act(g, part) for part in info.active]
+        return (info.failed, history, info.quiet, info.up, info.links, ops, acts)
+
+    def _act(self, g: int, part: Part) -> tuple[Any, ...]:
+        tables = self.tables
+        faults = self.plan.faults
+        if isinstance(part, ReplicaClients):
+            return (OPS,)
+        if isinstance(part, Timers):
+            return (TIMERS,)
+        if isinstance(part, Network):
+            return (NET,)
+        if isinstance(part, Loss):
+            return (LOSS, _move(tables.gmove(g, part, "drop")))
+        if isinstance(part, Duplication):
+            return (DUP, _move(tables.gmove(g, part, "dup")))
+        if isinstance(part, Crashes):
+            down, used = part.component(g)
+            may = used < faults.crash
+            crash = (
+                [(i, _move(tables.gmove(g, part, (True, i)))) for i in range(self.n) if not down[i]]
+                if may
+                else []
+            )
+            recover = [
+                (i, _move(tables.gmove(g, part, (False, i)))) for i in range(self.n) if down[i]
+            ]
+            return (CRASH, may, crash, recover)
+        if isinstance(part, Partitions):
+            groups, used = part.component(g)
+            may = groups is None and used < faults.partition
+            splits = [_move(tables.gmove(g, part, s)) for s in self.plan.splits] if may else []
+            heal = _move(tables.gmove(g, part, None)) if groups is not None else None
+            return (PARTITION, may, splits, heal)
+        if isinstance(part, Clocks):
+            return (TICK,)
+        raise AssertionError(f"the native core has no part {part.name}")
+
+    def ops(self, i: int, sid: int) -> list[EntryT]:
+        return [_entry(e) for e in self.clients.entries(i, sid)]
+
+    def timers(self, i: int, sid: int) -> list[EntryT]:
+        assert self.timer_part is not None
+        return [_entry(e) for e in self.timer_part.entries(i, sid)]
+
+    def delivery(self, e: int, sid: int) -> EntryT:
+        return _entry(self.network.delivery(e, sid))
+
+    def env(self, e: int) -> tuple[int, int, int]:
+        tables = self.tables
+        return (tables.env_src[e], tables.env_dst[e], tables.env_keys[e] & MASK)
+
+    def recovery(self, i: int, sid: int) -> EntryT:
+        assert self.crash_part is not None
+        return _entry(self.crash_part.recovery(i, sid))
+
+    def rearm(self, i: int, sid: int) -> Move:
+        assert self.timer_part is not None
+        return _move(self.timer_part.rearm(i, sid))
+
+    def tick(self, i: int, sid: int) -> Move:
+        assert self.clock_part is not None
+        return _move(self.clock_part.tick(i, sid))
+
+    def slot(self, sid: int) -> tuple[bool, int, list[int]]:
+        """(a timer may still fire, real time, what each replica observes) of slot sid."""
+        busy = self.timer_part.busy[sid] if self.timer_part is not None else False
+        obs = [self.checker.obs[i][sid] for i in range(self.n)]
+        return (busy, self.tables.slots[sid][TIME], obs)
+
+    def fail(self, g: int, code: int) -> Move:
+        world, delta = self.tables.fail((0,) * self.n + (g,), code)
+        return (world[self.n], delta & MASK)
+
+    def slots_verdict(self, slots: tuple[int, ...]) -> int:
+        """The first property of the replica slots that `slots` violates, or -1 (strong
+        eventual consistency, then invariants, as `Checker.check` orders them)."""
+        if self.sec is not None and self.checker.diverged_pair(slots) is not None:
+            return self.sec
+        if self.invariants:
+            w = self.checker.world_view(slots + (0,), with_network=False)
+            for index, inv in self.invariants:
+                if not holds(inv, w):
+                    return index
+        return -1
+
+    def may_send(self, sid: int, pending: tuple[int, ...]) -> bool:
+        assert self.tail is not None
+        return self.tail.may_send(sid, pending)
+
+
+def _move(move: tuple[int, int]) -> Move:
+    return (move[0], move[1] & MASK)
+
+
+def _entry(entry: tuple[int, tuple[int, ...], int, str]) -> EntryT:
+    return (entry[0], entry[1], entry[2] & MASK)

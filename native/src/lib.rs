@@ -1,0 +1,635 @@
+//! evcheck's compiled exploration core (`evcheck.native._core`).
+//!
+//! The search loop of `evcheck.search.loop` — visited fingerprints, frontier, parent
+//! store, limits — together with successor generation and the property check, both
+//! driven by tables mirrored from the Python environment parts (`tables.rs`). Python
+//! is called only to fill a missing table entry, to record a violation, to report
+//! progress, and to look for interrupts; the loop itself runs without the GIL.
+//!
+//! `explore` is breadth-first (one or several threads) or depth-first; it numbers
+//! states in discovery order exactly as the Python engine does, so paths (initial
+//! index, then action indices) replay on the Python semantics.
+
+#![allow(clippy::too_many_arguments, clippy::needless_range_loop, clippy::type_complexity)]
+
+mod tables;
+mod visited;
+
+use std::time::Instant;
+
+use pyo3::exceptions::PyKeyboardInterrupt;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+use tables::{Config, Miss, Succs, Tables};
+use visited::Visited;
+
+const CLOCK_EVERY: u64 = 1 << 8;
+const NO_PARENT: u32 = u32::MAX;
+const NONE: u32 = u32::MAX; // queue record length of a violating state
+
+/// Parent number and action index per stored state: 6 bytes each.
+struct Store {
+    parents: Vec<u32>,
+    actions: Vec<u16>,
+}
+
+impl Store {
+    fn len(&self) -> usize {
+        self.parents.len()
+    }
+    fn push(&mut self, parent: u32, action: usize) {
+        self.parents.push(parent);
+        self.actions.push(action as u16);
+    }
+    fn path_to(&self, mut number: u32) -> Vec<u32> {
+        let mut steps = Vec::new();
+        loop {
+            steps.push(self.actions[number as usize] as u32);
+            let p = self.parents[number as usize];
+            if p == NO_PARENT {
+                break;
+            }
+            number = p;
+        }
+        steps.reverse();
+        steps
+    }
+}
+
+/// The BFS queue: records `[number, depth, fp_lo, fp_hi, len, world...]` back to back.
+struct Queue {
+    buf: Vec<u32>,
+    head: usize,
+    items: usize,
+}
+
+impl Queue {
+    fn push(&mut self, world: &[u32], fp: u64, number: u32, depth: u32) {
+        self.buf.extend_from_slice(&[number, depth, fp as u32, (fp >> 32) as u32, world.len() as u32]);
+        self.buf.extend_from_slice(world);
+        self.items += 1;
+    }
+    /// A violating state: stored and counted in the queue, never expanded.
+    fn push_none(&mut self, number: u32, depth: u32) {
+        self.buf.extend_from_slice(&[number, depth, 0, 0, NONE]);
+        self.items += 1;
+    }
+    /// The next state to expand, skipping violating ones.
+    fn peek(&mut self) -> Option<(u32, u32, u64, &[u32])> {
+        while self.items > 0 && self.buf[self.head + 4] == NONE {
+            self.head += 5;
+            self.items -= 1;
+        }
+        if self.items == 0 {
+            return None;
+        }
+        let h = self.head;
+        let b = &self.buf;
+        let fp = b[h + 2] as u64 | ((b[h + 3] as u64) << 32);
+        let len = b[h + 4] as usize;
+        Some((b[h], b[h + 1], fp, &b[h + 5..h + 5 + len]))
+    }
+    fn pop(&mut self) {
+        let len = self.buf[self.head + 4] as usize;
+        self.head += 5 + len;
+        self.items -= 1;
+        if self.head > (1 << 20) && self.head * 2 > self.buf.len() {
+            self.buf.drain(..self.head);
+            self.head = 0;
+        }
+    }
+}
+
+enum Frontier {
+    Fifo(Queue),
+    Lifo(Vec<(Box<[u32]>, u64, u32, u32)>),
+}
+
+impl Frontier {
+    fn len(&self) -> usize {
+        match self {
+            Frontier::Fifo(q) => q.items,
+            Frontier::Lifo(s) => s.len(),
+        }
+    }
+}
+
+struct Limits {
+    max_states: i64,
+    max_depth: i64,
+    max_seconds: f64,
+    progress_every: u64,
+}
+
+struct Run {
+    status: &'static str,
+    reason: Option<String>,
+    transitions: u64,
+    deepest: u64,
+    depth_bounded: u64,
+    frontier_left: Option<usize>,
+}
+
+#[pyclass]
+struct Core {
+    tables: Tables,
+    adapter: Py<PyAny>,
+    exercised: u32,
+    store_bytes: usize,
+}
+
+/// Retry `f` until no table entry is missing, filling misses from Python.
+fn resolve<T>(
+    tables: &mut Tables,
+    adapter: &Py<PyAny>,
+    mut f: impl FnMut(&Tables) -> Result<T, Miss>,
+) -> PyResult<T> {
+    loop {
+        match f(tables) {
+            Ok(v) => return Ok(v),
+            Err(miss) => Python::with_gil(|py| tables.fill(py, adapter.bind(py), miss))?,
+        }
+    }
+}
+
+struct Ctx<'a> {
+    violation: &'a Py<PyAny>,
+    progress: &'a Option<Py<PyAny>>,
+    limits: Limits,
+    start: Instant,
+}
+
+impl Ctx<'_> {
+    /// Record a violation with Python; true when the search should stop.
+    fn violated(
+        &self,
+        store: &Store,
+        prop: i32,
+        number: u32,
+        parent: Option<(&[u32], usize)>,
+    ) -> PyResult<bool> {
+        let path = store.path_to(number);
+        Python::with_gil(|py| {
+            let path = PyTuple::new(py, path)?;
+            let (pw, k): (PyObject, PyObject) = match parent {
+                Some((w, k)) => (PyTuple::new(py, w)?.into_any().unbind(), k.into_pyobject(py)?.into_any().unbind()),
+                None => (py.None(), py.None()),
+            };
+            self.violation.call1(py, (prop, path, pw, k))?.extract::<bool>(py)
+        })
+    }
+
+    /// Every CLOCK_EVERY expansions: time limit, interrupts, progress.
+    fn tick(&self, expanded: u64, states: usize, run: &Run, frontier: usize) -> PyResult<Option<String>> {
+        if self.limits.max_seconds >= 0.0 && self.start.elapsed().as_secs_f64() >= self.limits.max_seconds {
+            return Ok(Some(format!("time limit of {}s reached", fmt_g(self.limits.max_seconds))));
+        }
+        Python::with_gil(|py| {
+            if let Err(e) = py.check_signals() {
+                if e.is_instance_of::<PyKeyboardInterrupt>(py) {
+                    return Ok(Some("interrupted".to_string()));
+                }
+                // evcheck.errors.StopRequested (a limit or SIGTERM) carries its reason.
+                if let Ok(reason) = e.value(py).getattr("reason").and_then(|r| r.extract::<String>()) {
+                    return Ok(Some(reason));
+                }
+                return Err(e);
+            }
+            if let Some(p) = self.progress {
+                if expanded.is_multiple_of(self.limits.progress_every) {
+                    let r = p.call1(
+                        py,
+                        (states, run.transitions, run.deepest, self.start.elapsed().as_secs_f64(), frontier),
+                    )?;
+                    if !r.is_none(py) {
+                        return Ok(Some(r.extract::<String>(py)?));
+                    }
+                }
+            }
+            Ok(None)
+        })
+    }
+}
+
+/// `%g`-like rendering of a number of seconds, as Python's f"{x:g}" prints it.
+fn fmt_g(x: f64) -> String {
+    if x == x.trunc() && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{}", x);
+        s
+    }
+}
+
+#[pymethods]
+impl Core {
+    #[new]
+    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time))]
+    fn new(
+        adapter: Py<PyAny>,
+        n: usize,
+        por: bool,
+        conv: i32,
+        slot_props: bool,
+        has_timers: bool,
+        max_time: u32,
+    ) -> Self {
+        let cfg = Config { n, por, conv, slot_props, has_timers, max_time };
+        Core { tables: Tables::new(cfg), adapter, exercised: 0, store_bytes: 0 }
+    }
+
+    /// Fault kinds exercised so far (bits: loss 1, dup 2, crash 4, partition 8).
+    #[getter]
+    fn exercised(&self) -> u32 {
+        self.exercised
+    }
+
+    /// Bytes held by the visited set and the parent store at the end of the last run.
+    #[getter]
+    fn store_bytes(&self) -> usize {
+        self.store_bytes
+    }
+
+    /// Explore from `initial` ((world, fingerprint) pairs). Returns (status, states,
+    /// transitions, depth, frontier left, depth-bounded states, stop reason).
+    #[pyo3(signature = (initial, dfs, max_states, max_depth, max_seconds, workers, violation, progress, progress_every))]
+    #[allow(clippy::too_many_arguments)]
+    fn explore(
+        &mut self,
+        py: Python<'_>,
+        initial: Vec<(Vec<u32>, u64)>,
+        dfs: bool,
+        max_states: i64,
+        max_depth: i64,
+        max_seconds: f64,
+        workers: usize,
+        violation: Py<PyAny>,
+        progress: Option<Py<PyAny>>,
+        progress_every: u64,
+    ) -> PyResult<(&'static str, usize, u64, u64, usize, u64, Option<String>)> {
+        let ctx = Ctx {
+            violation: &violation,
+            progress: &progress,
+            limits: Limits { max_states, max_depth, max_seconds, progress_every: progress_every.max(CLOCK_EVERY) },
+            start: Instant::now(),
+        };
+        let tables = &mut self.tables;
+        let adapter = &self.adapter;
+        let exercised = &mut self.exercised;
+        let store_bytes = &mut self.store_bytes;
+        py.allow_threads(move || {
+            let mut store = Store { parents: Vec::new(), actions: Vec::new() };
+            let mut seen = Visited::new();
+            let mut frontier = if dfs { Frontier::Lifo(Vec::new()) } else { Frontier::Fifo(Queue { buf: Vec::new(), head: 0, items: 0 }) };
+            let run = if workers > 1 && !dfs {
+                search_parallel(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised, workers)?
+            } else {
+                search(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised)?
+            };
+            *store_bytes = seen.bytes() + store.parents.capacity() * 4 + store.actions.capacity() * 2;
+            let left = run.frontier_left.unwrap_or(frontier.len());
+            Ok((run.status, store.len(), run.transitions, run.deepest, left, run.depth_bounded, run.reason))
+        })
+    }
+}
+
+/// Record the initial states; true when a violation among them ends the search.
+#[allow(clippy::too_many_arguments)]
+fn seed(
+    tables: &mut Tables,
+    adapter: &Py<PyAny>,
+    ctx: &Ctx,
+    initial: &[(Vec<u32>, u64)],
+    store: &mut Store,
+    seen: &mut Visited,
+    frontier: &mut Frontier,
+) -> PyResult<bool> {
+    let mut lifo = Vec::new();
+    for (k, (world, fp)) in initial.iter().enumerate() {
+        if !seen.insert(*fp) {
+            continue;
+        }
+        store.push(NO_PARENT, k);
+        let number = (store.len() - 1) as u32;
+        let prop = resolve(tables, adapter, |t| t.check(world))?;
+        if prop >= 0 {
+            if ctx.violated(store, prop, number, None)? {
+                return Ok(true);
+            }
+            if let Frontier::Fifo(q) = frontier {
+                q.push_none(number, 0);
+            }
+            continue;
+        }
+        match frontier {
+            Frontier::Fifo(q) => q.push(world, *fp, number, 0),
+            Frontier::Lifo(_) => lifo.push((world.clone().into_boxed_slice(), *fp, number, 0)),
+        }
+    }
+    if let Frontier::Lifo(s) = frontier {
+        lifo.reverse();
+        s.extend(lifo);
+    }
+    Ok(false)
+}
+
+fn finish(status: &'static str, reason: Option<String>, run: &mut Run) -> PyResult<Run> {
+    Ok(Run {
+        status,
+        reason,
+        transitions: run.transitions,
+        deepest: run.deepest,
+        depth_bounded: run.depth_bounded,
+        frontier_left: run.frontier_left,
+    })
+}
+
+/// The single-threaded loop of `evcheck.search.loop.explore`, for both frontiers.
+#[allow(clippy::too_many_arguments)]
+fn search(
+    tables: &mut Tables,
+    adapter: &Py<PyAny>,
+    ctx: &Ctx,
+    initial: &[(Vec<u32>, u64)],
+    store: &mut Store,
+    seen: &mut Visited,
+    frontier: &mut Frontier,
+    exercised: &mut u32,
+) -> PyResult<Run> {
+    let mut run = Run { status: "holds", reason: None, transitions: 0, deepest: 0, depth_bounded: 0, frontier_left: None };
+    if seed(tables, adapter, ctx, initial, store, seen, frontier)? {
+        return finish("violated", None, &mut run);
+    }
+    let mut succs = Succs::default();
+    let mut expanded: u64 = 0;
+    let mut world: Vec<u32> = Vec::new();
+    let mut children: Vec<(u32, usize)> = Vec::new(); // (number, successor index)
+    loop {
+        // Take the next state.
+        let (number, depth, fp) = match frontier {
+            Frontier::Fifo(q) => match q.peek() {
+                None => break,
+                Some((number, depth, fp, w)) => {
+                    world.clear();
+                    world.extend_from_slice(w);
+                    q.pop();
+                    (number, depth, fp)
+                }
+            },
+            Frontier::Lifo(s) => match s.pop() {
+                None => break,
+                Some((w, fp, number, depth)) => {
+                    world.clear();
+                    world.extend_from_slice(&w);
+                    (number, depth, fp)
+                }
+            },
+        };
+        if ctx.limits.max_depth >= 0 && depth as i64 >= ctx.limits.max_depth {
+            run.depth_bounded += 1;
+            if let Frontier::Fifo(q) = frontier {
+                run.depth_bounded += q.items as u64;
+                break;
+            }
+            continue;
+        }
+        let mut ex = 0u32;
+        resolve(tables, adapter, |t| t.successors(&world, fp, &mut succs, &mut ex))?;
+        *exercised |= ex;
+        run.transitions += succs.len() as u64;
+        children.clear();
+        let before = store.len();
+        for k in 0..succs.len() {
+            let (_, _, cfp) = succs.items[k];
+            if !seen.insert(cfp) {
+                continue;
+            }
+            store.push(number, k);
+            let child = (store.len() - 1) as u32;
+            let w = succs.world(k);
+            let prop = resolve(tables, adapter, |t| t.check(w))?;
+            if prop < 0 {
+                children.push((child, k));
+            } else {
+                if ctx.violated(store, prop, child, Some((&world, k)))? {
+                    run.deepest = run.deepest.max(depth as u64 + 1);
+                    return finish("violated", None, &mut run);
+                }
+                children.push((child, usize::MAX));
+            }
+        }
+        if store.len() > before {
+            run.deepest = run.deepest.max(depth as u64 + 1);
+        }
+        match frontier {
+            Frontier::Fifo(q) => {
+                for &(child, k) in &children {
+                    if k == usize::MAX {
+                        q.push_none(child, depth + 1);
+                        continue;
+                    }
+                    let (_, _, cfp) = succs.items[k];
+                    q.push(succs.world(k), cfp, child, depth + 1);
+                }
+            }
+            Frontier::Lifo(s) => {
+                for &(child, k) in children.iter().rev() {
+                    if k == usize::MAX {
+                        continue;
+                    }
+                    let (_, _, cfp) = succs.items[k];
+                    s.push((succs.world(k).to_vec().into_boxed_slice(), cfp, child, depth + 1));
+                }
+            }
+        }
+        expanded += 1;
+        if expanded.is_multiple_of(CLOCK_EVERY) {
+            if let Some(reason) = ctx.tick(expanded, store.len(), &run, frontier.len())? {
+                return finish("stopped", Some(reason), &mut run);
+            }
+        }
+        if ctx.limits.max_states > 0 && store.len() as i64 >= ctx.limits.max_states {
+            return finish("stopped", Some(format!("state limit of {} reached", ctx.limits.max_states)), &mut run);
+        }
+    }
+    finish("holds", None, &mut run)
+}
+
+/// Breadth-first search with `workers` threads, giving exactly the single-threaded
+/// numbering: batches of queued states are expanded in parallel (successors, visited
+/// pre-filter and property check, all read-only on the tables), then committed in
+/// queue order by one thread. A state whose expansion meets a table miss is expanded
+/// again at commit time, with Python at hand.
+#[allow(clippy::too_many_arguments)]
+fn search_parallel(
+    tables: &mut Tables,
+    adapter: &Py<PyAny>,
+    ctx: &Ctx,
+    initial: &[(Vec<u32>, u64)],
+    store: &mut Store,
+    seen: &mut Visited,
+    frontier: &mut Frontier,
+    exercised: &mut u32,
+    workers: usize,
+) -> PyResult<Run> {
+    let mut run = Run { status: "holds", reason: None, transitions: 0, deepest: 0, depth_bounded: 0, frontier_left: None };
+    if seed(tables, adapter, ctx, initial, store, seen, frontier)? {
+        return finish("violated", None, &mut run);
+    }
+    let Frontier::Fifo(queue) = frontier else { unreachable!() };
+    const BATCH: usize = 1 << 13;
+    // Per worker: successor buffers and, per candidate, its check verdict (or MISS).
+    struct Slice {
+        succs: Succs,
+        // per expanded state: (range of items in succs, ok?) ; per item: verdict or SKIP/MISS
+        states: Vec<(usize, usize, bool)>,
+        verdict: Vec<i32>,
+        ex: u32,
+    }
+    const SEEN: i32 = i32::MIN;
+    const MISS: i32 = i32::MIN + 1;
+    let mut slices: Vec<Slice> = (0..workers)
+        .map(|_| Slice { succs: Succs::default(), states: Vec::new(), verdict: Vec::new(), ex: 0 })
+        .collect();
+    let mut batch: Vec<(u32, u32, u64, Vec<u32>)> = Vec::with_capacity(BATCH);
+    let mut expanded: u64 = 0;
+    let mut next_clock = CLOCK_EVERY;
+    let mut succs = Succs::default();
+    let mut one: Vec<u32> = Vec::new();
+    loop {
+        batch.clear();
+        while batch.len() < BATCH {
+            let Some((number, depth, fp, w)) = queue.peek() else { break };
+            let item = (number, depth, fp, w.to_vec());
+            queue.pop();
+            batch.push(item);
+        }
+        if batch.is_empty() {
+            break;
+        }
+        // Phase 1: parallel, read-only.
+        let chunk = batch.len().div_ceil(workers);
+        {
+            let t: &Tables = tables;
+            let s: &Visited = seen;
+            let maxd = ctx.limits.max_depth;
+            std::thread::scope(|scope| {
+                for (w, sl) in slices.iter_mut().enumerate() {
+                    let part = &batch[(w * chunk).min(batch.len())..((w + 1) * chunk).min(batch.len())];
+                    scope.spawn(move || {
+                        sl.succs.clear();
+                        sl.states.clear();
+                        sl.verdict.clear();
+                        let mut tmp = Succs::default();
+                        for (_, depth, fp, world) in part {
+                            let from = sl.succs.items.len();
+                            if maxd >= 0 && *depth as i64 >= maxd {
+                                sl.states.push((from, from, true));
+                                continue;
+                            }
+                            match t.successors(world, *fp, &mut tmp, &mut sl.ex) {
+                                Err(_) => sl.states.push((from, from, false)),
+                                Ok(()) => {
+                                    for k in 0..tmp.len() {
+                                        let (_, _, cfp) = tmp.items[k];
+                                        let wk = tmp.world(k);
+                                        let v = if s.contains(cfp) {
+                                            SEEN
+                                        } else {
+                                            match t.check(wk) {
+                                                Ok(v) => v,
+                                                Err(_) => MISS,
+                                            }
+                                        };
+                                        let start = sl.succs.words.len();
+                                        sl.succs.words.extend_from_slice(wk);
+                                        sl.succs.items.push((start as u32, wk.len() as u32, cfp));
+                                        sl.verdict.push(v);
+                                    }
+                                    sl.states.push((from, sl.succs.items.len(), true));
+                                }
+                            }
+                        }
+                    });
+                }
+            });
+        }
+        // Phase 2: commit in queue order.
+        let mut idx = 0;
+        for sl in slices.iter_mut() {
+            *exercised |= sl.ex;
+            for si in 0..sl.states.len() {
+                let (number, depth, fp, ref world) = batch[idx];
+                idx += 1;
+                if ctx.limits.max_depth >= 0 && depth as i64 >= ctx.limits.max_depth {
+                    run.depth_bounded += 1;
+                    run.depth_bounded += (batch.len() - idx) as u64 + queue.items as u64;
+                    run.frontier_left = Some((batch.len() - idx) + queue.items);
+                    return finish("holds", None, &mut run);
+                }
+                let (from, to, ok) = sl.states[si];
+                let (src, lo, hi, verdicts): (&Succs, usize, usize, Option<&[i32]>) = if ok {
+                    (&sl.succs, from, to, Some(&sl.verdict[from..to]))
+                } else {
+                    let mut ex = 0;
+                    resolve(tables, adapter, |t| t.successors(world, fp, &mut succs, &mut ex))?;
+                    *exercised |= ex;
+                    (&succs, 0, succs.len(), None)
+                };
+                run.transitions += (hi - lo) as u64;
+                let before = store.len();
+                for k in lo..hi {
+                    let (_, _, cfp) = src.items[k];
+                    let pre = verdicts.map(|v| v[k - lo]).unwrap_or(MISS);
+                    if pre == SEEN || !seen.insert(cfp) {
+                        continue;
+                    }
+                    store.push(number, k - lo);
+                    let child = (store.len() - 1) as u32;
+                    let wk = src.world(k);
+                    let prop = if pre == MISS {
+                        one.clear();
+                        one.extend_from_slice(wk);
+                        let w1 = &one;
+                        resolve(tables, adapter, |t| t.check(w1))?
+                    } else {
+                        pre
+                    };
+                    if prop < 0 {
+                        queue.push(wk, cfp, child, depth + 1);
+                    } else {
+                        if ctx.violated(store, prop, child, Some((world, k - lo)))? {
+                            run.deepest = run.deepest.max(depth as u64 + 1);
+                            run.frontier_left = Some(queue.items + batch.len() - idx);
+                            return finish("violated", None, &mut run);
+                        }
+                        queue.push_none(child, depth + 1);
+                    }
+                }
+                if store.len() > before {
+                    run.deepest = run.deepest.max(depth as u64 + 1);
+                }
+                expanded += 1;
+                if expanded >= next_clock {
+                    next_clock += CLOCK_EVERY;
+                    if let Some(reason) = ctx.tick(expanded, store.len(), &run, queue.items + batch.len() - idx)? {
+                        run.frontier_left = Some(queue.items + batch.len() - idx);
+                        return finish("stopped", Some(reason), &mut run);
+                    }
+                }
+                if ctx.limits.max_states > 0 && store.len() as i64 >= ctx.limits.max_states {
+                    run.frontier_left = Some(queue.items + batch.len() - idx);
+                    return finish("stopped", Some(format!("state limit of {} reached", ctx.limits.max_states)), &mut run);
+                }
+            }
+        }
+    }
+    finish("holds", None, &mut run)
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Core>()?;
+    Ok(())
+}
