@@ -153,4 +153,4 @@ def _explore(
         frontier_left=left,
         depth_bounded=bounded,
     )
-    return Outcome(status, stats, violations.found, reason)  # type: ignore[arg-type]
+    return Outcome(status, stats, violations.found, reason)
