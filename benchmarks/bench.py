@@ -1,6 +1,11 @@
 """Fixed models at fixed bounds: states explored, wall time, states/s, peak memory.
 
-python benchmarks/bench.py [NAME ...] [--list] [--strategy bfs|dfs]
+python benchmarks/bench.py [NAME ...] [--list] [--strategy bfs|dfs] [--engine native|python]
+                           [--workers N]
+
+`--engine` picks the explorer (default: native where it covers the model, as
+`evcheck verify` does); `--workers N` overrides the configuration's workers (threads
+of the native core, processes of the Python engine).
 """
 
 from __future__ import annotations
@@ -106,11 +111,14 @@ import json, sys
 from evcheck import load_spec, verify_spec
 from evcheck.search import Limits
 spec_path, settings, strategy = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+engine, workers_override = sys.argv[4], int(sys.argv[5])
 from evcheck import symmetric_values
 faults = settings.pop("faults", None)
 symmetry = settings.pop("symmetry", None)
 por = settings.pop("por", False)
 workers = settings.pop("workers", 1)
+if workers_override:
+    workers = workers_override
 symmetric = settings.pop("symmetric_values", None)
 settings = {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
 if symmetric:
@@ -121,14 +129,15 @@ if faults:
 if symmetry:
     spec = spec.with_symmetry(symmetry)
 spec = spec.with_por("auto" if por else False)
-result = verify_spec(spec, strategy=strategy, workers=workers)
+result = verify_spec(spec, strategy=strategy, workers=workers, engine=engine)
 s = result.stats
 print(json.dumps({"status": result.status, "states": s.states, "transitions": s.transitions,
-                  "depth": s.depth, "seconds": s.seconds, "peak": s.peak_memory_bytes}))
+                  "depth": s.depth, "seconds": s.seconds, "peak": s.peak_memory_bytes,
+                  "engine": result.engine}))
 """
 
 
-def run(config: Config, strategy: str) -> dict[str, object]:
+def run(config: Config, strategy: str, engine: str = "auto", workers: int = 0) -> dict[str, object]:
     out = subprocess.run(
         [
             sys.executable,
@@ -137,6 +146,8 @@ def run(config: Config, strategy: str) -> dict[str, object]:
             str(ROOT / config.spec),
             json.dumps(config.settings),
             strategy,
+            engine,
+            str(workers),
         ],
         capture_output=True,
         text=True,
@@ -151,6 +162,10 @@ def main() -> None:
     parser.add_argument("names", nargs="*", help="configurations to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list configurations")
     parser.add_argument("--strategy", default="bfs", choices=["bfs", "dfs"])
+    parser.add_argument("--engine", default="auto", choices=["auto", "native", "python"])
+    parser.add_argument(
+        "--workers", type=int, default=0, help="override workers (0: as configured)"
+    )
     args = parser.parse_args()
     if args.list:
         for c in CONFIGS:
@@ -159,16 +174,16 @@ def main() -> None:
     chosen = [c for c in CONFIGS if not args.names or c.name in args.names]
     print(
         f"{'model':20} {'verdict':8} {'states':>11} {'transitions':>12} {'depth':>5} "
-        f"{'time s':>8} {'states/s':>10} {'peak MiB':>9}"
+        f"{'time s':>8} {'states/s':>10} {'peak MiB':>9} engine"
     )
     for c in chosen:
-        r = run(c, args.strategy)
+        r = run(c, args.strategy, args.engine, args.workers)
         secs = float(r["seconds"])  # type: ignore[arg-type]
         states = int(r["states"])  # type: ignore[call-overload]
         print(
             f"{c.name:20} {r['status']!s:8} {states:>11,} {int(r['transitions']):>12,} "  # type: ignore[call-overload]
             f"{r['depth']!s:>5} {secs:>8.2f} {states / secs:>10,.0f} "
-            f"{int(r['peak']) / 2**20:>9,.0f}",
+            f"{int(r['peak']) / 2**20:>9,.0f} {r['engine']}",
             flush=True,
         )  # type: ignore[call-overload]
 
