@@ -31,6 +31,7 @@ from .model import Node
 from .por import DeliveryTail
 from .properties import HistoryProperty, Invariant, QuiescentConvergence, StrongConvergence
 from .semantics import Semantics
+from .symmetry import Symmetric
 
 Move = tuple[int, int]
 EntryT = tuple[int, tuple[int, ...], int]
@@ -46,8 +47,6 @@ def unsupported(system: Semantics) -> str | None:
     plan = system.plan
     if plan.sessions:
         return "client sessions"
-    if plan.symmetry:
-        return "symmetry reduction"
     for prop in plan.properties:
         if isinstance(prop, Invariant) and prop.sees_network:
             return f"invariant {prop.name} reads the network"
@@ -68,8 +67,12 @@ class NativeTables:
     """A `Semantics` seen through the tables the native core mirrors (and, for the
     engines' contract, the same transition system)."""
 
-    def __init__(self, system: Semantics) -> None:
+    def __init__(self, system: Semantics, symmetric: Symmetric | None = None) -> None:
         self.system = system
+        # With symmetry, the engines' contract is the symmetric system's (canonical
+        # fingerprints in the visited set), and the core keeps per-element key tables.
+        self.symmetric = symmetric
+        self.explored: Any = symmetric if symmetric is not None else system
         self.plan = plan = system.plan
         self.tables = system.tables
         self.n = system.n
@@ -99,19 +102,19 @@ class NativeTables:
     # -- the engines' contract (delegated) ---------------------------------------------
 
     def initial(self) -> list[Node]:
-        return self.system.initial()
+        return self.system.initial()  # concrete fingerprints: the core canonicalises
 
     def successors(self, node: Node) -> list[Node]:
-        return self.system.successors(node)
+        return self.explored.successors(node)  # type: ignore[no-any-return]
 
     def check(self, state: Any) -> int | None:
         return self.system.check(state)
 
     # -- what the core is built with ---------------------------------------------------
 
-    def config(self) -> tuple[int, bool, int, bool, bool, int]:
+    def config(self) -> tuple[int, bool, int, bool, bool, int, int]:
         """(replicas, partial-order reduction, convergence property or -1, properties of
-        the replica slots, timers, max time)."""
+        the replica slots, timers, max time, symmetry group elements besides identity)."""
         slot_props = self.sec is not None or bool(self.invariants)
         return (
             self.n,
@@ -120,6 +123,7 @@ class NativeTables:
             slot_props,
             self.timer_part is not None,
             self.plan.max_time or 0,
+            self.symmetric.size - 1 if self.symmetric is not None else 0,
         )
 
     def mark_exercised(self, mask: int) -> None:
@@ -225,6 +229,18 @@ class NativeTables:
                 if not holds(inv, w):
                     return index
         return -1
+
+    def sym_slot(self, sid: int) -> list[int]:
+        assert self.symmetric is not None
+        return [k & MASK for k in self.symmetric.keys_of_slot(sid)]
+
+    def sym_glob(self, g: int) -> list[int]:
+        assert self.symmetric is not None
+        return [k & MASK for k in self.symmetric.keys_of_glob(g)]
+
+    def sym_env(self, e: int) -> list[int]:
+        assert self.symmetric is not None
+        return [k & MASK for k in self.symmetric.keys_of_env(e)]
 
     def may_send(self, sid: int, pending: tuple[int, ...]) -> bool:
         assert self.tail is not None

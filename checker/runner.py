@@ -45,7 +45,7 @@ def verify_spec(
     system = Semantics(compile_plan(spec))
     explored = _explored(system)
     signature = _last_action(system)
-    native, note = _native_engine(system, engine, strategy)
+    native, note = _native_engine(system, explored, engine, strategy)
     if native is not None:
         if workers > 1 and strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
@@ -71,7 +71,7 @@ ENGINE_CHOICES = ("auto", "native", "python")
 
 
 def _native_engine(
-    system: Semantics, engine: str, strategy: str
+    system: Semantics, explored: TransitionSystem, engine: str, strategy: str
 ) -> tuple[NativeTables | None, str | None]:
     """The native view of `system` when the native core explores it, else None, with a
     note saying why the Python engine runs instead of a requested or default native one."""
@@ -87,7 +87,7 @@ def _native_engine(
         reason = unsupported(system)
     if reason is not None:
         return None, f"the native engine does not cover {reason}: running the Python engine"
-    return NativeTables(system), None
+    return NativeTables(system, explored if isinstance(explored, Symmetric) else None), None
 
 
 def simulate_spec(

@@ -13,6 +13,7 @@ class Core:
         slot_props: bool,
         has_timers: bool,
         max_time: int,
+        group: int,
     ) -> None: ...
     @property
     def exercised(self) -> int: ...

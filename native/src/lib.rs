@@ -225,7 +225,7 @@ fn fmt_g(x: f64) -> String {
 #[pymethods]
 impl Core {
     #[new]
-    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time))]
+    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group))]
     fn new(
         adapter: Py<PyAny>,
         n: usize,
@@ -234,9 +234,13 @@ impl Core {
         slot_props: bool,
         has_timers: bool,
         max_time: u32,
-    ) -> Self {
-        let cfg = Config { n, por, conv, slot_props, has_timers, max_time };
-        Core { tables: Tables::new(cfg), adapter, exercised: 0, store_bytes: 0 }
+        group: usize,
+    ) -> PyResult<Self> {
+        if n > 16 {
+            return Err(pyo3::exceptions::PyValueError::new_err("the native core handles up to 16 replicas"));
+        }
+        let cfg = Config { n, por, conv, slot_props, has_timers, max_time, group };
+        Ok(Core { tables: Tables::new(cfg), adapter, exercised: 0, store_bytes: 0 })
     }
 
     /// Fault kinds exercised so far (bits: loss 1, dup 2, crash 4, partition 8).
@@ -307,7 +311,8 @@ fn seed(
 ) -> PyResult<bool> {
     let mut lifo = Vec::new();
     for (k, (world, fp)) in initial.iter().enumerate() {
-        if !seen.insert(*fp) {
+        let key = resolve(tables, adapter, |t| t.canonical(world, *fp))?;
+        if !seen.insert(key) {
             continue;
         }
         store.push(NO_PARENT, k);
@@ -402,7 +407,13 @@ fn search(
         let before = store.len();
         for k in 0..succs.len() {
             let (_, _, cfp) = succs.items[k];
-            if !seen.insert(cfp) {
+            let key = if tables.cfg.group > 0 {
+                let w = succs.world(k);
+                resolve(tables, adapter, |t| t.canonical(w, cfp))?
+            } else {
+                cfp
+            };
+            if !seen.insert(key) {
                 continue;
             }
             store.push(number, k);
@@ -485,12 +496,14 @@ fn search_parallel(
         // per expanded state: (range of items in succs, ok?) ; per item: verdict or SKIP/MISS
         states: Vec<(usize, usize, bool)>,
         verdict: Vec<i32>,
+        keys: Vec<u64>,
         ex: u32,
     }
     const SEEN: i32 = i32::MIN;
     const MISS: i32 = i32::MIN + 1;
+    const KEYMISS: i32 = i32::MIN + 2; // the canonical fingerprint needs a table entry too
     let mut slices: Vec<Slice> = (0..workers)
-        .map(|_| Slice { succs: Succs::default(), states: Vec::new(), verdict: Vec::new(), ex: 0 })
+        .map(|_| Slice { succs: Succs::default(), states: Vec::new(), verdict: Vec::new(), keys: Vec::new(), ex: 0 })
         .collect();
     let mut batch: Vec<(u32, u32, u64, Vec<u32>)> = Vec::with_capacity(BATCH);
     let mut expanded: u64 = 0;
@@ -521,6 +534,7 @@ fn search_parallel(
                         sl.succs.clear();
                         sl.states.clear();
                         sl.verdict.clear();
+                        sl.keys.clear();
                         let mut tmp = Succs::default();
                         for (_, depth, fp, world) in part {
                             let from = sl.succs.items.len();
@@ -534,14 +548,15 @@ fn search_parallel(
                                     for k in 0..tmp.len() {
                                         let (_, _, cfp) = tmp.items[k];
                                         let wk = tmp.world(k);
-                                        let v = if s.contains(cfp) {
-                                            SEEN
-                                        } else {
-                                            match t.check(wk) {
-                                                Ok(v) => v,
-                                                Err(_) => MISS,
-                                            }
+                                        let (key, v) = match t.canonical(wk, cfp) {
+                                            Err(_) => (0, KEYMISS),
+                                            Ok(key) if s.contains(key) => (key, SEEN),
+                                            Ok(key) => match t.check(wk) {
+                                                Ok(v) => (key, v),
+                                                Err(_) => (key, MISS),
+                                            },
                                         };
+                                        sl.keys.push(key);
                                         let start = sl.succs.words.len();
                                         sl.succs.words.extend_from_slice(wk);
                                         sl.succs.items.push((start as u32, wk.len() as u32, cfp));
@@ -569,20 +584,30 @@ fn search_parallel(
                     return finish("holds", None, &mut run);
                 }
                 let (from, to, ok) = sl.states[si];
-                let (src, lo, hi, verdicts): (&Succs, usize, usize, Option<&[i32]>) = if ok {
-                    (&sl.succs, from, to, Some(&sl.verdict[from..to]))
+                let (src, lo, hi, verdicts, keys): (&Succs, usize, usize, Option<&[i32]>, &[u64]) = if ok {
+                    (&sl.succs, from, to, Some(&sl.verdict[from..to]), &sl.keys[from..to])
                 } else {
                     let mut ex = 0;
                     resolve(tables, adapter, |t| t.successors(world, fp, &mut succs, &mut ex))?;
                     *exercised |= ex;
-                    (&succs, 0, succs.len(), None)
+                    (&succs, 0, succs.len(), None, &[])
                 };
                 run.transitions += (hi - lo) as u64;
                 let before = store.len();
                 for k in lo..hi {
                     let (_, _, cfp) = src.items[k];
-                    let pre = verdicts.map(|v| v[k - lo]).unwrap_or(MISS);
-                    if pre == SEEN || !seen.insert(cfp) {
+                    let mut pre = verdicts.map(|v| v[k - lo]).unwrap_or(KEYMISS);
+                    if pre == SEEN {
+                        continue;
+                    }
+                    let key = if pre == KEYMISS {
+                        pre = MISS;
+                        let wk = src.world(k);
+                        resolve(tables, adapter, |t| t.canonical(wk, cfp))?
+                    } else {
+                        keys[k - lo]
+                    };
+                    if !seen.insert(key) {
                         continue;
                     }
                     store.push(number, k - lo);

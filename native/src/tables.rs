@@ -102,6 +102,9 @@ pub enum Miss {
     Fail(u32, i64),
     Slots(Box<[u32]>),
     MaySend(u32, Box<[u32]>),
+    SymSlot(u32),
+    SymGlob(u32),
+    SymEnv(u32),
 }
 
 /// Per-slot facts the property check reads: whether a timer may still fire, and what
@@ -120,6 +123,7 @@ pub struct Config {
     pub slot_props: bool,   // properties that are functions of the replica slots
     pub has_timers: bool,
     pub max_time: u32,
+    pub group: usize, // symmetry group elements besides the identity (0: no symmetry)
 }
 
 pub struct Tables {
@@ -139,6 +143,11 @@ pub struct Tables {
     fails: FastMap<(u32, i64), Move>,
     slot_verdicts: FastMap<Box<[u32]>, i32>,
     may_send: FastMap<(u32, Box<[u32]>), bool>,
+    // Symmetry: per slot [k * n + i], per global state [k], per envelope [k], the key of
+    // the component moved by group element k (the identity excluded).
+    sym_slot: Vec<Option<Box<[u64]>>>,
+    sym_glob: Vec<Option<Box<[u64]>>>,
+    sym_env: Vec<Option<Box<[u64]>>>,
 }
 
 fn get2<T>(v: &[Vec<Option<T>>], i: u32, sid: u32) -> Option<&T> {
@@ -228,6 +237,9 @@ impl Tables {
             fails: FastMap::default(),
             slot_verdicts: FastMap::default(),
             may_send: FastMap::default(),
+            sym_slot: Vec::new(),
+            sym_glob: Vec::new(),
+            sym_env: Vec::new(),
         }
     }
 
@@ -543,6 +555,44 @@ impl Tables {
         Ok(())
     }
 
+    /// The fingerprint the visited set sees: the smallest over the symmetry group
+    /// (`evcheck.symmetry.Symmetric.canonical`), or `fp` itself without symmetry.
+    pub fn canonical(&self, world: &[u32], fp: u64) -> Result<u64, Miss> {
+        let m = self.cfg.group;
+        if m == 0 {
+            return Ok(fp);
+        }
+        let n = self.cfg.n;
+        let look = |v: &Vec<Option<Box<[u64]>>>, x: u32, miss: Miss| -> Result<*const u64, Miss> {
+            v.get(x as usize).and_then(|b| b.as_ref()).map(|b| b.as_ptr()).ok_or(miss)
+        };
+        let mut best = fp;
+        let g = look(&self.sym_glob, world[n], Miss::SymGlob(world[n]))?;
+        let mut slots = [std::ptr::null::<u64>(); 16];
+        for i in 0..n {
+            slots[i] = look(&self.sym_slot, world[i], Miss::SymSlot(world[i]))?;
+        }
+        let mut envs: Vec<*const u64> = Vec::with_capacity(world.len() - n - 1);
+        for &e in &world[n + 1..] {
+            envs.push(look(&self.sym_env, e, Miss::SymEnv(e))?);
+        }
+        for k in 0..m {
+            // SAFETY: each pointer is to a boxed slice of m (globals, envelopes) or m * n
+            // (slots) keys that lives as long as `self`, and k < m, i < n.
+            let mut total = unsafe { *g.add(k) };
+            for i in 0..n {
+                total = total.wrapping_add(unsafe { *slots[i].add(k * n + i) });
+            }
+            for &p in &envs {
+                total = total.wrapping_add(unsafe { *p.add(k) });
+            }
+            if total < best {
+                best = total;
+            }
+        }
+        Ok(best)
+    }
+
     /// The index of a property `world` violates, or -1 (`evcheck.checking.Checker.check`).
     pub fn check(&self, world: &[u32]) -> Result<i32, Miss> {
         let n = self.cfg.n;
@@ -638,6 +688,18 @@ impl Tables {
                 let t = PyTuple::new(py, slots.iter())?;
                 let v: i32 = ad.call_method1("slots_verdict", (t,))?.extract()?;
                 self.slot_verdicts.insert(slots, v);
+            }
+            Miss::SymSlot(sid) => {
+                let v: Vec<u64> = ad.call_method1("sym_slot", (sid,))?.extract()?;
+                put1(&mut self.sym_slot, sid, v.into_boxed_slice());
+            }
+            Miss::SymGlob(g) => {
+                let v: Vec<u64> = ad.call_method1("sym_glob", (g,))?.extract()?;
+                put1(&mut self.sym_glob, g, v.into_boxed_slice());
+            }
+            Miss::SymEnv(e) => {
+                let v: Vec<u64> = ad.call_method1("sym_env", (e,))?.extract()?;
+                put1(&mut self.sym_env, e, v.into_boxed_slice());
             }
             Miss::MaySend(sid, pending) => {
                 let t = PyTuple::new(py, pending.iter())?;

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from evcheck import load_spec, verify_spec
+from evcheck import load_spec, symmetric_values, verify_spec
 from evcheck.native import available
 from evcheck.results import Result
 from evcheck.search import Limits
@@ -112,3 +112,20 @@ def test_unsupported_features_fall_back_to_python() -> None:
     result = verify_spec(spec, engine="native")
     assert result.engine == "python"
     assert result.engine_note is not None
+
+
+@pytest.mark.parametrize(
+    ("path", "variant"),
+    [("gcounter.py", "replicas"), ("lww.py", "values"), ("lww_no_tiebreak.py", "values")],
+)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_symmetry(path: str, variant: str, workers: int) -> None:
+    spec = load_spec(str(ROOT / "specs" / path))
+    if variant == "replicas":
+        spec = spec.with_symmetry(["replicas"])
+    else:
+        spec = spec.with_settings({"values": symmetric_values("a", "b")})
+    python = verify_spec(spec, engine="python", limits=Limits(max_states=CAP))
+    native = verify_spec(spec, engine="native", limits=Limits(max_states=CAP), workers=workers)
+    assert native.engine == "native"
+    assert summary(native) == summary(python)
