@@ -24,6 +24,8 @@ from .env.loss import Loss
 from .env.network import Network
 from .env.part import Part
 from .env.partitions import Partitions
+from .env.sessions import Sessions
+from .env.tables import OPS as OPS_DONE
 from .env.tables import TIME
 from .env.timers import Timers
 from .fingerprint import MASK
@@ -37,7 +39,7 @@ Move = tuple[int, int]
 EntryT = tuple[int, tuple[int, ...], int]
 
 # Part kinds as the core numbers them (tables.rs, `Act`).
-OPS, TIMERS, NET, LOSS, DUP, CRASH, PARTITION, TICK = range(8)
+OPS, TIMERS, NET, LOSS, DUP, CRASH, PARTITION, TICK, SESSIONS = range(9)
 # Fault kinds the core reports as exercised (bit mask).
 EXERCISED_BITS = {1: Loss, 2: Duplication, 4: Crashes, 8: Partitions}
 
@@ -45,8 +47,6 @@ EXERCISED_BITS = {1: Loss, 2: Duplication, 4: Crashes, 8: Partitions}
 def unsupported(system: Semantics) -> str | None:
     """Why the native core cannot explore `system`, or None when it can."""
     plan = system.plan
-    if plan.sessions:
-        return "client sessions"
     for prop in plan.properties:
         if isinstance(prop, Invariant) and prop.sees_network:
             return f"invariant {prop.name} reads the network"
@@ -57,7 +57,17 @@ def unsupported(system: Semantics) -> str | None:
     for part in system.parts:
         if not isinstance(
             part,
-            (ReplicaClients, Timers, Network, Loss, Duplication, Crashes, Partitions, Clocks),
+            (
+                ReplicaClients,
+                Sessions,
+                Timers,
+                Network,
+                Loss,
+                Duplication,
+                Crashes,
+                Partitions,
+                Clocks,
+            ),
         ):
             return f"environment part {part.name}"
     return None
@@ -79,14 +89,18 @@ class NativeTables:
         self.checker = system.checker
         parts = system.parts
         clients = system.clients
-        assert isinstance(clients, ReplicaClients)
-        self.clients = clients
+        self.clients = clients if isinstance(clients, ReplicaClients) else None
+        self.sessions = clients if isinstance(clients, Sessions) else None
         self.network = system.network
         self.timer_part = next((p for p in parts if isinstance(p, Timers)), None)
         self.crash_part = next((p for p in parts if isinstance(p, Crashes)), None)
         self.clock_part = next((p for p in parts if isinstance(p, Clocks)), None)
         self.por = system.network.target is not None
-        self.tail = DeliveryTail(self.tables, clients, system.network) if self.por else None
+        self.tail = (
+            DeliveryTail(self.tables, self.clients, system.network)
+            if self.por and self.clients is not None
+            else None
+        )
         self.conv = -1
         self.sec: int | None = None
         self.invariants: list[tuple[int, Invariant]] = []
@@ -142,7 +156,7 @@ class NativeTables:
         tables = self.tables
         info = tables.infos[g]
         history = self.checker.violated_history(g) if self.history else -1
-        enabled = self.clients.enabled(g)
+        enabled = self.clients.enabled(g) if self.clients is not None else None
         ops = None if enabled is None else _move(enabled)
         acts: list[tuple[Any, ...]] = [self._act(g, part) for part in info.active]
         return (info.failed, history, info.quiet, info.up, info.links, ops, acts)
@@ -180,10 +194,57 @@ class NativeTables:
             return (PARTITION, may, splits, heal)
         if isinstance(part, Clocks):
             return (TICK,)
+        if isinstance(part, Sessions):
+            plan = self.plan
+            used, counts, _ = part.component(g)
+            active: list[tuple[int, list[int]]] = []
+            if plan.max_ops is None or used < plan.max_ops:
+                for k, session in enumerate(part.sessions):
+                    if plan.ops_per_session is not None and counts[k] >= plan.ops_per_session:
+                        continue
+                    homes = [session.home] if session.home >= 0 else list(range(self.n))
+                    active.append((k, homes))
+            return (SESSIONS, active)
         raise AssertionError(f"the native core has no part {part.name}")
 
     def ops(self, i: int, sid: int) -> list[EntryT]:
+        assert self.clients is not None
         return [_entry(e) for e in self.clients.entries(i, sid)]
+
+    def session_ops(
+        self, g: int, k: int, i: int, sid: int
+    ) -> list[tuple[int, tuple[int, ...], int, int, int]]:
+        """Session k's operations at replica i in slot sid from global state g, in
+        `Sessions.expand` order: (new slot or -1-failure, sends, delta, next global
+        state, its delta)."""
+        part = self.sessions
+        assert part is not None
+        plan = self.plan
+        tables = self.tables
+        if plan.ops_per_replica is not None and tables.slots[sid][OPS_DONE] >= plan.ops_per_replica:
+            return []
+        counts = part.component(g)[1]
+        session = part.sessions[k]
+        out: list[tuple[int, tuple[int, ...], int, int, int]] = []
+        for op_index, instance in enumerate(plan.operations):
+            args = instance.concrete(session.name, counts[k] + 1)
+            s2, sends, delta, _, result = part.operation(i, sid, op_index, args)
+            if s2 < 0:
+                out.append((s2, (), 0, 0, 0))
+                continue
+            kind = instance.kind  # the event as Sessions.expand records it
+            value = (
+                result
+                if kind == "read"
+                else args[instance.value_pos]
+                if instance.value_pos >= 0
+                else None
+            )
+            key_ = args[instance.key_pos] if instance.key_pos >= 0 else None
+            event = (repr(tables.ids[i]), kind, key_, value)
+            g2, gdelta = tables.gmove(g, part, (k, event))
+            out.append((s2, sends, delta & MASK, g2, gdelta & MASK))
+        return out
 
     def timers(self, i: int, sid: int) -> list[EntryT]:
         assert self.timer_part is not None

@@ -74,6 +74,17 @@ pub enum Act {
     Crash { exercised: bool, crash: Vec<(u32, Move)>, recover: Vec<(u32, Move)> },
     Partition { exercised: bool, splits: Vec<Move>, heal: Option<Move> },
     Tick,
+    /// Client sessions still able to operate here: (session, replicas it may use).
+    Sessions(Vec<(u32, Vec<u32>)>),
+}
+
+/// A session operation: new slot (or -1-failure), sends, delta, next global state, delta.
+pub struct SEntry {
+    pub s2: i64,
+    pub sends: Box<[u32]>,
+    pub delta: u64,
+    pub g2: u32,
+    pub gdelta: u64,
 }
 
 /// What a global state decides (`EnvInfo`, the property facts of it, its moves).
@@ -105,6 +116,7 @@ pub enum Miss {
     SymSlot(u32),
     SymGlob(u32),
     SymEnv(u32),
+    Session(u32, u32, u32, u32),
 }
 
 /// Per-slot facts the property check reads: whether a timer may still fire, and what
@@ -148,6 +160,7 @@ pub struct Tables {
     sym_slot: Vec<Option<Box<[u64]>>>,
     sym_glob: Vec<Option<Box<[u64]>>>,
     sym_env: Vec<Option<Box<[u64]>>>,
+    sessions: FastMap<(u32, u32, u32, u32), Box<[SEntry]>>,
 }
 
 fn get2<T>(v: &[Vec<Option<T>>], i: u32, sid: u32) -> Option<&T> {
@@ -240,6 +253,7 @@ impl Tables {
             sym_slot: Vec::new(),
             sym_glob: Vec::new(),
             sym_env: Vec::new(),
+            sessions: FastMap::default(),
         }
     }
 
@@ -533,6 +547,27 @@ impl Tables {
                         out.end(start, fp.wrapping_add(gdelta).wrapping_add(rdelta));
                     }
                 }
+                Act::Sessions(active) => {
+                    for (k, homes) in active {
+                        for &i in homes {
+                            let i = i as usize;
+                            if !gi.up[i] {
+                                continue;
+                            }
+                            let key = (g, *k, i as u32, world[i]);
+                            let entries =
+                                self.sessions.get(&key).ok_or(Miss::Session(key.0, key.1, key.2, key.3))?;
+                            for en in entries.iter() {
+                                if en.s2 < 0 {
+                                    self.push_fail(out, world, fp, en.s2)?;
+                                } else {
+                                    let f = fp.wrapping_add(en.delta).wrapping_add(en.gdelta);
+                                    self.push_local(out, world, i, en.s2 as u32, en.g2, &en.sends, f);
+                                }
+                            }
+                        }
+                    }
+                }
                 Act::Tick => {
                     let now = self.slot(world[0])?.time;
                     if now >= self.cfg.max_time {
@@ -689,6 +724,22 @@ impl Tables {
                 let v: i32 = ad.call_method1("slots_verdict", (t,))?.extract()?;
                 self.slot_verdicts.insert(slots, v);
             }
+            Miss::Session(g, k, i, sid) => {
+                let v: Vec<(i64, Vec<u32>, u64, u32, u64)> =
+                    ad.call_method1("session_ops", (g, k, i, sid))?.extract()?;
+                let entries = v
+                    .into_iter()
+                    .map(|(s2, sends, delta, g2, gdelta)| SEntry {
+                        s2,
+                        sends: sends.into_boxed_slice(),
+                        delta,
+                        g2,
+                        gdelta,
+                    })
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice();
+                self.sessions.insert((g, k, i, sid), entries);
+            }
             Miss::SymSlot(sid) => {
                 let v: Vec<u64> = ad.call_method1("sym_slot", (sid,))?.extract()?;
                 put1(&mut self.sym_slot, sid, v.into_boxed_slice());
@@ -741,6 +792,7 @@ impl Tables {
                     heal: a.get_item(3)?.extract()?,
                 },
                 7 => Act::Tick,
+                8 => Act::Sessions(a.get_item(1)?.extract()?),
                 _ => {
                     return Err(pyo3::exceptions::PyValueError::new_err(format!(
                         "unknown part kind {kind}"
