@@ -39,6 +39,12 @@ impl Store {
         self.parents.len()
     }
     fn push(&mut self, parent: u32, action: usize) {
+        if self.parents.len() == self.parents.capacity() {
+            // Grow by a quarter, not double: at most 25% spare (of 6 bytes per state).
+            let more = (self.parents.len() / 4).max(1 << 12);
+            self.parents.reserve_exact(more);
+            self.actions.reserve_exact(more);
+        }
         self.parents.push(parent);
         self.actions.push(action as u16);
     }
@@ -370,6 +376,7 @@ fn search(
     let mut expanded: u64 = 0;
     let mut world: Vec<u32> = Vec::new();
     let mut children: Vec<(u32, usize)> = Vec::new(); // (number, successor index)
+    let mut keys: Vec<u64> = Vec::new(); // what the visited set sees, per successor
     loop {
         // Take the next state.
         let (number, depth, fp) = match frontier {
@@ -405,6 +412,7 @@ fn search(
         run.transitions += succs.len() as u64;
         children.clear();
         let before = store.len();
+        keys.clear();
         for k in 0..succs.len() {
             let (_, _, cfp) = succs.items[k];
             let key = if tables.cfg.group > 0 {
@@ -413,7 +421,11 @@ fn search(
             } else {
                 cfp
             };
-            if !seen.insert(key) {
+            seen.prefetch(key);
+            keys.push(key);
+        }
+        for k in 0..succs.len() {
+            if !seen.insert(keys[k]) {
                 continue;
             }
             store.push(number, k);
