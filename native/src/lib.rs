@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use tables::{Config, Miss, Succs, Tables};
-use visited::Visited;
+use visited::{FpSet, Sharded, Visited};
 
 const CLOCK_EVERY: u64 = 1 << 8;
 const NO_PARENT: u32 = u32::MAX;
@@ -81,6 +81,24 @@ impl Queue {
         self.buf.extend_from_slice(&[number, depth, 0, 0, NONE]);
         self.items += 1;
     }
+    /// The next record, violating ones included (None for those).
+    fn take_raw(&mut self) -> Option<(u32, u32, u64, Option<Vec<u32>>)> {
+        if self.items == 0 {
+            return None;
+        }
+        let h = self.head;
+        if self.buf[h + 4] == NONE {
+            let (number, depth) = (self.buf[h], self.buf[h + 1]);
+            self.head += 5;
+            self.items -= 1;
+            return Some((number, depth, 0, None));
+        }
+        let (number, depth, fp, w) = self.peek().expect("a record");
+        let item = (number, depth, fp, Some(w.to_vec()));
+        self.pop();
+        Some(item)
+    }
+
     /// The next state to expand, skipping violating ones.
     fn peek(&mut self) -> Option<(u32, u32, u64, &[u32])> {
         while self.items > 0 && self.buf[self.head + 4] == NONE {
@@ -290,14 +308,17 @@ impl Core {
         let store_bytes = &mut self.store_bytes;
         py.allow_threads(move || {
             let mut store = Store { parents: Vec::new(), actions: Vec::new() };
-            let mut seen = Visited::new();
             let mut frontier = if dfs { Frontier::Lifo(Vec::new()) } else { Frontier::Fifo(Queue { buf: Vec::new(), head: 0, items: 0 }) };
-            let run = if workers > 1 && !dfs {
-                search_parallel(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised, workers)?
+            let (run, set_bytes) = if workers > 1 && !dfs {
+                let mut seen = Sharded::new(32);
+                let run = search_parallel(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised, workers)?;
+                (run, seen.bytes())
             } else {
-                search(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised)?
+                let mut seen = Visited::new();
+                let run = search(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised)?;
+                (run, seen.bytes())
             };
-            *store_bytes = seen.bytes() + store.parents.capacity() * 4 + store.actions.capacity() * 2;
+            *store_bytes = set_bytes + store.parents.capacity() * 4 + store.actions.capacity() * 2;
             let left = run.frontier_left.unwrap_or(frontier.len());
             Ok((run.status, store.len(), run.transitions, run.deepest, left, run.depth_bounded, run.reason))
         })
@@ -312,7 +333,7 @@ fn seed(
     ctx: &Ctx,
     initial: &[(Vec<u32>, u64)],
     store: &mut Store,
-    seen: &mut Visited,
+    seen: &mut impl FpSet,
     frontier: &mut Frontier,
 ) -> PyResult<bool> {
     let mut lifo = Vec::new();
@@ -480,101 +501,182 @@ fn search(
 }
 
 /// Breadth-first search with `workers` threads, giving exactly the single-threaded
-/// numbering: batches of queued states are expanded in parallel (successors, visited
-/// pre-filter and property check, all read-only on the tables), then committed in
-/// queue order by one thread. A state whose expansion meets a table miss is expanded
-/// again at commit time, with Python at hand.
-#[allow(clippy::too_many_arguments)]
+/// numbering. Queued states are taken in batches; per batch:
+/// 1. in parallel, read-only on the tables: successors, canonical fingerprints, a
+///    pre-filter against the visited set, and the property check of the others;
+/// 2. one thread expands again, with Python at hand, the states that met a table miss;
+/// 3. in parallel, each thread inserts into the visited-set shards it owns, in queue
+///    order, which decides exactly as one thread would which occurrence is new;
+/// 4. one thread commits the new states in queue order: parents, checks, queue.
 fn search_parallel(
     tables: &mut Tables,
     adapter: &Py<PyAny>,
     ctx: &Ctx,
     initial: &[(Vec<u32>, u64)],
     store: &mut Store,
-    seen: &mut Visited,
+    seen: &mut Sharded,
     frontier: &mut Frontier,
     exercised: &mut u32,
     workers: usize,
 ) -> PyResult<Run> {
+    use std::sync::atomic::{AtomicBool, Ordering};
     let mut run = Run { status: "holds", reason: None, transitions: 0, deepest: 0, depth_bounded: 0, frontier_left: None };
     if seed(tables, adapter, ctx, initial, store, seen, frontier)? {
         return finish("violated", None, &mut run);
     }
     let Frontier::Fifo(queue) = frontier else { unreachable!() };
-    const BATCH: usize = 1 << 13;
-    // Per worker: successor buffers and, per candidate, its check verdict (or MISS).
-    struct Slice {
-        succs: Succs,
-        // per expanded state: (range of items in succs, ok?) ; per item: verdict or SKIP/MISS
-        states: Vec<(usize, usize, bool)>,
-        verdict: Vec<i32>,
-        keys: Vec<u64>,
-        ex: u32,
-    }
+    const BATCH: usize = 1 << 14;
     const SEEN: i32 = i32::MIN;
     const MISS: i32 = i32::MIN + 1;
-    const KEYMISS: i32 = i32::MIN + 2; // the canonical fingerprint needs a table entry too
-    let mut slices: Vec<Slice> = (0..workers)
-        .map(|_| Slice { succs: Succs::default(), states: Vec::new(), verdict: Vec::new(), keys: Vec::new(), ex: 0 })
-        .collect();
-    let mut batch: Vec<(u32, u32, u64, Vec<u32>)> = Vec::with_capacity(BATCH);
+    // Successors of a run of states: worlds, per item its visited-set key and verdict
+    // (a property index, -1, SEEN or MISS), per state its item range or None on a miss.
+    #[derive(Default)]
+    struct Part {
+        succs: Succs,
+        keys: Vec<u64>,
+        verdict: Vec<i32>,
+        states: Vec<Option<(usize, usize)>>,
+        fresh: Vec<AtomicBool>,
+        ex: u32,
+    }
+    let mut parts: Vec<Part> = (0..workers).map(|_| Part::default()).collect();
+    // Queued records, violating states (never expanded) included as None, so that the
+    // frontier left on a stop counts them as the Python queue does.
+    let mut batch: Vec<(u32, u32, u64, Option<Vec<u32>>)> = Vec::with_capacity(BATCH);
     let mut expanded: u64 = 0;
     let mut next_clock = CLOCK_EVERY;
-    let mut succs = Succs::default();
     let mut one: Vec<u32> = Vec::new();
     loop {
         batch.clear();
         while batch.len() < BATCH {
-            let Some((number, depth, fp, w)) = queue.peek() else { break };
-            let item = (number, depth, fp, w.to_vec());
-            queue.pop();
+            let Some(item) = queue.take_raw() else { break };
             batch.push(item);
         }
         if batch.is_empty() {
             break;
         }
-        // Phase 1: parallel, read-only.
         let chunk = batch.len().div_ceil(workers);
+        let maxd = ctx.limits.max_depth;
+        // 1. Expand in parallel.
         {
             let t: &Tables = tables;
-            let s: &Visited = seen;
-            let maxd = ctx.limits.max_depth;
+            let s: &Sharded = seen;
             std::thread::scope(|scope| {
-                for (w, sl) in slices.iter_mut().enumerate() {
-                    let part = &batch[(w * chunk).min(batch.len())..((w + 1) * chunk).min(batch.len())];
+                for (w, p) in parts.iter_mut().enumerate() {
+                    let lo = (w * chunk).min(batch.len());
+                    let hi = ((w + 1) * chunk).min(batch.len());
+                    let mine = &batch[lo..hi];
                     scope.spawn(move || {
-                        sl.succs.clear();
-                        sl.states.clear();
-                        sl.verdict.clear();
-                        sl.keys.clear();
+                        p.succs.clear();
+                        p.keys.clear();
+                        p.verdict.clear();
+                        p.states.clear();
                         let mut tmp = Succs::default();
-                        for (_, depth, fp, world) in part {
-                            let from = sl.succs.items.len();
+                        for (_, depth, fp, world) in mine {
+                            let from = p.keys.len();
+                            let Some(world) = world else {
+                                p.states.push(Some((from, from)));
+                                continue;
+                            };
                             if maxd >= 0 && *depth as i64 >= maxd {
-                                sl.states.push((from, from, true));
+                                p.states.push(Some((from, from)));
                                 continue;
                             }
-                            match t.successors(world, *fp, &mut tmp, &mut sl.ex) {
-                                Err(_) => sl.states.push((from, from, false)),
-                                Ok(()) => {
-                                    for k in 0..tmp.len() {
-                                        let (_, _, cfp) = tmp.items[k];
-                                        let wk = tmp.world(k);
-                                        let (key, v) = match t.canonical(wk, cfp) {
-                                            Err(_) => (0, KEYMISS),
-                                            Ok(key) if s.contains(key) => (key, SEEN),
-                                            Ok(key) => match t.check(wk) {
-                                                Ok(v) => (key, v),
-                                                Err(_) => (key, MISS),
-                                            },
-                                        };
-                                        sl.keys.push(key);
-                                        let start = sl.succs.words.len();
-                                        sl.succs.words.extend_from_slice(wk);
-                                        sl.succs.items.push((start as u32, wk.len() as u32, cfp));
-                                        sl.verdict.push(v);
+                            if t.successors(world, *fp, &mut tmp, &mut p.ex).is_err() {
+                                p.states.push(None);
+                                continue;
+                            }
+                            let mut ok = true;
+                            for k in 0..tmp.len() {
+                                let (_, _, cfp) = tmp.items[k];
+                                match t.canonical(tmp.world(k), cfp) {
+                                    Ok(key) => {
+                                        p.keys.push(key);
                                     }
-                                    sl.states.push((from, sl.succs.items.len(), true));
+                                    Err(_) => {
+                                        ok = false;
+                                        break;
+                                    }
+                                }
+                            }
+                            if !ok {
+                                p.keys.truncate(from);
+                                p.states.push(None);
+                                continue;
+                            }
+                            for k in 0..tmp.len() {
+                                let wk = tmp.world(k);
+                                let v = if s.contains(p.keys[from + k]) {
+                                    SEEN
+                                } else {
+                                    t.check(wk).unwrap_or(MISS)
+                                };
+                                let start = p.succs.words.len();
+                                p.succs.words.extend_from_slice(wk);
+                                p.succs.items.push((start as u32, wk.len() as u32, tmp.items[k].2));
+                                p.verdict.push(v);
+                            }
+                            p.states.push(Some((from, p.keys.len())));
+                        }
+                    });
+                }
+            });
+        }
+        // 2. Expand the states that met a table miss, in order, filling the tables.
+        let mut redo = Succs::default();
+        for (w, p) in parts.iter_mut().enumerate() {
+            *exercised |= p.ex;
+            p.ex = 0;
+            for si in 0..p.states.len() {
+                if p.states[si].is_some() {
+                    continue;
+                }
+                let (_, _, fp, ref world) = batch[w * chunk + si];
+                let world = world.as_ref().expect("a state, not a violation");
+                let mut ex = 0;
+                resolve(tables, adapter, |t| t.successors(world, fp, &mut redo, &mut ex))?;
+                *exercised |= ex;
+                let from = p.keys.len();
+                for k in 0..redo.len() {
+                    let (_, _, cfp) = redo.items[k];
+                    let wk = redo.world(k);
+                    let key = resolve(tables, adapter, |t| t.canonical(wk, cfp))?;
+                    p.keys.push(key);
+                    p.verdict.push(if seen.contains(key) { SEEN } else { MISS });
+                    let start = p.succs.words.len();
+                    p.succs.words.extend_from_slice(wk);
+                    p.succs.items.push((start as u32, wk.len() as u32, cfp));
+                }
+                p.states[si] = Some((from, p.keys.len()));
+            }
+            p.fresh.clear();
+            p.fresh.resize_with(p.keys.len(), || AtomicBool::new(false));
+        }
+        // 3. Insert into the visited set, each thread into the shards it owns, in order.
+        {
+            let mut owned: Vec<Vec<&mut Visited>> = (0..workers).map(|_| Vec::new()).collect();
+            for (k, shard) in seen.shards.iter_mut().enumerate() {
+                owned[k % workers].push(shard);
+            }
+            let count = owned.iter().map(|o| o.len()).sum::<usize>();
+            let parts_ref: &[Part] = &parts;
+            std::thread::scope(|scope| {
+                for (w, mut mine) in owned.into_iter().enumerate() {
+                    scope.spawn(move || {
+                        for p in parts_ref {
+                            for &(from, to) in p.states.iter().flatten() {
+                                for k in from..to {
+                                    if p.verdict[k] == SEEN {
+                                        continue;
+                                    }
+                                    let key = p.keys[k];
+                                    let shard = (key >> 59) as usize % count;
+                                    if shard % workers != w {
+                                        continue;
+                                    }
+                                    if mine[shard / workers].insert(key) {
+                                        p.fresh[k].store(true, Ordering::Relaxed);
+                                    }
                                 }
                             }
                         }
@@ -582,63 +684,41 @@ fn search_parallel(
                 }
             });
         }
-        // Phase 2: commit in queue order.
-        let mut idx = 0;
-        for sl in slices.iter_mut() {
-            *exercised |= sl.ex;
-            for si in 0..sl.states.len() {
-                let (number, depth, fp, ref world) = batch[idx];
-                idx += 1;
-                if ctx.limits.max_depth >= 0 && depth as i64 >= ctx.limits.max_depth {
-                    run.depth_bounded += 1;
-                    run.depth_bounded += (batch.len() - idx) as u64 + queue.items as u64;
-                    run.frontier_left = Some((batch.len() - idx) + queue.items);
+        // 4. Commit in queue order.
+        for (w, p) in parts.iter().enumerate() {
+            for (si, range) in p.states.iter().enumerate() {
+                let idx = w * chunk + si;
+                let (number, depth, _, ref world) = batch[idx];
+                let left = queue.items + batch.len() - idx - 1;
+                let Some(world) = world else { continue };
+                if maxd >= 0 && depth as i64 >= maxd {
+                    run.depth_bounded += 1 + left as u64;
+                    run.frontier_left = Some(left);
                     return finish("holds", None, &mut run);
                 }
-                let (from, to, ok) = sl.states[si];
-                let (src, lo, hi, verdicts, keys): (&Succs, usize, usize, Option<&[i32]>, &[u64]) = if ok {
-                    (&sl.succs, from, to, Some(&sl.verdict[from..to]), &sl.keys[from..to])
-                } else {
-                    let mut ex = 0;
-                    resolve(tables, adapter, |t| t.successors(world, fp, &mut succs, &mut ex))?;
-                    *exercised |= ex;
-                    (&succs, 0, succs.len(), None, &[])
-                };
-                run.transitions += (hi - lo) as u64;
+                let (from, to) = range.expect("every state expanded");
+                run.transitions += (to - from) as u64;
                 let before = store.len();
-                for k in lo..hi {
-                    let (_, _, cfp) = src.items[k];
-                    let mut pre = verdicts.map(|v| v[k - lo]).unwrap_or(KEYMISS);
-                    if pre == SEEN {
+                for k in from..to {
+                    if !p.fresh[k].load(Ordering::Relaxed) {
                         continue;
                     }
-                    let key = if pre == KEYMISS {
-                        pre = MISS;
-                        let wk = src.world(k);
-                        resolve(tables, adapter, |t| t.canonical(wk, cfp))?
-                    } else {
-                        keys[k - lo]
-                    };
-                    if !seen.insert(key) {
-                        continue;
-                    }
-                    store.push(number, k - lo);
+                    store.push(number, k - from);
                     let child = (store.len() - 1) as u32;
-                    let wk = src.world(k);
-                    let prop = if pre == MISS {
+                    let wk = p.succs.world(k);
+                    let mut prop = p.verdict[k];
+                    if prop == MISS {
                         one.clear();
                         one.extend_from_slice(wk);
                         let w1 = &one;
-                        resolve(tables, adapter, |t| t.check(w1))?
-                    } else {
-                        pre
-                    };
+                        prop = resolve(tables, adapter, |t| t.check(w1))?;
+                    }
                     if prop < 0 {
-                        queue.push(wk, cfp, child, depth + 1);
+                        queue.push(wk, p.succs.items[k].2, child, depth + 1);
                     } else {
-                        if ctx.violated(store, prop, child, Some((world, k - lo)))? {
+                        if ctx.violated(store, prop, child, Some((world, k - from)))? {
                             run.deepest = run.deepest.max(depth as u64 + 1);
-                            run.frontier_left = Some(queue.items + batch.len() - idx);
+                            run.frontier_left = Some(left);
                             return finish("violated", None, &mut run);
                         }
                         queue.push_none(child, depth + 1);
@@ -648,16 +728,21 @@ fn search_parallel(
                     run.deepest = run.deepest.max(depth as u64 + 1);
                 }
                 expanded += 1;
+                let left = queue.items + batch.len() - idx - 1; // now with this state's children
                 if expanded >= next_clock {
                     next_clock += CLOCK_EVERY;
-                    if let Some(reason) = ctx.tick(expanded, store.len(), &run, queue.items + batch.len() - idx)? {
-                        run.frontier_left = Some(queue.items + batch.len() - idx);
+                    if let Some(reason) = ctx.tick(expanded, store.len(), &run, left)? {
+                        run.frontier_left = Some(left);
                         return finish("stopped", Some(reason), &mut run);
                     }
                 }
                 if ctx.limits.max_states > 0 && store.len() as i64 >= ctx.limits.max_states {
-                    run.frontier_left = Some(queue.items + batch.len() - idx);
-                    return finish("stopped", Some(format!("state limit of {} reached", ctx.limits.max_states)), &mut run);
+                    run.frontier_left = Some(left);
+                    return finish(
+                        "stopped",
+                        Some(format!("state limit of {} reached", ctx.limits.max_states)),
+                        &mut run,
+                    );
                 }
             }
         }

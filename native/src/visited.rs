@@ -16,7 +16,10 @@ const MAX_LOAD: f64 = 0.85;
 
 impl Visited {
     pub fn new() -> Self {
-        let cap = 1 << 16;
+        Self::with_capacity(1 << 16)
+    }
+
+    pub fn with_capacity(cap: usize) -> Self {
         Visited { table: vec![0; cap], len: 0, has_zero: false, limit: (cap as f64 * MAX_LOAD) as usize }
     }
 
@@ -115,5 +118,46 @@ impl Visited {
             }
             self.table[i] = fp;
         }
+    }
+}
+
+/// What the search needs of a visited set.
+pub trait FpSet {
+    fn insert(&mut self, fp: u64) -> bool;
+}
+
+impl FpSet for Visited {
+    fn insert(&mut self, fp: u64) -> bool {
+        Visited::insert(self, fp)
+    }
+}
+
+/// A visited set split by fingerprint into independent shards, so that several threads
+/// can insert at once, each into the shards it owns.
+pub struct Sharded {
+    pub shards: Vec<Visited>,
+}
+
+impl Sharded {
+    pub fn new(count: usize) -> Self {
+        Sharded { shards: (0..count).map(|_| Visited::with_capacity(1 << 12)).collect() }
+    }
+    #[inline]
+    pub fn shard(&self, fp: u64) -> usize {
+        (fp >> 59) as usize % self.shards.len()
+    }
+    #[inline]
+    pub fn contains(&self, fp: u64) -> bool {
+        self.shards[self.shard(fp)].contains(fp)
+    }
+    pub fn bytes(&self) -> usize {
+        self.shards.iter().map(|s| s.bytes()).sum()
+    }
+}
+
+impl FpSet for Sharded {
+    fn insert(&mut self, fp: u64) -> bool {
+        let k = self.shard(fp);
+        self.shards[k].insert(fp)
     }
 }
