@@ -526,16 +526,17 @@ fn search_parallel(
     }
     let Frontier::Fifo(queue) = frontier else { unreachable!() };
     const BATCH: usize = 1 << 14;
-    const SEEN: i32 = i32::MIN;
     const MISS: i32 = i32::MIN + 1;
     // Successors of a run of states: worlds, per item its visited-set key and verdict
-    // (a property index, -1, SEEN or MISS), per state its item range or None on a miss.
+    // (a property index, -1 or MISS) and action index, for the successors not seen before
+    // the batch; per state its item range and transition count, or None on a miss.
     #[derive(Default)]
     struct Part {
         succs: Succs,
         keys: Vec<u64>,
         verdict: Vec<i32>,
-        states: Vec<Option<(usize, usize)>>,
+        states: Vec<Option<(usize, usize, usize)>>, // (from, to, transitions)
+        action: Vec<u32>,
         fresh: Vec<AtomicBool>,
         ex: u32,
     }
@@ -571,27 +572,31 @@ fn search_parallel(
                         p.keys.clear();
                         p.verdict.clear();
                         p.states.clear();
+                        p.action.clear();
                         let mut tmp = Succs::default();
+                        let mut tkeys: Vec<u64> = Vec::new();
                         for (_, depth, fp, world) in mine {
                             let from = p.keys.len();
                             let Some(world) = world else {
-                                p.states.push(Some((from, from)));
+                                p.states.push(Some((from, from, 0)));
                                 continue;
                             };
                             if maxd >= 0 && *depth as i64 >= maxd {
-                                p.states.push(Some((from, from)));
+                                p.states.push(Some((from, from, 0)));
                                 continue;
                             }
                             if t.successors(world, *fp, &mut tmp, &mut p.ex).is_err() {
                                 p.states.push(None);
                                 continue;
                             }
+                            tkeys.clear();
                             let mut ok = true;
                             for k in 0..tmp.len() {
                                 let (_, _, cfp) = tmp.items[k];
                                 match t.canonical(tmp.world(k), cfp) {
                                     Ok(key) => {
-                                        p.keys.push(key);
+                                        s.prefetch(key);
+                                        tkeys.push(key);
                                     }
                                     Err(_) => {
                                         ok = false;
@@ -600,23 +605,23 @@ fn search_parallel(
                                 }
                             }
                             if !ok {
-                                p.keys.truncate(from);
                                 p.states.push(None);
                                 continue;
                             }
+                            // Only successors not seen before this batch are kept.
                             for k in 0..tmp.len() {
+                                if s.contains(tkeys[k]) {
+                                    continue;
+                                }
                                 let wk = tmp.world(k);
-                                let v = if s.contains(p.keys[from + k]) {
-                                    SEEN
-                                } else {
-                                    t.check(wk).unwrap_or(MISS)
-                                };
                                 let start = p.succs.words.len();
                                 p.succs.words.extend_from_slice(wk);
                                 p.succs.items.push((start as u32, wk.len() as u32, tmp.items[k].2));
-                                p.verdict.push(v);
+                                p.keys.push(tkeys[k]);
+                                p.verdict.push(t.check(wk).unwrap_or(MISS));
+                                p.action.push(k as u32);
                             }
-                            p.states.push(Some((from, p.keys.len())));
+                            p.states.push(Some((from, p.keys.len(), tmp.len())));
                         }
                     });
                 }
@@ -641,13 +646,17 @@ fn search_parallel(
                     let (_, _, cfp) = redo.items[k];
                     let wk = redo.world(k);
                     let key = resolve(tables, adapter, |t| t.canonical(wk, cfp))?;
+                    if seen.contains(key) {
+                        continue;
+                    }
                     p.keys.push(key);
-                    p.verdict.push(if seen.contains(key) { SEEN } else { MISS });
+                    p.verdict.push(MISS);
+                    p.action.push(k as u32);
                     let start = p.succs.words.len();
                     p.succs.words.extend_from_slice(wk);
                     p.succs.items.push((start as u32, wk.len() as u32, cfp));
                 }
-                p.states[si] = Some((from, p.keys.len()));
+                p.states[si] = Some((from, p.keys.len(), redo.len()));
             }
             p.fresh.clear();
             p.fresh.resize_with(p.keys.len(), || AtomicBool::new(false));
@@ -664,11 +673,8 @@ fn search_parallel(
                 for (w, mut mine) in owned.into_iter().enumerate() {
                     scope.spawn(move || {
                         for p in parts_ref {
-                            for &(from, to) in p.states.iter().flatten() {
+                            for &(from, to, _) in p.states.iter().flatten() {
                                 for k in from..to {
-                                    if p.verdict[k] == SEEN {
-                                        continue;
-                                    }
                                     let key = p.keys[k];
                                     let shard = (key >> 59) as usize % count;
                                     if shard % workers != w {
@@ -696,14 +702,15 @@ fn search_parallel(
                     run.frontier_left = Some(left);
                     return finish("holds", None, &mut run);
                 }
-                let (from, to) = range.expect("every state expanded");
-                run.transitions += (to - from) as u64;
+                let (from, to, transitions) = range.expect("every state expanded");
+                run.transitions += transitions as u64;
                 let before = store.len();
                 for k in from..to {
                     if !p.fresh[k].load(Ordering::Relaxed) {
                         continue;
                     }
-                    store.push(number, k - from);
+                    let action = p.action[k] as usize;
+                    store.push(number, action);
                     let child = (store.len() - 1) as u32;
                     let wk = p.succs.world(k);
                     let mut prop = p.verdict[k];
@@ -716,7 +723,7 @@ fn search_parallel(
                     if prop < 0 {
                         queue.push(wk, p.succs.items[k].2, child, depth + 1);
                     } else {
-                        if ctx.violated(store, prop, child, Some((world, k - from)))? {
+                        if ctx.violated(store, prop, child, Some((world, action)))? {
                             run.deepest = run.deepest.max(depth as u64 + 1);
                             run.frontier_left = Some(left);
                             return finish("violated", None, &mut run);

@@ -150,6 +150,10 @@ impl Sharded {
     pub fn contains(&self, fp: u64) -> bool {
         self.shards[self.shard(fp)].contains(fp)
     }
+    #[inline]
+    pub fn prefetch(&self, fp: u64) {
+        self.shards[self.shard(fp)].prefetch(fp)
+    }
     pub fn bytes(&self) -> usize {
         self.shards.iter().map(|s| s.bytes()).sum()
     }
