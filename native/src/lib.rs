@@ -309,7 +309,7 @@ impl Core {
         py.allow_threads(move || {
             let mut store = Store { parents: Vec::new(), actions: Vec::new() };
             let mut frontier = if dfs { Frontier::Lifo(Vec::new()) } else { Frontier::Fifo(Queue { buf: Vec::new(), head: 0, items: 0 }) };
-            let (run, set_bytes) = if workers > 1 && !dfs {
+            let (run, set_bytes) = if (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some()) && !dfs {
                 let mut seen = Sharded::new(32);
                 let run = search_parallel(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised, workers)?;
                 (run, seen.bytes())
@@ -525,7 +525,7 @@ fn search_parallel(
         return finish("violated", None, &mut run);
     }
     let Frontier::Fifo(queue) = frontier else { unreachable!() };
-    const BATCH: usize = 1 << 14;
+    const BATCH: usize = 1 << 12;
     const MISS: i32 = i32::MIN + 1;
     // Successors of a run of states: worlds, per item its visited-set key and verdict
     // (a property index, -1 or MISS) and action index, for the successors not seen before
