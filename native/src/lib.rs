@@ -393,33 +393,25 @@ fn search(
     if seed(tables, adapter, ctx, initial, store, seen, frontier)? {
         return finish("violated", None, &mut run);
     }
-    let mut succs = Succs::default();
     let mut expanded: u64 = 0;
-    let mut world: Vec<u32> = Vec::new();
     let mut children: Vec<(u32, usize)> = Vec::new(); // (number, successor index)
-    let mut keys: Vec<u64> = Vec::new(); // what the visited set sees, per successor
+    // Breadth-first, the next queued state is expanded while the current one's
+    // successors are looked up, so that their visited-set cache misses overlap with
+    // useful work; it stays counted in the frontier until it becomes current.
+    let pipelined = matches!(frontier, Frontier::Fifo(_));
+    let maxd = ctx.limits.max_depth;
+    let bounded = |depth: u32| maxd >= 0 && depth as i64 >= maxd;
+    let mut cur = Expansion::default();
+    let mut next = Expansion::default();
+    let mut have_next = false;
     loop {
-        // Take the next state.
-        let (number, depth, fp) = match frontier {
-            Frontier::Fifo(q) => match q.peek() {
-                None => break,
-                Some((number, depth, fp, w)) => {
-                    world.clear();
-                    world.extend_from_slice(w);
-                    q.pop();
-                    (number, depth, fp)
-                }
-            },
-            Frontier::Lifo(s) => match s.pop() {
-                None => break,
-                Some((w, fp, number, depth)) => {
-                    world.clear();
-                    world.extend_from_slice(&w);
-                    (number, depth, fp)
-                }
-            },
-        };
-        if ctx.limits.max_depth >= 0 && depth as i64 >= ctx.limits.max_depth {
+        if have_next {
+            std::mem::swap(&mut cur, &mut next);
+            have_next = false;
+        } else if !cur.take(frontier) {
+            break;
+        }
+        if bounded(cur.depth) {
             run.depth_bounded += 1;
             if let Frontier::Fifo(q) = frontier {
                 run.depth_bounded += q.items as u64;
@@ -427,26 +419,29 @@ fn search(
             }
             continue;
         }
-        let mut ex = 0u32;
-        resolve(tables, adapter, |t| t.successors(&world, fp, &mut succs, &mut ex))?;
-        *exercised |= ex;
+        if !cur.ready {
+            cur.generate(tables, adapter)?;
+            for &key in &cur.keys {
+                seen.prefetch(key);
+            }
+        }
+        *exercised |= cur.ex;
+        if pipelined && next.take(frontier) {
+            have_next = true;
+            if !bounded(next.depth) {
+                next.generate(tables, adapter)?;
+                for &key in &next.keys {
+                    seen.prefetch(key);
+                }
+            }
+        }
+        let (number, depth) = (cur.number, cur.depth);
+        let succs = &cur.succs;
         run.transitions += succs.len() as u64;
         children.clear();
         let before = store.len();
-        keys.clear();
         for k in 0..succs.len() {
-            let (_, _, cfp) = succs.items[k];
-            let key = if tables.cfg.group > 0 {
-                let w = succs.world(k);
-                resolve(tables, adapter, |t| t.canonical(w, cfp))?
-            } else {
-                cfp
-            };
-            seen.prefetch(key);
-            keys.push(key);
-        }
-        for k in 0..succs.len() {
-            if !seen.insert(keys[k]) {
+            if !seen.insert(cur.keys[k]) {
                 continue;
             }
             store.push(number, k);
@@ -456,8 +451,9 @@ fn search(
             if prop < 0 {
                 children.push((child, k));
             } else {
-                if ctx.violated(store, prop, child, Some((&world, k)))? {
+                if ctx.violated(store, prop, child, Some((&cur.world, k)))? {
                     run.deepest = run.deepest.max(depth as u64 + 1);
+                    run.frontier_left = Some(frontier.len() + have_next as usize);
                     return finish("violated", None, &mut run);
                 }
                 children.push((child, usize::MAX));
@@ -477,27 +473,92 @@ fn search(
                     q.push(succs.world(k), cfp, child, depth + 1);
                 }
             }
-            Frontier::Lifo(s) => {
+            Frontier::Lifo(st) => {
                 for &(child, k) in children.iter().rev() {
                     if k == usize::MAX {
                         continue;
                     }
                     let (_, _, cfp) = succs.items[k];
-                    s.push((succs.world(k).to_vec().into_boxed_slice(), cfp, child, depth + 1));
+                    st.push((succs.world(k).to_vec().into_boxed_slice(), cfp, child, depth + 1));
                 }
             }
         }
         expanded += 1;
+        let left = frontier.len() + have_next as usize;
         if expanded.is_multiple_of(CLOCK_EVERY) {
-            if let Some(reason) = ctx.tick(expanded, store.len(), &run, frontier.len())? {
+            if let Some(reason) = ctx.tick(expanded, store.len(), &run, left)? {
+                run.frontier_left = Some(left);
                 return finish("stopped", Some(reason), &mut run);
             }
         }
         if ctx.limits.max_states > 0 && store.len() as i64 >= ctx.limits.max_states {
+            run.frontier_left = Some(left);
             return finish("stopped", Some(format!("state limit of {} reached", ctx.limits.max_states)), &mut run);
         }
     }
     finish("holds", None, &mut run)
+}
+
+/// One state being expanded: where it is, its successors and their visited-set keys.
+#[derive(Default)]
+struct Expansion {
+    number: u32,
+    depth: u32,
+    fp: u64,
+    world: Vec<u32>,
+    succs: Succs,
+    keys: Vec<u64>,
+    ex: u32,
+    ready: bool,
+}
+
+impl Expansion {
+    /// Take the next state from the frontier; false when it is empty.
+    fn take(&mut self, frontier: &mut Frontier) -> bool {
+        self.ready = false;
+        self.ex = 0;
+        self.world.clear();
+        match frontier {
+            Frontier::Fifo(q) => match q.peek() {
+                None => false,
+                Some((number, depth, fp, w)) => {
+                    self.world.extend_from_slice(w);
+                    (self.number, self.depth, self.fp) = (number, depth, fp);
+                    q.pop();
+                    true
+                }
+            },
+            Frontier::Lifo(s) => match s.pop() {
+                None => false,
+                Some((w, fp, number, depth)) => {
+                    self.world.extend_from_slice(&w);
+                    (self.number, self.depth, self.fp) = (number, depth, fp);
+                    true
+                }
+            },
+        }
+    }
+
+    /// Successors, their keys (canonical fingerprints), and a prefetch of their slots.
+    fn generate(&mut self, tables: &mut Tables, adapter: &Py<PyAny>) -> PyResult<()> {
+        let (world, fp) = (&self.world, self.fp);
+        let succs = &mut self.succs;
+        let ex = &mut self.ex;
+        resolve(tables, adapter, |t| t.successors(world, fp, succs, ex))?;
+        self.keys.clear();
+        for k in 0..self.succs.len() {
+            let (_, _, cfp) = self.succs.items[k];
+            let key = if tables.cfg.group > 0 {
+                let w = self.succs.world(k);
+                resolve(tables, adapter, |t| t.canonical(w, cfp))?
+            } else {
+                cfp
+            };
+            self.keys.push(key);
+        }
+        self.ready = true;
+        Ok(())
+    }
 }
 
 /// Breadth-first search with `workers` threads, giving exactly the single-threaded

@@ -49,6 +49,10 @@ const DELIVER: u8 = 0;
 const LOSE: u8 = 2;
 const DROP: u8 = 3;
 
+// Slots below this index get a direct delivery index per envelope (4 bytes per
+// (envelope, slot) pair up to it); slots above it go through a hash map.
+const DIRECT: u32 = 1 << 12;
+
 // Fault kinds exercised (bit mask reported back to Python).
 pub const EX_LOSS: u32 = 1;
 pub const EX_DUP: u32 = 2;
@@ -146,6 +150,10 @@ pub struct Tables {
     recovery: Vec<Vec<Option<Entry>>>,
     rearm: Vec<Vec<Option<Move>>>,
     tick: Vec<Vec<Option<Move>>>,
+    // Deliveries: entries in an arena; for slots below DIRECT, a direct index per
+    // envelope (`delivery_index[e][sid]`, 0 = missing), else a hash map.
+    delivery_arena: Vec<Entry>,
+    delivery_index: Vec<Vec<u32>>,
     deliveries: FastMap<u64, Entry>,
     env_src: Vec<u32>,
     env_dst: Vec<u32>,
@@ -241,6 +249,8 @@ impl Tables {
             recovery: (0..n).map(|_| Vec::new()).collect(),
             rearm: (0..n).map(|_| Vec::new()).collect(),
             tick: (0..n).map(|_| Vec::new()).collect(),
+            delivery_arena: Vec::new(),
+            delivery_index: Vec::new(),
             deliveries: FastMap::default(),
             env_src: Vec::new(),
             env_dst: Vec::new(),
@@ -275,6 +285,20 @@ impl Tables {
     #[inline]
     fn slot(&self, sid: u32) -> Result<&SlotInfo, Miss> {
         self.slots.get(sid as usize).and_then(|x| x.as_ref()).ok_or(Miss::Slot(sid))
+    }
+
+    #[inline]
+    fn delivery(&self, e: u32, sid: u32) -> Option<&Entry> {
+        if sid < DIRECT {
+            let k = *self.delivery_index.get(e as usize)?.get(sid as usize)?;
+            if k == 0 {
+                None
+            } else {
+                Some(&self.delivery_arena[k as usize - 1])
+            }
+        } else {
+            self.deliveries.get(&(((e as u64) << 32) | sid as u64))
+        }
     }
 
     #[inline]
@@ -437,10 +461,7 @@ impl Tables {
                             continue;
                         }
                         let s = world[d as usize];
-                        let en = self
-                            .deliveries
-                            .get(&(((e as u64) << 32) | s as u64))
-                            .ok_or(Miss::Delivery(e, s))?;
+                        let en = self.delivery(e, s).ok_or(Miss::Delivery(e, s))?;
                         if en.s2 < 0 {
                             self.push_fail(out, world, fp, en.s2)?;
                         } else {
@@ -686,7 +707,20 @@ impl Tables {
             }
             Miss::Delivery(e, sid) => {
                 let v = ad.call_method1("delivery", (e, sid))?;
-                self.deliveries.insert(((e as u64) << 32) | sid as u64, entry(&v)?);
+                let en = entry(&v)?;
+                if sid < DIRECT {
+                    if self.delivery_index.len() <= e as usize {
+                        self.delivery_index.resize_with(e as usize + 1, Vec::new);
+                    }
+                    let row = &mut self.delivery_index[e as usize];
+                    if row.len() <= sid as usize {
+                        row.resize(sid as usize + 1, 0);
+                    }
+                    self.delivery_arena.push(en);
+                    row[sid as usize] = self.delivery_arena.len() as u32;
+                } else {
+                    self.deliveries.insert(((e as u64) << 32) | sid as u64, en);
+                }
             }
             Miss::Env(e) => {
                 let (src, dst, key): (u32, u32, u64) = ad.call_method1("env", (e,))?.extract()?;
