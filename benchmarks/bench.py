@@ -3,6 +3,10 @@
 python benchmarks/bench.py [NAME ...] [--list] [--strategy bfs|dfs] [--engine native|python]
                            [--workers N]
 
+`--reference` instead builds (cargo, on demand) and runs the hand-written native BFS of
+the LWW model in `benchmarks/reference` for the chosen LWW configurations without
+reductions (lww-4x1, lww-3x2): the physical floor the engine is compared with.
+
 `--engine` picks the explorer (default: native where it covers the model, as
 `evcheck verify` does); `--workers N` overrides the configuration's workers (threads
 of the native core, processes of the Python engine).
@@ -157,6 +161,35 @@ def run(config: Config, strategy: str, engine: str = "auto", workers: int = 0) -
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+REFERENCE = ROOT / "benchmarks" / "reference"
+REFERENCE_SIZES = {"lww-4x1": (4, 1), "lww-3x2": (3, 2)}
+
+
+def run_reference(names: list[str]) -> None:
+    """Build the hand-written LWW BFS (release) and run it on the LWW configurations."""
+    subprocess.run(
+        [
+            "cargo",
+            "build",
+            "--release",
+            "--quiet",
+            "--manifest-path",
+            str(REFERENCE / "Cargo.toml"),
+        ],
+        check=True,
+    )
+    binary = REFERENCE / "target" / "release" / "lww-reference"
+    print(f"{'model':20} {'states':>11} {'transitions':>12} {'time s':>8}")
+    for name, (r, w) in REFERENCE_SIZES.items():
+        if names and name not in names:
+            continue
+        out = subprocess.run(
+            [str(binary), str(r), str(w)], capture_output=True, text=True, check=True
+        )
+        res = json.loads(out.stdout)
+        print(f"{name:20} {res['states']:>11,} {res['transitions']:>12,} {res['seconds']:>8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help="configurations to run (default: all)")
@@ -164,12 +197,18 @@ def main() -> None:
     parser.add_argument("--strategy", default="bfs", choices=["bfs", "dfs"])
     parser.add_argument("--engine", default="auto", choices=["auto", "native", "python"])
     parser.add_argument(
+        "--reference", action="store_true", help="run the hand-written LWW BFS instead"
+    )
+    parser.add_argument(
         "--workers", type=int, default=0, help="override workers (0: as configured)"
     )
     args = parser.parse_args()
     if args.list:
         for c in CONFIGS:
             print(f"{c.name:20} {c.note}")
+        return
+    if args.reference:
+        run_reference(args.names)
         return
     chosen = [c for c in CONFIGS if not args.names or c.name in args.names]
     print(
