@@ -733,18 +733,30 @@ fn search_parallel(
             std::thread::scope(|scope| {
                 for (w, mut mine) in owned.into_iter().enumerate() {
                     scope.spawn(move || {
-                        for p in parts_ref {
+                        // This thread's items, in queue order; their slots are
+                        // prefetched a few items ahead of the insertions.
+                        let mut todo: Vec<(u32, u32)> = Vec::new();
+                        for (pi, p) in parts_ref.iter().enumerate() {
                             for &(from, to, _) in p.states.iter().flatten() {
                                 for k in from..to {
-                                    let key = p.keys[k];
-                                    let shard = (key >> 59) as usize % count;
-                                    if shard % workers != w {
-                                        continue;
-                                    }
-                                    if mine[shard / workers].insert(key) {
-                                        p.fresh[k].store(true, Ordering::Relaxed);
+                                    let shard = (p.keys[k] >> 59) as usize % count;
+                                    if shard % workers == w {
+                                        todo.push((pi as u32, k as u32));
                                     }
                                 }
+                            }
+                        }
+                        const AHEAD: usize = 8;
+                        for i in 0..todo.len() {
+                            if let Some(&(pa, ka)) = todo.get(i + AHEAD) {
+                                let key = parts_ref[pa as usize].keys[ka as usize];
+                                mine[((key >> 59) as usize % count) / workers].prefetch(key);
+                            }
+                            let (pi, k) = (todo[i].0 as usize, todo[i].1 as usize);
+                            let p = &parts_ref[pi];
+                            let key = p.keys[k];
+                            if mine[((key >> 59) as usize % count) / workers].insert(key) {
+                                p.fresh[k].store(true, Ordering::Relaxed);
                             }
                         }
                     });
