@@ -1,6 +1,15 @@
 """Fixed models at fixed bounds: states explored, wall time, states/s, peak memory.
 
-python benchmarks/bench.py [NAME ...] [--list] [--strategy bfs|dfs]
+python benchmarks/bench.py [NAME ...] [--list] [--strategy bfs|dfs] [--engine native|python]
+                           [--workers N]
+
+`--reference` instead builds (cargo, on demand) and runs the hand-written native BFS of
+the LWW model in `benchmarks/reference` for the chosen LWW configurations without
+reductions (lww-4x1, lww-3x2): the physical floor the engine is compared with.
+
+`--engine` picks the explorer (default: native where it covers the model, as
+`evcheck verify` does); `--workers N` overrides the configuration's workers (threads
+of the native core, processes of the Python engine).
 """
 
 from __future__ import annotations
@@ -106,11 +115,14 @@ import json, sys
 from evcheck import load_spec, verify_spec
 from evcheck.search import Limits
 spec_path, settings, strategy = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+engine, workers_override = sys.argv[4], int(sys.argv[5])
 from evcheck import symmetric_values
 faults = settings.pop("faults", None)
 symmetry = settings.pop("symmetry", None)
 por = settings.pop("por", False)
 workers = settings.pop("workers", 1)
+if workers_override:
+    workers = workers_override
 symmetric = settings.pop("symmetric_values", None)
 settings = {k: tuple(v) if isinstance(v, list) else v for k, v in settings.items()}
 if symmetric:
@@ -121,14 +133,15 @@ if faults:
 if symmetry:
     spec = spec.with_symmetry(symmetry)
 spec = spec.with_por("auto" if por else False)
-result = verify_spec(spec, strategy=strategy, workers=workers)
+result = verify_spec(spec, strategy=strategy, workers=workers, engine=engine)
 s = result.stats
 print(json.dumps({"status": result.status, "states": s.states, "transitions": s.transitions,
-                  "depth": s.depth, "seconds": s.seconds, "peak": s.peak_memory_bytes}))
+                  "depth": s.depth, "seconds": s.seconds, "peak": s.peak_memory_bytes,
+                  "engine": result.engine}))
 """
 
 
-def run(config: Config, strategy: str) -> dict[str, object]:
+def run(config: Config, strategy: str, engine: str = "auto", workers: int = 0) -> dict[str, object]:
     out = subprocess.run(
         [
             sys.executable,
@@ -137,6 +150,8 @@ def run(config: Config, strategy: str) -> dict[str, object]:
             str(ROOT / config.spec),
             json.dumps(config.settings),
             strategy,
+            engine,
+            str(workers),
         ],
         capture_output=True,
         text=True,
@@ -146,29 +161,68 @@ def run(config: Config, strategy: str) -> dict[str, object]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+REFERENCE = ROOT / "benchmarks" / "reference"
+REFERENCE_SIZES = {"lww-4x1": (4, 1), "lww-3x2": (3, 2)}
+
+
+def run_reference(names: list[str]) -> None:
+    """Build the hand-written LWW BFS (release) and run it on the LWW configurations."""
+    subprocess.run(
+        [
+            "cargo",
+            "build",
+            "--release",
+            "--quiet",
+            "--manifest-path",
+            str(REFERENCE / "Cargo.toml"),
+        ],
+        check=True,
+    )
+    binary = REFERENCE / "target" / "release" / "lww-reference"
+    print(f"{'model':20} {'states':>11} {'transitions':>12} {'time s':>8}")
+    for name, (r, w) in REFERENCE_SIZES.items():
+        if names and name not in names:
+            continue
+        out = subprocess.run(
+            [str(binary), str(r), str(w)], capture_output=True, text=True, check=True
+        )
+        res = json.loads(out.stdout)
+        print(f"{name:20} {res['states']:>11,} {res['transitions']:>12,} {res['seconds']:>8.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help="configurations to run (default: all)")
     parser.add_argument("--list", action="store_true", help="list configurations")
     parser.add_argument("--strategy", default="bfs", choices=["bfs", "dfs"])
+    parser.add_argument("--engine", default="auto", choices=["auto", "native", "python"])
+    parser.add_argument(
+        "--reference", action="store_true", help="run the hand-written LWW BFS instead"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="override workers (0: as configured)"
+    )
     args = parser.parse_args()
     if args.list:
         for c in CONFIGS:
             print(f"{c.name:20} {c.note}")
         return
+    if args.reference:
+        run_reference(args.names)
+        return
     chosen = [c for c in CONFIGS if not args.names or c.name in args.names]
     print(
         f"{'model':20} {'verdict':8} {'states':>11} {'transitions':>12} {'depth':>5} "
-        f"{'time s':>8} {'states/s':>10} {'peak MiB':>9}"
+        f"{'time s':>8} {'states/s':>10} {'peak MiB':>9} engine"
     )
     for c in chosen:
-        r = run(c, args.strategy)
+        r = run(c, args.strategy, args.engine, args.workers)
         secs = float(r["seconds"])  # type: ignore[arg-type]
         states = int(r["states"])  # type: ignore[call-overload]
         print(
             f"{c.name:20} {r['status']!s:8} {states:>11,} {int(r['transitions']):>12,} "  # type: ignore[call-overload]
             f"{r['depth']!s:>5} {secs:>8.2f} {states / secs:>10,.0f} "
-            f"{int(r['peak']) / 2**20:>9,.0f}",
+            f"{int(r['peak']) / 2**20:>9,.0f} {r['engine']}",
             flush=True,
         )  # type: ignore[call-overload]
 

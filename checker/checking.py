@@ -203,6 +203,16 @@ class Checker:
 
         self.invariant_verdict = judge
 
+        def judged(slots: tuple[int, ...]) -> int:
+            verdict = judge(slots)
+            for watch in watchers:
+                watch(slots, verdict)
+            return verdict
+
+        # For engines that cache verdicts themselves (the native core): the verdict of the
+        # replica invariants, seen by the watchers as here.
+        self.replica_invariants_verdict = judged
+
         def check(world: tuple[int, ...]) -> int | None:
             g = world[n]
             info = infos[g]

@@ -180,8 +180,8 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=1,
             show_default=True,
-            help="Worker processes for breadth-first search (states are partitioned by "
-            "fingerprint). verify only.",
+            help="Breadth-first search in N threads of the native core (processes of the "
+            "Python engine). verify only.",
         ),
         click.option(
             "--max-states",
@@ -299,7 +299,15 @@ def main() -> None:
 
 @main.command()
 @spec_options
-def verify(**kw: Any) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "native", "python"]),
+    default="auto",
+    show_default=True,
+    help="native: the compiled core; python: the reference engine; auto: native where it "
+    "covers the spec.",
+)
+def verify(engine: str, **kw: Any) -> None:
     """Explore every behaviour of SPEC within its bounds and check its properties.
 
     SPEC is a Python file that defines `spec = Spec(...)`. Prints the verdict, the
@@ -326,7 +334,10 @@ def verify(**kw: Any) -> None:
             progress=progress,
             shrink=not kw["no_shrink"],
             workers=workers,
+            engine=engine,
         )
+        if result.engine_note and engine == "native" and kw["fmt"] == "text" and not kw["quiet"]:
+            click.echo(f"evcheck: {result.engine_note}", err=True)
         if kw["z3_all_histories"]:
             result.z3 = checked_z3_all(spec)
         return result

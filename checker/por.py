@@ -46,6 +46,11 @@ class DeliveryTail:
         # not on interning order, so every engine and process reduces the same graph.
         return next(i for i in range(n) if pending[i])
 
+    def may_send(self, sid: int, pending: tuple[int, ...]) -> bool:
+        """Whether delivering some of `pending` to a replica in slot `sid` makes it send
+        (memoised; the native core asks this once per distinct argument)."""
+        return self._may_send(sid, pending)
+
     def _may_send(self, sid: int, pending: tuple[int, ...]) -> bool:
         """Whether delivering some of `pending` (sorted envelopes to one replica in slot
         `sid`), in some order, makes that replica send."""

@@ -53,6 +53,8 @@ class Result:
     workers: int = 1
     z3: Z3Report | None = None
     lanes: list[str] = field(default_factory=list)
+    engine: str = "python"  # which engine explored: "native" or "python"
+    engine_note: str | None = None  # why the Python engine ran where native was asked for
 
     @property
     def ok(self) -> bool:

@@ -10,6 +10,9 @@ from .consistency import HISTORY_PROPERTIES, Event, check_history
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
 from .model import Node, TransitionSystem
+from .native import available as native_available
+from .native import native_bfs, native_dfs
+from .native_tables import NativeTables, unsupported
 from .plan import compile_plan
 from .results import Counterexample, ReplayReport, Result, Z3Report
 from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, parallel_bfs, simulate
@@ -31,15 +34,26 @@ def verify_spec(
     progress: ProgressFn | None = None,
     shrink: bool = True,
     workers: int = 1,
+    engine: str = "auto",
 ) -> Result:
     """Explore every behaviour of `spec` within its bounds and `limits`.
 
-    With `workers` > 1, breadth-first search runs in that many processes (same states,
-    verdict and shortest counterexamples as one)."""
+    `engine` is "native" (the compiled core), "python" (the reference engine) or "auto"
+    (native where it covers the spec, Python otherwise); both give the same states,
+    verdicts and shortest counterexamples. With `workers` > 1, breadth-first search runs
+    in that many threads of the native core, or processes of the Python engine."""
     system = Semantics(compile_plan(spec))
     explored = _explored(system)
     signature = _last_action(system)
-    if workers > 1:
+    native, note = _native_engine(system, explored, engine, strategy)
+    if native is not None:
+        if workers > 1 and strategy != "bfs":
+            raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
+        if strategy == "bfs":
+            outcome = native_bfs(native, limits, progress, signature, workers)
+        else:
+            outcome = native_dfs(native, limits, progress, signature)
+    elif workers > 1:
         if strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
         transport = Transport(system.tables)
@@ -48,7 +62,32 @@ def verify_spec(
         outcome = ENGINES[strategy](explored, limits, progress, signature)
     result = _result(spec, system, explored, outcome, strategy, shrink)
     result.workers = workers
+    result.engine = "python" if native is None else "native"
+    result.engine_note = note
     return result
+
+
+ENGINE_CHOICES = ("auto", "native", "python")
+
+
+def _native_engine(
+    system: Semantics, explored: TransitionSystem, engine: str, strategy: str
+) -> tuple[NativeTables | None, str | None]:
+    """The native view of `system` when the native core explores it, else None, with a
+    note saying why the Python engine runs instead of a requested or default native one."""
+    if engine not in ENGINE_CHOICES:
+        raise SpecError(f"unknown engine {engine!r} (choose from {', '.join(ENGINE_CHOICES)})")
+    if engine == "python":
+        return None, None
+    if strategy not in ("bfs", "dfs"):
+        reason: str | None = f"strategy {strategy}"
+    elif not native_available():
+        reason = "an install without the compiled core"
+    else:
+        reason = unsupported(system)
+    if reason is not None:
+        return None, f"the native engine does not cover {reason}: running the Python engine"
+    return NativeTables(system, explored if isinstance(explored, Symmetric) else None), None
 
 
 def simulate_spec(

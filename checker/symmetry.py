@@ -139,6 +139,25 @@ class Symmetric:
                 )
                 envs.append(envelope_key(moved_env))
 
+    def keys_of_slot(self, sid: int) -> list[int]:
+        """Slot sid's key at each position under every non-identity element, element-major
+        (`[k * n + i]`), for the native core's canonical fingerprints."""
+        if len(self._slot_keys[0][0]) <= sid:
+            self._grow()
+        return [rows[i][sid] for rows in self._slot_keys for i in range(self.n)]
+
+    def keys_of_glob(self, g: int) -> list[int]:
+        """Global state g's key under every non-identity element."""
+        if len(self._glob_keys[0]) <= g:
+            self._grow()
+        return [globs[g] for globs in self._glob_keys]
+
+    def keys_of_env(self, e: int) -> list[int]:
+        """Envelope e's key under every non-identity element."""
+        if len(self._env_keys[0]) <= e:
+            self._grow()
+        return [envs[e] for envs in self._env_keys]
+
     def _permute_glob(self, value: tuple[Any, ...], perm: Permutation) -> tuple[Any, ...]:
         """The global state with each part's component permuted (replica positions moved,
         symmetric values and replica ids renamed)."""

@@ -34,10 +34,12 @@ LAYERS: dict[str, int] = {
     "solver": 5,
     "symmetry": 5,
     "transfer": 5,
+    "native_tables": 5,
     "search": 6,
     "trace": 6,
     "shrink": 6,
     "history": 6,
+    "native": 6,
     "results": 7,
     "tracefile": 7,
     "runner": 8,
@@ -50,7 +52,7 @@ LAYERS: dict[str, int] = {
 }
 
 # Packages whose modules may import nothing above these (besides their own package).
-ISOLATED = {"search": {"errors", "model"}}
+ISOLATED = {"search": {"errors", "model"}, "native": {"errors", "model", "search"}}
 
 
 def module_name(path: Path, root: Path = SOURCE) -> str:

@@ -40,6 +40,11 @@ class Sessions(Part):
     def summaries(self, g: int) -> tuple[Any, ...]:
         return self.component(g)[2]  # type: ignore[no-any-return]
 
+    def operation(self, i: int, sid: int, op_index: int, args: tuple[Any, ...]) -> SessionEntry:
+        """A session calls operation `op_index` with `args` at replica i (memoised; the
+        native core's table look-ups use this)."""
+        return self._operation(i, sid, op_index, args)
+
     def _operation(self, i: int, sid: int, op_index: int, args: tuple[Any, ...]) -> SessionEntry:
         """A session calls operation `op_index` with `args` at replica i (memoised)."""
         memo = (i, sid, op_index, args)

@@ -1,0 +1,331 @@
+"""The environment's tables as the native core reads them.
+
+The compiled core (`evcheck.native`) generates successors and checks properties from
+tables it keeps on its side; when an entry is missing it calls one method here, once
+per distinct entry. Every method answers from the Python parts' own memoised tables
+(`evcheck.env`), so both engines share one definition of the semantics. Answers are
+plain ints and tuples; fingerprint deltas are reduced mod 2**64.
+
+Which specs the core covers: `unsupported` names what it does not (client sessions,
+symmetry, invariants that read the network), and the runner falls back to the Python
+engine for those, saying so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .env.clients import ReplicaClients
+from .env.clocks import Clocks
+from .env.crashes import Crashes
+from .env.duplication import Duplication
+from .env.loss import Loss
+from .env.network import Network
+from .env.part import Part
+from .env.partitions import Partitions
+from .env.sessions import Sessions
+from .env.tables import DISABLED, ROLE, TIME
+from .env.tables import OPS as OPS_DONE
+from .env.timers import Timers
+from .fingerprint import MASK
+from .model import Node
+from .por import DeliveryTail
+from .properties import HistoryProperty, Invariant, QuiescentConvergence, StrongConvergence
+from .semantics import Semantics
+from .symmetry import Symmetric
+
+Move = tuple[int, int]
+EntryT = tuple[int, tuple[int, ...], int]
+
+# Part kinds as the core numbers them (tables.rs, `Act`).
+OPS, TIMERS, NET, LOSS, DUP, CRASH, PARTITION, TICK, SESSIONS = range(9)
+# Fault kinds the core reports as exercised (bit mask).
+EXERCISED_BITS = {1: Loss, 2: Duplication, 4: Crashes, 8: Partitions}
+
+
+def unsupported(system: Semantics) -> str | None:
+    """Why the native core cannot explore `system`, or None when it can."""
+    plan = system.plan
+    if plan.max_calls:
+        return "per-operation budgets (max_calls)"
+    if any(h.when is not None for r in plan.replicas for h in r.handlers.values()):
+        return "enabling conditions on message handlers"
+    if any(t.when is not None for r in plan.replicas for t in r.timers):
+        return "enabling conditions on timers"
+    for prop in plan.properties:
+        if isinstance(prop, Invariant) and prop.sees_network:
+            return f"invariant {prop.name} reads the environment"
+        if isinstance(prop, (QuiescentConvergence, StrongConvergence)) and prop.expected:
+            return f"{prop.name} with an expected value"
+        if not isinstance(
+            prop, (Invariant, QuiescentConvergence, StrongConvergence, HistoryProperty)
+        ):
+            return f"property {prop.name}"
+    for part in system.parts:
+        if not isinstance(
+            part,
+            (
+                ReplicaClients,
+                Sessions,
+                Timers,
+                Network,
+                Loss,
+                Duplication,
+                Crashes,
+                Partitions,
+                Clocks,
+            ),
+        ):
+            return f"environment part {part.name}"
+    return None
+
+
+class NativeTables:
+    """A `Semantics` seen through the tables the native core mirrors (and, for the
+    engines' contract, the same transition system)."""
+
+    def __init__(self, system: Semantics, symmetric: Symmetric | None = None) -> None:
+        self.system = system
+        # With symmetry, the engines' contract is the symmetric system's (canonical
+        # fingerprints in the visited set), and the core keeps per-element key tables.
+        self.symmetric = symmetric
+        self.explored: Any = symmetric if symmetric is not None else system
+        self.plan = plan = system.plan
+        self.tables = system.tables
+        self.n = system.n
+        self.checker = system.checker
+        parts = system.parts
+        clients = system.clients
+        self.clients = clients if isinstance(clients, ReplicaClients) else None
+        self.sessions = clients if isinstance(clients, Sessions) else None
+        self.network = system.network
+        self.timer_part = next((p for p in parts if isinstance(p, Timers)), None)
+        self.crash_part = next((p for p in parts if isinstance(p, Crashes)), None)
+        self.clock_part = next((p for p in parts if isinstance(p, Clocks)), None)
+        self.por = system.network.target is not None
+        self.tail = (
+            DeliveryTail(self.tables, self.clients, system.network)
+            if self.por and self.clients is not None
+            else None
+        )
+        self.conv = -1
+        self.sec: int | None = None
+        self.invariants: list[tuple[int, Invariant]] = []
+        for index, prop in enumerate(plan.properties, start=1):
+            if isinstance(prop, QuiescentConvergence):
+                self.conv = index
+            elif isinstance(prop, StrongConvergence):
+                self.sec = index
+            elif isinstance(prop, Invariant):
+                self.invariants.append((index, prop))
+        self.history = bool(plan.history_properties)
+
+    # -- the engines' contract (delegated) ---------------------------------------------
+
+    def initial(self) -> list[Node]:
+        return self.system.initial()  # concrete fingerprints: the core canonicalises
+
+    def successors(self, node: Node) -> list[Node]:
+        return self.explored.successors(node)  # type: ignore[no-any-return]
+
+    def check(self, state: Any) -> int | None:
+        return self.system.check(state)
+
+    # -- what the core is built with ---------------------------------------------------
+
+    def config(self) -> tuple[int, bool, int, bool, bool, int, int]:
+        """(replicas, partial-order reduction, convergence property or -1, properties of
+        the replica slots, timers, max time, symmetry group elements besides identity)."""
+        slot_props = self.sec is not None or bool(self.invariants)
+        return (
+            self.n,
+            self.por,
+            self.conv,
+            slot_props,
+            self.timer_part is not None,
+            self.plan.max_time or 0,
+            self.symmetric.size - 1 if self.symmetric is not None else 0,
+        )
+
+    def mark_exercised(self, mask: int) -> None:
+        """Record the fault kinds the native run exercised on the Python parts."""
+        for bit, kind in EXERCISED_BITS.items():
+            if mask & bit:
+                for part in self.system.parts:
+                    if isinstance(part, kind):
+                        part.exercised = True
+
+    # -- table entries (called by the core on a miss) ----------------------------------
+
+    def glob(
+        self, g: int
+    ) -> tuple[bool, int, bool, tuple[bool, ...], tuple[int, ...], Move | None, list[Any]]:
+        tables = self.tables
+        info = tables.infos[g]
+        history = self.checker.violated_history(g) if self.history else -1
+        enabled = self.clients.enabled(g) if self.clients is not None else None
+        ops = None if enabled is None else _move(enabled)
+        acts: list[tuple[Any, ...]] = [self._act(g, part) for part in info.active]
+        return (info.failed, history, info.quiet, info.up, info.links, ops, acts)
+
+    def _act(self, g: int, part: Part) -> tuple[Any, ...]:
+        tables = self.tables
+        faults = self.plan.faults
+        if isinstance(part, ReplicaClients):
+            return (OPS,)
+        if isinstance(part, Timers):
+            return (TIMERS,)
+        if isinstance(part, Network):
+            return (NET,)
+        if isinstance(part, Loss):
+            return (LOSS, _move(tables.gmove(g, part, "drop")))
+        if isinstance(part, Duplication):
+            return (DUP, _move(tables.gmove(g, part, "dup")))
+        if isinstance(part, Crashes):
+            down, used = part.component(g)
+            may = used < faults.crash
+            crash = (
+                [(i, _move(tables.gmove(g, part, (True, i)))) for i in range(self.n) if not down[i]]
+                if may
+                else []
+            )
+            recover = [
+                (i, _move(tables.gmove(g, part, (False, i)))) for i in range(self.n) if down[i]
+            ]
+            return (CRASH, may, crash, recover)
+        if isinstance(part, Partitions):
+            groups, used = part.component(g)
+            may = groups is None and used < faults.partition
+            splits = [_move(tables.gmove(g, part, s)) for s in self.plan.splits] if may else []
+            heal = _move(tables.gmove(g, part, None)) if groups is not None else None
+            return (PARTITION, may, splits, heal)
+        if isinstance(part, Clocks):
+            return (TICK,)
+        if isinstance(part, Sessions):
+            plan = self.plan
+            used, counts, _ = part.component(g)
+            active: list[tuple[int, list[int]]] = []
+            if plan.max_ops is None or used < plan.max_ops:
+                for k, session in enumerate(part.sessions):
+                    if session.max_ops is not None and counts[k] >= session.max_ops:
+                        continue
+                    active.append((k, list(session.homes)))
+            return (SESSIONS, active)
+        raise AssertionError(f"the native core has no part {part.name}")
+
+    def ops(self, i: int, sid: int) -> list[EntryT]:
+        assert self.clients is not None
+        return [_entry(e) for e in self.clients.entries(i, sid) if e[0] != DISABLED]
+
+    def session_ops(
+        self, g: int, k: int, i: int, sid: int
+    ) -> list[tuple[int, tuple[int, ...], int, int, int]]:
+        """Session k's operations at replica i in slot sid from global state g, in
+        `Sessions.expand` order: (new slot or -1-failure, sends, delta, next global
+        state, its delta)."""
+        part = self.sessions
+        assert part is not None
+        plan = self.plan
+        tables = self.tables
+        if plan.ops_per_replica is not None and tables.slots[sid][OPS_DONE] >= plan.ops_per_replica:
+            return []
+        counts = part.component(g)[1]
+        session = part.sessions[k]
+        out: list[tuple[int, tuple[int, ...], int, int, int]] = []
+        for op_index, instance in enumerate(plan.replicas[i].operations):
+            if session.ops is not None and instance.name not in session.ops:
+                continue
+            args = instance.concrete(session.name, counts[k] + 1)
+            s2, sends, delta, _, result = part.operation(i, sid, op_index, args)
+            if s2 == DISABLED:
+                continue
+            if s2 < 0:
+                out.append((s2, (), 0, 0, 0))
+                continue
+            kind = instance.kind  # the event as Sessions.expand records it
+            value = (
+                result
+                if kind == "read"
+                else args[instance.value_pos]
+                if instance.value_pos >= 0
+                else None
+            )
+            key_ = args[instance.key_pos] if instance.key_pos >= 0 else None
+            event = (repr(tables.ids[i]), kind, key_, value)
+            g2, gdelta = tables.gmove(g, part, (k, event))
+            out.append((s2, sends, delta & MASK, g2, gdelta & MASK))
+        return out
+
+    def timers(self, i: int, sid: int) -> list[EntryT]:
+        assert self.timer_part is not None
+        return [_entry(e) for e in self.timer_part.entries(i, sid) if e[0] != DISABLED]
+
+    def delivery(self, e: int, sid: int) -> EntryT:
+        return _entry(self.network.delivery(e, sid))
+
+    def env(self, e: int) -> tuple[int, int, int]:
+        tables = self.tables
+        return (tables.env_src[e], tables.env_dst[e], tables.env_keys[e] & MASK)
+
+    def recovery(self, i: int, sid: int) -> EntryT:
+        assert self.crash_part is not None
+        return _entry(self.crash_part.recovery(i, sid))
+
+    def rearm(self, i: int, sid: int) -> Move:
+        assert self.timer_part is not None
+        return _move(self.timer_part.rearm(i, sid))
+
+    def tick(self, i: int, sid: int) -> Move:
+        assert self.clock_part is not None
+        return _move(self.clock_part.tick(i, sid))
+
+    def slot(self, sid: int) -> tuple[bool, int, list[int]]:
+        """(a timer may still fire, real time, what each replica observes) of slot sid."""
+        # Without enabling conditions on timers (the core does not run with them), whether
+        # a timer may fire depends on the slot alone: ask a replica of the slot's role.
+        slot = self.tables.slots[sid]
+        busy = False
+        if self.timer_part is not None:
+            roles = self.plan.role_numbers
+            owner = next(i for i in range(self.n) if roles[i] == slot[ROLE])
+            busy = self.timer_part.is_busy(owner, sid)
+        # (-1 marks a position of another role, where this slot never sits: any id will do.)
+        obs = [max(self.checker.obs[i][sid], 0) for i in range(self.n)]
+        return (busy, self.tables.slots[sid][TIME], obs)
+
+    def fail(self, g: int, code: int) -> Move:
+        world, delta = self.tables.fail((0,) * self.n + (g,), code)
+        return (world[self.n], delta & MASK)
+
+    def slots_verdict(self, slots: tuple[int, ...]) -> int:
+        """The first property of the replica slots that `slots` violates, or -1 (strong
+        eventual consistency, then invariants, as `Checker.check` orders them)."""
+        if self.sec is not None and self.checker.diverged_pair(slots) is not None:
+            return self.sec
+        if self.invariants:
+            return self.checker.replica_invariants_verdict(slots)
+        return -1
+
+    def sym_slot(self, sid: int) -> list[int]:
+        assert self.symmetric is not None
+        return [k & MASK for k in self.symmetric.keys_of_slot(sid)]
+
+    def sym_glob(self, g: int) -> list[int]:
+        assert self.symmetric is not None
+        return [k & MASK for k in self.symmetric.keys_of_glob(g)]
+
+    def sym_env(self, e: int) -> list[int]:
+        assert self.symmetric is not None
+        return [k & MASK for k in self.symmetric.keys_of_env(e)]
+
+    def may_send(self, sid: int, pending: tuple[int, ...]) -> bool:
+        assert self.tail is not None
+        return self.tail.may_send(sid, pending)
+
+
+def _move(move: tuple[int, int]) -> Move:
+    return (move[0], move[1] & MASK)
+
+
+def _entry(entry: tuple[int, tuple[int, ...], int, str]) -> EntryT:
+    return (entry[0], entry[1], entry[2] & MASK)
