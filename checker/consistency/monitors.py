@@ -19,6 +19,10 @@ from .convergence import check_converges
 from .operations import Event
 from .sessions import SessionSummary, start_session_summary, step_session
 
+# The replica assumptions with no session guarantee on top: what a history violates
+# when the fault lies with the assumptions rather than the guarantee.
+ASSUMPTIONS = "replica assumptions"
+
 
 def start_summary(
     name: str,
@@ -57,16 +61,14 @@ def check_history(
     events = list(events)
     if name == "strong_eventual_consistency":
         return check_converges(events)
-    found = _first_violation(name, events, replicas_apply_own_writes)
+    own = replicas_apply_own_writes
+    found = _first_violation(name, events, own)
     if found is None or name == "linearizability":
         return None if found is None else found[0]
     explanation, event = found
-    if not any(e.replica for e in events):
-        return explanation
-    unplaced = [replace(e, replica="") for e in events]
-    if _first_violation(name, unplaced, True) is not None:
-        return explanation  # the guarantee fails whatever the replicas do
-    return _blame_replicas(name, events, event, explanation, replicas_apply_own_writes)
+    if any(e.replica for e in events) and _first_violation(ASSUMPTIONS, events, own) is not None:
+        return _blame_replicas(name, events, event, explanation, own)
+    return explanation
 
 
 def _first_violation(
@@ -90,7 +92,7 @@ def _blame_replicas(
 ) -> str:
     """Name the replica assumption that failed, separately from the guarantee."""
     what = explanation.removesuffix(f": {name} violated")
-    if own_writes and _first_violation(name, events, False) is None:
+    if own_writes and _first_violation(ASSUMPTIONS, events, False) is None:
         earlier = [
             e
             for e in events

@@ -34,7 +34,8 @@ def report_text(report: HistoryReport) -> str:
             continue
         lines.append(f"  {verdict.property}: VIOLATED: {verdict.explanation}")
         if verdict.z3 and verdict.z3 != verdict.explanation:
-            lines.append(f"    Z3: {verdict.z3}")
+            relaxed = " (outside the conflict, outcomes forgotten)" if verdict.linearizability else ""
+            lines.append(f"    Z3{relaxed}: {verdict.z3}")
         if verdict.linearizability is not None:
             lines.append("")
             lines.append(timeline_text(report, verdict))
@@ -130,8 +131,11 @@ def timeline_text(report: HistoryReport, verdict: Verdict) -> str:
             mark = "#" if op.index in conflict else "=" if op.index in prefix else "-"
             for c in range(a, max(a, b) + 1):
                 lane[c] = mark
-            lane[a] = "["
-            lane[max(a, b)] = ">" if op.end is None else "]"
+            if b > a:
+                lane[a] = "["
+                lane[b] = "]"
+            if op.end is None:
+                lane[max(a, b)] = ">"
             if op.index in conflict:
                 notes.append(f"{_label(op)} (line {op.line})" if op.line else _label(op))
         lines.append(f"  {process:>{name_width}} |{''.join(lane)}|  {'; '.join(notes)}")
