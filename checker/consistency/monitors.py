@@ -11,7 +11,6 @@ first one without breaking any guarantee; `replicas_apply_own_writes=False` drop
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from .atomic import start_atomic, step_atomic

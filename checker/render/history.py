@@ -34,7 +34,9 @@ def report_text(report: HistoryReport) -> str:
             continue
         lines.append(f"  {verdict.property}: VIOLATED: {verdict.explanation}")
         if verdict.z3 and verdict.z3 != verdict.explanation:
-            relaxed = " (outside the conflict, outcomes forgotten)" if verdict.linearizability else ""
+            relaxed = (
+                " (outside the conflict, outcomes forgotten)" if verdict.linearizability else ""
+            )
             lines.append(f"    Z3{relaxed}: {verdict.z3}")
         if verdict.linearizability is not None:
             lines.append("")
