@@ -6,12 +6,15 @@ cut become indeterminate. Prefixes of a linearizable history are linearizable, s
 longest one is found by bisection, and the event after it completes the operation that
 cannot be linearized.
 
-The conflict is minimised by relaxing operations: a relaxed read (or failed cas) is
-dropped, a relaxed write, cas or append becomes indeterminate (it may or may not take
-effect, at any time after its invocation). Relaxing only adds linearizations, so a set
-that stays non-linearizable with everything else relaxed is a genuine conflict, and the
-result is minimal: relaxing any one more of its operations makes the rest linearizable.
-Each trial search has a step budget; a trial that exceeds it keeps the operations, so a
+A conflict is a set of operations that cannot be linearized even with every other
+operation relaxed: a relaxed read (or failed cas) is dropped, a relaxed write, cas or
+append becomes indeterminate (it may or may not take effect, at any time after its
+invocation). Relaxing only adds linearizations, so such a set is a genuine conflict. It
+is grown from the failing operation by the operations that completed nearest before it,
+then shrunk until relaxing any one more of its operations makes the rest linearizable.
+Updates whose value no kept operation could use are left out rather than relaxed (see
+`helpful`), which keeps the trial searches small. Each trial has a step budget and the
+whole minimisation a time budget; a trial that exceeds it keeps the operations, so a
 conflict reported as not minimal is still a conflict.
 """
 
@@ -22,10 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..consistency.operations import APPEND, CAS, WRITE, Op
+from ..consistency.operations import APPEND, CAS, MULTIREAD, READ, WRITE, Op
 from .wgl import Linearization, SearchStopped, check_key, relevant
 
 TRIAL_STEPS = 200_000
+EXPLAIN_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ def explain(ops: Sequence[Op], initial: Any, *, deadline: float | None = None) -
             high = middle
     failing = ops[timeline[high - 1][2]]
     window = _prefix(ops, timeline, high)
-    conflict, minimal = _minimise(window, initial, deadline)
+    conflict, minimal = _minimise(window, failing, initial, deadline)
     return Explanation(
         failing.key, best.order, failing.index, tuple(op.index for op in conflict), minimal
     )
@@ -74,12 +78,43 @@ def relaxed(op: Op) -> Op | None:
     return None
 
 
+def helpful(kept: Sequence[Op], others: Sequence[Op]) -> list[Op]:
+    """The relaxed forms of those `others` whose effect the `kept` operations could use.
+
+    An update whose resulting value no kept operation needs (a read returning it, a cas
+    expecting it, or, transitively, a helpful cas expecting it) can be left out: in any
+    linearization, skipping it leaves every kept operation's observation unchanged. A
+    failed cas or an append needs any value, so then every update is kept.
+    """
+    candidates = [r for r in map(relaxed, others) if r is not None]
+    if any(op.failed or op.kind == APPEND for op in kept) or any(
+        op.kind == APPEND for op in candidates
+    ):
+        return candidates
+    needed: set[Any] = set()
+    for op in kept:
+        if op.kind == READ:
+            needed.add(op.value)
+        elif op.kind == MULTIREAD:
+            needed |= op.value
+        elif op.kind == CAS:
+            needed.add(op.value[0])
+    chosen: list[Op] = []
+    rest = candidates
+    while True:
+        useful = [op for op in rest if (op.value if op.kind == WRITE else op.value[1]) in needed]
+        if not useful:
+            return chosen
+        chosen += useful
+        rest = [op for op in rest if op not in useful]
+        needed |= {op.value[0] for op in useful if op.kind == CAS}
+
+
 def still_conflicting(
     kept: Sequence[Op], others: Sequence[Op], initial: Any, deadline: float | None
 ) -> bool | None:
     """Whether `kept` cannot be linearized with `others` relaxed (None: out of budget)."""
-    history = list(kept) + [r for r in map(relaxed, others) if r is not None]
-    history.sort(key=lambda op: op.start)
+    history = sorted([*kept, *helpful(kept, others)], key=lambda op: op.start)
     try:
         verdict = check_key(history, initial, deadline=deadline, max_steps=TRIAL_STEPS)
     except SearchStopped:
@@ -89,32 +124,40 @@ def still_conflicting(
     return not verdict.ok
 
 
-def _minimise(window: list[Op], initial: Any, deadline: float | None) -> tuple[list[Op], bool]:
-    """Relax the oldest operations first, by bisection, then the rest one by one."""
-    kept = [op for op in window if not op.pending]
-    relaxed_ops = [op for op in window if op.pending]
+def _minimise(
+    window: list[Op], failing: Op, initial: Any, deadline: float | None
+) -> tuple[list[Op], bool]:
+    """Grow a conflict from the failing operation, adding the operations that completed
+    nearest before it (1, 1, 2, 4, ... at a time), then shrink it one by one; within
+    EXPLAIN_SECONDS. Out of time, the whole window is the (unminimised) conflict."""
+    budget = time.monotonic() + EXPLAIN_SECONDS
+    nearest = sorted(
+        (op for op in window if not op.pending and op is not failing),
+        key=lambda op: -(op.end or 0),
+    )
+    kept = [failing]
+    chunk = 1
+    while not still_conflicting(kept, _outside(window, kept), initial, deadline):
+        if not nearest or time.monotonic() > budget:
+            return [op for op in window if not op.pending], False
+        kept += nearest[:chunk]
+        nearest = nearest[chunk:]
+        chunk = chunk * 2 if len(kept) > 2 else 1
     minimal = True
-    low, high = 0, len(kept)  # relaxing the first `low` keeps the conflict; `high` may not
-    while high - low > 1:
-        middle = (low + high) // 2
-        verdict = still_conflicting(kept[middle:], relaxed_ops + kept[:middle], initial, deadline)
-        if verdict:
-            low = middle
-        else:
-            high = middle
-    relaxed_ops += kept[:low]
-    kept = kept[low:]
     i = 0
     while i < len(kept):
-        candidate = kept[:i] + kept[i + 1 :]
-        try:
-            verdict = still_conflicting(candidate, relaxed_ops + [kept[i]], initial, deadline)
-        except SearchStopped:
+        if time.monotonic() > budget:
             return kept, False
+        candidate = kept[:i] + kept[i + 1 :]
+        verdict = still_conflicting(candidate, _outside(window, candidate), initial, deadline)
         if verdict:
-            relaxed_ops.append(kept[i])
             kept = candidate
         else:
             minimal = minimal and verdict is not None
             i += 1
-    return kept, minimal
+    return sorted(kept, key=lambda op: op.start), minimal
+
+
+def _outside(window: list[Op], kept: list[Op]) -> list[Op]:
+    inside = {id(op) for op in kept}
+    return [op for op in window if id(op) not in inside]

@@ -11,8 +11,11 @@ linearized. Indeterminate operations complete at infinity and are optional.
 For speed and memory linear in the history the linearized set is kept as Python ints:
 completed operations are numbered in completion order and stored as a base (how many
 are all linearized) plus a small window of bits; indeterminate ones as their own bits.
-Indeterminate operations with the same effect are interchangeable, so they are taken
-in invocation order (a symmetry reduction that keeps many timeouts tractable).
+Two reductions keep many timeouts tractable. Indeterminate operations with the same
+effect are interchangeable, so they are taken in invocation order. And a configuration
+is skipped when one with the same completed operations and state, but a subset of its
+indeterminate ones, was already reached: whatever the larger one can still do, the
+smaller can too (the indeterminate operations it has left never have to happen).
 Iterative throughout: no recursion on long histories.
 """
 
@@ -120,7 +123,8 @@ def check_key(
     state = initial
     base = cbits = pbits = done = 0
     stack: list[tuple[int, Any, int, int, int, int]] = []
-    cache: set[tuple[int, int, int, Any]] = set()
+    # (completed part, state) -> the sets of indeterminate operations seen with it.
+    cache: dict[tuple[int, int, Any], list[int]] = {}
     entry = nxt[0]
     steps = 0
     while True:
@@ -175,24 +179,27 @@ def check_key(
                         nb += ones
                     np_ = pbits
                     nd = done + 1
-                configuration = (nb, nc, np_, new)
-                if configuration not in cache:
-                    cache.add(configuration)
-                    stack.append((entry, state, base, cbits, pbits, done))
-                    state, base, cbits, pbits, done = new, nb, nc, np_, nd
-                    if done == to_linearize:
-                        return Linearization(
-                            True, tuple(ops[op_of[s[0]]].index for s in stack), steps
-                        )
-                    back, ahead = prv[entry], nxt[entry]
-                    nxt[back] = ahead
-                    prv[ahead] = back
-                    ret = match[entry]
-                    back, ahead = prv[ret], nxt[ret]
-                    nxt[back] = ahead
-                    prv[ahead] = back
-                    entry = nxt[0]
+                seen = cache.get((nb, nc, new))
+                if seen is None:
+                    cache[(nb, nc, new)] = [np_]
+                elif any(old & ~np_ == 0 for old in seen):
+                    entry = nxt[entry]
                     continue
+                else:
+                    seen.append(np_)
+                stack.append((entry, state, base, cbits, pbits, done))
+                state, base, cbits, pbits, done = new, nb, nc, np_, nd
+                if done == to_linearize:
+                    return Linearization(True, tuple(ops[op_of[s[0]]].index for s in stack), steps)
+                back, ahead = prv[entry], nxt[entry]
+                nxt[back] = ahead
+                prv[ahead] = back
+                ret = match[entry]
+                back, ahead = prv[ret], nxt[ret]
+                nxt[back] = ahead
+                prv[ahead] = back
+                entry = nxt[0]
+                continue
             entry = nxt[entry]
             continue
         if not stack:
