@@ -318,7 +318,7 @@ def _list_key(
     if any(op.kind not in (APPEND, READ) for op in ops):
         raise ValueError("Z3 judges a key of appends only with appends and reads on it")
     appends = [op for op in ops if op.kind == APPEND]
-    if any(isinstance(a.value, str) for a in appends):
+    if isinstance(initial, str):
         raise ValueError("Z3 judges appends to lists, not to strings")
     by_value = {a.value: a for a in appends}
     if len(by_value) != len(appends):

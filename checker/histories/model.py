@@ -44,8 +44,8 @@ def compile_op(op: Op) -> Compiled:
 
 def appended(state: Any, element: Any) -> Any:
     """The state after an append, or NOT_A_LIST when the key holds something else."""
-    if isinstance(element, str) and (state is None or isinstance(state, str)):
-        return (state or "") + element
+    if isinstance(state, str):
+        return state + element if isinstance(element, str) else NOT_A_LIST
     if state is None:
         return (element,)
     if isinstance(state, tuple):
