@@ -175,7 +175,8 @@ def main() -> None:
     quick = "--quick" in sys.argv
     print(
         f"{'ops':>8} {'keys':>6} {'history':>12} {'judged':>7} {'verdict':>9} "
-        f"{'time s':>7} {'peak MiB':>9}"
+        f"{'time s':>7} {'peak MiB':>9}",
+        flush=True,
     )
     for ops, keys in CASES:
         if quick and ops > 10_000:
@@ -190,7 +191,8 @@ def main() -> None:
             row = json.loads(child.stdout)
             print(
                 f"{ops:>8,} {keys:>6,} {variant:>12} {row['judged']:>7,} {row['status']:>9} "
-                f"{row['seconds']:>7.2f} {row['peak_mib']:>9.0f}"
+                f"{row['seconds']:>7.2f} {row['peak_mib']:>9.0f}",
+                flush=True,
             )
 
 

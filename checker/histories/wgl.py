@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..consistency.operations import MULTIREAD, READ, Op
+from ..consistency.operations import APPEND, MULTIREAD, READ, Op
 from .model import (
     APPENDS,
     DIFFERS,
@@ -36,6 +36,7 @@ from .model import (
     SWAPS,
     WRITES,
     appended,
+    apply,
     compile_op,
 )
 
@@ -54,6 +55,19 @@ class Linearization:
 
 
 _INFINITY = float("inf")
+# The debt is the state before the last linearized operation when that one was
+# indeterminate. Any linearization can be rearranged so that an indeterminate operation
+# is followed by another one or by a completed operation that could not have taken
+# effect in the state before it: otherwise that next operation is a write (which hides
+# it: drop it), a read or successful cas that held before too (it changed nothing: drop
+# it), or a failed compare that held before too (swap the two and look again). Lists
+# are excluded: appends do not commute that way.
+_NO_DEBT = object()
+
+
+def _allowed(state: Any, code: int, a: Any, b: Any) -> bool:
+    """Whether a completed operation could take effect in `state`."""
+    return apply(state, code, a, b)[0]
 
 
 def relevant(ops: Sequence[Op]) -> list[Op]:
@@ -69,7 +83,32 @@ def check_key(
     max_steps: int | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Linearization:
+    """Decide one key's history. First with indeterminate operations allowed to take
+    effect any number of times — more behaviours, so "not linearizable" there is the
+    verdict, found without telling apart which of them were used, where an exhaustive
+    exact search would multiply its configurations by the subsets of them — then, if
+    that one passes, exactly (each at most once), which finds the linearization."""
     ops = relevant(ops)
+    limits = (deadline, max_steps, cancelled)
+    # Appends repeated would grow the state without end, so lists are searched exactly.
+    if any(op.pending for op in ops) and all(op.kind != APPEND for op in ops):
+        loose = _search(ops, initial, True, *limits)
+        if not loose.ok:
+            return loose
+        if max_steps is not None:
+            max_steps -= loose.steps
+        limits = (deadline, max_steps, cancelled)
+    return _search(ops, initial, False, *limits)
+
+
+def _search(
+    ops: list[Op],
+    initial: Any,
+    reusable: bool,
+    deadline: float | None,
+    max_steps: int | None,
+    cancelled: Callable[[], bool] | None,
+) -> Linearization:
     n = len(ops)
     completed = [i for i in range(n) if not ops[i].pending]
     # Entries: 0 is the head, 1..2n the invocations and completions, 2n+1 the tail.
@@ -120,11 +159,19 @@ def check_key(
     if to_linearize == 0:
         return Linearization(True)
 
+    # Just in time: on a register, an indeterminate operation need only be linearized
+    # right before a completed one that could not take effect without it (see `_NO_DEBT`).
+    just_in_time = APPENDS not in code
     state = initial
+    debt: Any = _NO_DEBT
     base = cbits = pbits = done = 0
-    stack: list[tuple[int, Any, int, int, int, int]] = []
-    # (completed part, state) -> the sets of indeterminate operations seen with it.
-    cache: dict[tuple[int, int, Any], list[int]] = {}
+    # Completed operations are tried before indeterminate ones (phase 0, then 1), so that
+    # configurations with fewer indeterminate operations come first and subsume others.
+    phase = 0
+    any_pending = any(p >= 0 for p in pending_slot)
+    stack: list[tuple[int, Any, int, int, int, int, Any, int, bool]] = []
+    # (completed part, state, debt) -> the sets of indeterminate operations seen with it.
+    cache: dict[tuple[int, int, Any, Any], list[int]] = {}
     entry = nxt[0]
     steps = 0
     while True:
@@ -138,6 +185,9 @@ def check_key(
                 raise SearchStopped("cancelled")
         if is_call[entry]:
             i = op_of[entry]
+            if (pending_slot[i] >= 0) != (phase == 1):
+                entry = nxt[entry]
+                continue
             c = code[i]
             a = arg_a[i]
             if c == READS:
@@ -168,8 +218,14 @@ def check_key(
                     if g >= 0 and not (pbits >> g) & 1:
                         entry = nxt[entry]
                         continue
-                    nb, nc, np_, nd = base, cbits, pbits | (1 << p), done
+                    nb, nc, nd = base, cbits, done
+                    np_ = pbits if reusable else pbits | (1 << p)
+                    new_debt = state if just_in_time else _NO_DEBT
                 else:
+                    if debt is not _NO_DEBT and _allowed(debt, c, a, arg_b[i]):
+                        entry = nxt[entry]  # it did not need the indeterminate one before it
+                        continue
+                    new_debt = _NO_DEBT
                     shift = slot[i] - base
                     nc = cbits | (1 << shift)
                     nb = base
@@ -179,18 +235,23 @@ def check_key(
                         nb += ones
                     np_ = pbits
                     nd = done + 1
-                seen = cache.get((nb, nc, new))
+                seen = cache.get((nb, nc, new, new_debt))
                 if seen is None:
-                    cache[(nb, nc, new)] = [np_]
+                    cache[(nb, nc, new, new_debt)] = [np_]
                 elif any(old & ~np_ == 0 for old in seen):
                     entry = nxt[entry]
                     continue
                 else:
                     seen.append(np_)
-                stack.append((entry, state, base, cbits, pbits, done))
-                state, base, cbits, pbits, done = new, nb, nc, np_, nd
+                lift = not (reusable and p >= 0)
+                stack.append((entry, state, base, cbits, pbits, done, debt, phase, lift))
+                state, base, cbits, pbits, done, debt = new, nb, nc, np_, nd, new_debt
+                phase = 0
                 if done == to_linearize:
                     return Linearization(True, tuple(ops[op_of[s[0]]].index for s in stack), steps)
+                if not lift:
+                    entry = nxt[0]
+                    continue
                 back, ahead = prv[entry], nxt[entry]
                 nxt[back] = ahead
                 prv[ahead] = back
@@ -202,12 +263,17 @@ def check_key(
                 continue
             entry = nxt[entry]
             continue
+        if phase == 0 and any_pending:
+            phase = 1
+            entry = nxt[0]
+            continue
         if not stack:
             return Linearization(False, (), steps)
-        entry, state, base, cbits, pbits, done = stack.pop()
-        ret = match[entry]
-        nxt[prv[ret]] = ret
-        prv[nxt[ret]] = ret
-        nxt[prv[entry]] = entry
-        prv[nxt[entry]] = entry
+        entry, state, base, cbits, pbits, done, debt, phase, lifted = stack.pop()
+        if lifted:
+            ret = match[entry]
+            nxt[prv[ret]] = ret
+            prv[nxt[ret]] = ret
+            nxt[prv[entry]] = entry
+            prv[nxt[entry]] = entry
         entry = nxt[entry]
