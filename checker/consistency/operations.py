@@ -26,7 +26,6 @@ MULTIREAD = "multiread"
 KINDS = (READ, WRITE, CAS, APPEND, MULTIREAD)
 # Kinds the session guarantees are defined on (a register of unique writes).
 SESSION_KINDS = (READ, WRITE, MULTIREAD)
-READS = (READ, MULTIREAD)
 
 
 def describe_action(kind: str, value: Any, failed: bool = False) -> str:

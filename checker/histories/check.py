@@ -51,9 +51,6 @@ class HistoryReport:
     set_aside: list[SetAside] = field(default_factory=list)
     stopped: str = ""  # why the judgement stopped
 
-    def op(self, index: int) -> Op:
-        return next(op for op in self.ops if op.index == index)
-
 
 def check_history_file(
     path: str | Path,
@@ -68,7 +65,13 @@ def check_history_file(
     cancelled: Callable[[], bool] | None = None,
 ) -> HistoryReport:
     """Read `path` and judge each property; TraceFormatError for malformed input."""
-    history = read_history(path, fmt, non_clients=non_clients)
+    started = time.monotonic()
+    try:
+        history = read_history(path, fmt, non_clients=non_clients)
+    except KeyboardInterrupt:
+        return HistoryReport(
+            str(path), fmt, [], [], "stopped", time.monotonic() - started, 0, stopped="interrupted"
+        )
     return check_ops(
         history,
         properties,

@@ -32,7 +32,6 @@ FUNCTIONS = {
     "multiread": MULTIREAD,
 }
 COMPLETIONS = ("ok", "fail", "info")
-FAIL_READINGS = ("did-not-happen", "compare-failed")
 
 
 @dataclass(frozen=True)
