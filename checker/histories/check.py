@@ -27,6 +27,7 @@ from .read import NON_CLIENTS, History, read_history
 from .wgl import SearchStopped, check_key, relevant
 
 Z3_MAX_OPS = 40
+EXPLAIN_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ class _Judging:
         for op in self.ops:
             keys.setdefault(op.key, []).append(op)
         failed: list[Op] | None = None
+        searching = time.monotonic()
         for key_ops in keys.values():
             verdict = check_key(
                 key_ops, self.initial, deadline=self.deadline, cancelled=self.cancelled
@@ -185,7 +187,9 @@ class _Judging:
                 )
         if failed is None:
             return Verdict("linearizability", True, judges=tuple(judges))
-        why = explain(failed, self.initial, deadline=self.deadline)
+        # The explanation may take a few times the search that found the violation.
+        seconds = max(EXPLAIN_SECONDS, 3 * (time.monotonic() - searching))
+        why = explain(failed, self.initial, deadline=self.deadline, seconds=seconds)
         return Verdict(
             "linearizability",
             False,
@@ -201,10 +205,20 @@ class _Judging:
         key = "" if why.key is None else f" on key {why.key!r}"
         conflict = "; ".join(by_index[i].describe() for i in why.conflict)
         qualifier = "" if why.minimal else " (not minimised further within the limits)"
+        if why.longest:
+            where = (
+                f"{failing.describe()} cannot be linearized{key}: the longest linearizable "
+                f"prefix has {len(why.prefix)} operation(s)"
+            )
+        else:
+            where = (
+                f"the history{key} up to {failing.describe()} cannot be linearized: a "
+                f"linearizable prefix has {len(why.prefix)} operation(s) (the search for a "
+                "longer one ran out of time)"
+            )
         return (
-            f"{failing.describe()} cannot be linearized{key}: the longest linearizable prefix "
-            f"has {len(why.prefix)} operation(s); these {len(why.conflict)} cannot be "
-            f"linearized together{qualifier}: {conflict}: linearizability violated"
+            f"{where}; these {len(why.conflict)} cannot be linearized together{qualifier}: "
+            f"{conflict}: linearizability violated"
         )
 
     def _explain_with_z3(self, why: Explanation, key_ops: list[Op]) -> str:

@@ -14,7 +14,7 @@ is grown from the failing operation by the operations that completed nearest bef
 then shrunk until relaxing any one more of its operations makes the rest linearizable.
 Updates whose value no kept operation could use are left out rather than relaxed (see
 `helpful`), which keeps the trial searches small. Each trial has a step budget and the
-whole minimisation a time budget; a trial that exceeds it keeps the operations, so a
+whole explanation a time budget; a trial that exceeds it keeps the operations, so a
 conflict reported as not minimal is still a conflict.
 """
 
@@ -29,7 +29,6 @@ from ..consistency.operations import APPEND, CAS, MULTIREAD, READ, WRITE, Op
 from .wgl import Linearization, SearchStopped, check_key, relevant
 
 TRIAL_STEPS = 200_000
-EXPLAIN_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,16 @@ class Explanation:
     failing: int  # the operation whose completion ends that prefix
     conflict: tuple[int, ...]  # operations that cannot be linearized together
     minimal: bool  # False when the minimisation ran out of budget
+    longest: bool = True  # False when the bisection for the prefix ran out of budget
 
 
-def explain(ops: Sequence[Op], initial: Any, *, deadline: float | None = None) -> Explanation:
+def explain(
+    ops: Sequence[Op], initial: Any, *, deadline: float | None = None, seconds: float = 10.0
+) -> Explanation:
+    """Within `seconds` (the bisection stops early, then the minimisation does; an
+    explanation cut short says so) and the caller's `deadline`."""
+    budget = time.monotonic() + seconds
+    limit = budget if deadline is None else min(budget, deadline)
     ops = relevant(ops)
     timeline = sorted(
         [(op.start, 0, i) for i, op in enumerate(ops)]
@@ -49,18 +55,33 @@ def explain(ops: Sequence[Op], initial: Any, *, deadline: float | None = None) -
     )
     low, high = 0, len(timeline)  # prefix(low) linearizable, prefix(high) not
     best = Linearization(True)
+    longest = True
     while high - low > 1:
         middle = (low + high) // 2
-        verdict = check_key(_prefix(ops, timeline, middle), initial, deadline=deadline)
+        try:
+            verdict = check_key(_prefix(ops, timeline, middle), initial, deadline=limit)
+        except SearchStopped:
+            if deadline is not None and time.monotonic() > deadline:
+                raise
+            longest = False
+            break
         if verdict.ok:
             low, best = middle, verdict
         else:
             high = middle
-    failing = ops[timeline[high - 1][2]]
+    # The completion that ends the failing prefix (the last one, if the bisection stopped).
+    failing = next(
+        ops[i] for _, is_return, i in reversed(timeline[:high]) if is_return and not ops[i].pending
+    )
     window = _prefix(ops, timeline, high)
-    conflict, minimal = _minimise(window, failing, initial, deadline)
+    conflict, minimal = _minimise(window, failing, initial, deadline, budget)
     return Explanation(
-        failing.key, best.order, failing.index, tuple(op.index for op in conflict), minimal
+        failing.key,
+        best.order,
+        failing.index,
+        tuple(op.index for op in conflict),
+        minimal,
+        longest,
     )
 
 
@@ -125,12 +146,11 @@ def still_conflicting(
 
 
 def _minimise(
-    window: list[Op], failing: Op, initial: Any, deadline: float | None
+    window: list[Op], failing: Op, initial: Any, deadline: float | None, budget: float
 ) -> tuple[list[Op], bool]:
     """Grow a conflict from the failing operation, adding the operations that completed
-    nearest before it (1, 1, 2, 4, ... at a time), then shrink it one by one; within
-    EXPLAIN_SECONDS. Out of time, the whole window is the (unminimised) conflict."""
-    budget = time.monotonic() + EXPLAIN_SECONDS
+    nearest before it (1, 1, 2, 4, ... at a time), then shrink it one by one, until the
+    `budget` instant. Out of time, the whole window is the (unminimised) conflict."""
     nearest = sorted(
         (op for op in window if not op.pending and op is not failing),
         key=lambda op: -(op.end or 0),

@@ -75,7 +75,8 @@ def _verdict_dict(verdict: Verdict) -> dict[str, Any]:
     why = verdict.linearizability
     if why is not None:
         entry["key"] = None if why.key is None else repr(why.key)
-        entry["longest_linearizable_prefix"] = list(why.prefix)
+        entry["linearizable_prefix"] = list(why.prefix)
+        entry["prefix_is_longest"] = why.longest
         entry["failing_operation"] = why.failing
         entry["conflict"] = list(why.conflict)
         entry["conflict_is_minimal"] = why.minimal
