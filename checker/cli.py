@@ -23,15 +23,17 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .consistency import JUDGED_ON_HISTORIES, Event, check_history
+from .consistency import JUDGED_ON_HISTORIES
 from .display import terminal
 from .dsl import Spec
 from .errors import EvcheckError
 from .execution import user_frame
 from .faults import parse_faults
-from .history import read_history
+from .histories import FORMATS as HISTORY_FORMATS
+from .histories import check_history_file
 from .loader import load_spec
 from .render.chart import mermaid_chart
+from .render.history import report_dict, report_text, timeline_html
 from .render.html import html_report
 from .render.itf import itf_document
 from .render.json import result_to_dict
@@ -39,7 +41,6 @@ from .render.text import headline, render_replay, render_result
 from .results import Result
 from .runner import checked_z3_all, replay_saved, simulate_spec, verify_spec
 from .search import ENGINES, Limits, Stats
-from .solver import judge
 from .supervise import Budget, Channel, Report, supervise
 from .tracefile import read_trace, trace_document
 
@@ -526,6 +527,19 @@ def _json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+def _initial_value(_ctx: click.Context, _param: click.Parameter, text: str | None) -> Any:
+    """`--initial`: a JSON value (`0`, `"a"`, `[1, 2]`: lists become tuples), else the text."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return text
+    if isinstance(value, dict):
+        raise click.BadParameter("the initial value cannot be an object", param_hint="--initial")
+    return tuple(value) if isinstance(value, list) else value
+
+
 @main.command("check-history")
 @click.argument("history_file", metavar="FILE", type=click.Path(dir_okay=False))
 @click.option(
@@ -538,79 +552,87 @@ def _json(document: dict[str, Any]) -> str:
     help="Property to judge (repeatable).",
 )
 @click.option(
+    "--format-in",
+    "fmt_in",
+    type=click.Choice(HISTORY_FORMATS),
+    default="auto",
+    show_default=True,
+    help="The history's format: JSON lines, Jepsen EDN, or Jepsen log lines.",
+)
+@click.option(
+    "--initial",
+    callback=_initial_value,
+    metavar="VALUE",
+    help="Every key's value before the first operation (JSON; default: nil).",
+)
+@click.option(
+    "--non-client",
+    "non_clients",
+    multiple=True,
+    default=("nemesis",),
+    show_default=True,
+    metavar="PROCESS",
+    help="A process whose records are not client operations: set aside and reported (repeatable).",
+)
+@click.option(
+    "--replicas-forward-writes",
+    is_flag=True,
+    help="Replicas forward writes (to a primary) instead of applying them: drops the "
+    "session guarantees' assumption that a replica applies its own writes.",
+)
+@click.option(
+    "--max-time", type=click.FloatRange(min=0), help="Stop after this many seconds (exit 3)."
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False),
+    help="Write the timeline as an HTML page.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
 def check_history_command(
-    history_file: str, properties: tuple[str, ...], fmt: str, debug: bool
+    history_file: str,
+    properties: tuple[str, ...],
+    fmt_in: str,
+    initial: Any,
+    non_clients: tuple[str, ...],
+    replicas_forward_writes: bool,
+    max_time: float | None,
+    html_file: str | None,
+    fmt: str,
+    debug: bool,
 ) -> None:
-    """Judge a history recorded from a real system (JSON lines, evcheck's format or
-    Jepsen-style invoke/ok/fail/info records; see docs/consistency.md).
+    """Judge a history recorded from a real system: JSON lines (evcheck's format or Jepsen
+    records), Jepsen EDN histories, or Jepsen log lines (see docs/consistency.md).
 
-    Z3 decides each property from its axioms and explains a violation by the operations
-    in conflict; when the operations are atomic, in order and write unique values, the
-    concrete monitors judge too and must agree. Exit 0 when every property holds, 1 when
-    one is violated, 2 on a malformed file (the message names the line).
+    Linearizability is decided key by key by a Wing–Gong/Lowe search and explained by the
+    longest linearizable prefix and a smallest set of operations that cannot be
+    linearized together; Z3 cross-checks small histories. Exit 0 when every property
+    holds, 1 when one is violated, 2 on a malformed file (the message names the line),
+    3 when a limit or an interrupt stopped the judgement.
     """
     try:
-        ops, atomic = read_history(history_file)
+        report = check_history_file(
+            history_file,
+            properties,
+            fmt=fmt_in,
+            initial=initial,
+            non_clients=frozenset(non_clients),
+            replicas_forward_writes=replicas_forward_writes,
+            max_seconds=max_time,
+        )
     except EvcheckError as exc:
         _fail(str(exc), debug)
-    if "strong_eventual_consistency" in properties and not any(
-        o.kind == "read" and o.applied is not None for o in ops
-    ):
-        _fail(
-            f"{history_file}: strong_eventual_consistency needs reads that list the writes "
-            'their replica had applied ("applied": [...]); none do',
-            debug,
-        )
-    unique_writes = len({(o.key, o.value) for o in ops if o.kind == "write"}) == sum(
-        o.kind == "write" for o in ops
-    )
-    monitors = atomic and unique_writes
-    verdicts = []
-    for prop in properties:
-        verdict = judge(prop, ops)
-        entry: dict[str, Any] = {
-            "property": prop,
-            "holds": verdict.ok,
-            "explanation": verdict.explanation,
-        }
-        if monitors:
-            events = [
-                Event(o.start, o.session, o.replica, o.kind, o.key, o.value, o.applied) for o in ops
-            ]
-            explanation = check_history(prop, events)
-            if (explanation is None) != verdict.ok:
-                _fail(f"internal error: the {prop} monitor and Z3 disagree on this history", debug)
-            if explanation is not None:
-                entry["monitor"] = explanation
-        verdicts.append(entry)
+    if html_file:
+        Path(html_file).write_text(timeline_html(report))
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "schema": "evcheck.history-check/1",
-                    "operations": len(ops),
-                    "monitors": monitors,
-                    "verdicts": verdicts,
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(report_dict(report), indent=2))
     else:
-        judges = "Z3 and the concrete monitors" if monitors else "Z3"
-        click.echo(f"evcheck: {len(ops)} operations from {history_file}, judged by {judges}")
-        for entry in verdicts:
-            if entry["holds"]:
-                click.echo(f"  {entry['property']}: holds")
-            else:
-                click.echo(
-                    f"  {entry['property']}: VIOLATED: {entry.get('monitor') or entry['explanation']}"
-                )
-                if "monitor" in entry:
-                    click.echo(f"    Z3: {entry['explanation']}")
-    sys.exit(EXIT_OK if all(e["holds"] for e in verdicts) else EXIT_VIOLATION)
+        click.echo(report_text(report))
+    sys.exit(EXIT_CODES[report.status])
 
 
 @main.command()

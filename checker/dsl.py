@@ -790,6 +790,7 @@ class Spec:
         sessions: Mapping[str, Any] | Sequence[Any] | None = None,
         ops_per_session: int | None = None,
         max_calls: Mapping[str, int] | None = None,
+        replicas_forward_writes: bool = False,
         properties: Iterable[Property] = (quiescent_convergence,),
         name: str | None = None,
         description: str = "",
@@ -838,6 +839,7 @@ class Spec:
             self.sessions = {f"s{i + 1}": _session(home) for i, home in enumerate(sessions)}
         self.ops_per_session = ops_per_session
         self.max_calls = dict(max_calls or {})
+        self.replicas_forward_writes = bool(replicas_forward_writes)
         self.properties = tuple(properties)
         self.name = name or (
             self.protocol.__name__

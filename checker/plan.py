@@ -115,6 +115,9 @@ class Plan:
     por: bool
     params: Mapping[str, Any]
     timer_fires: int
+    # Replicas forward writes (to a primary, a quorum) rather than applying their own at
+    # once: the session judges then drop the assumption that a replica applies its own.
+    replicas_forward_writes: bool = False
 
     @property
     def n(self) -> int:
@@ -285,6 +288,7 @@ def compile_plan(spec: Spec) -> Plan:
         por=False,
         params=dict(spec.params),
         timer_fires=spec.timer_fires,
+        replicas_forward_writes=spec.replicas_forward_writes,
     )
     return _with_por(plan, spec.por)
 

@@ -6,9 +6,10 @@ import time
 from collections.abc import Hashable
 from typing import Any
 
-from .consistency import HISTORY_PROPERTIES, Event, check_history
+from .consistency import HISTORY_PROPERTIES, Event, check_history, event_to_op
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
+from .histories import confirm
 from .model import Node, TransitionSystem
 from .native import available as native_available
 from .native import native_bfs, native_dfs
@@ -19,7 +20,7 @@ from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, parallel_bf
 from .search.common import Found, Signature
 from .semantics import Semantics
 from .shrink import shrink as shrink_labels
-from .solver import Op, judge
+from .solver import judge
 from .symmetry import Symmetric
 from .trace import Trace, replay, replay_labels
 from .tracefile import SavedTrace
@@ -139,36 +140,6 @@ def history_of(trace: Trace) -> list[Event]:
     return events
 
 
-def _confirmed(prop: str, events: list[Event]) -> str:
-    """The monitor's explanation of a history violation, confirmed by the Z3 judge.
-
-    The two judges decide the same axioms independently; a disagreement is a bug in
-    evcheck, reported as such rather than as a verdict."""
-    explanation = check_history(prop, events)
-    verdict = judge(prop, [_op(e) for e in events])
-    if explanation is None or verdict.ok:
-        raise EvcheckError(
-            f"internal error: the {prop} monitor and Z3 disagree on this history "
-            f"(monitor: {explanation or 'holds'}; Z3: {'holds' if verdict.ok else 'violated'}): "
-            + "; ".join(e.describe() for e in events)
-        )
-    return f"{explanation} (confirmed by Z3: {verdict.explanation})"
-
-
-def _op(event: Event) -> Op:
-    return Op(
-        event.index,
-        event.session,
-        event.kind,
-        event.key,
-        event.value,
-        event.index,
-        event.index,
-        event.replica,
-        event.applied,
-    )
-
-
 def _last_action(system: Semantics) -> Signature:
     """Violations count as distinct by the label of their last action."""
 
@@ -223,8 +194,16 @@ def _counterexample(system: Semantics, found: Found, shrink: bool) -> Counterexa
     last = trace.steps[-1].state
     name = system.property_names[found.prop]
     explanation = system.explain(last, found.prop)
+    conflict: tuple[int, ...] = ()
     if name in HISTORY_PROPERTIES:
-        explanation = _confirmed(name, history_of(trace))
+        # Reported only when two independent judges agree (evcheck.histories.confirm).
+        confirmed = confirm(
+            name,
+            history_of(trace),
+            replicas_apply_own_writes=not system.plan.replicas_forward_writes,
+        )
+        explanation = f"{confirmed.explanation}\nconfirmed by Z3: {confirmed.z3}"
+        conflict = confirmed.core
     return Counterexample(
         property=name,
         description=system.property_descriptions[found.prop],
@@ -232,6 +211,7 @@ def _counterexample(system: Semantics, found: Found, shrink: bool) -> Counterexa
         trace=trace,
         initial=initial,
         found_length=found_length,
+        conflict_steps=conflict,
     )
 
 
@@ -313,7 +293,7 @@ def z3_all(spec: Spec, max_histories: int = 20_000) -> Z3Report:
                     stack.clear()
                     break
                 judged.add(extended)
-                _judge_both(props, extended, report)
+                _judge_both(props, extended, report, not system.plan.replicas_forward_writes)
             if system.check(nxt[0]) is None:
                 stack.append((nxt, extended))
     report.histories = len(judged)
@@ -321,14 +301,18 @@ def z3_all(spec: Spec, max_histories: int = 20_000) -> Z3Report:
     return report
 
 
-def _judge_both(props: list[str], history: tuple[Any, ...], report: Z3Report) -> None:
+def _judge_both(
+    props: list[str], history: tuple[Any, ...], report: Z3Report, own_writes: bool
+) -> None:
     events = [
         Event(i, session, replica, kind, key, value)
         for i, (session, replica, kind, key, value) in enumerate(history, start=1)
     ]
     for prop in props:
-        monitor_ok = check_history(prop, events) is None
-        z3_ok = judge(prop, [_op(e) for e in events]).ok
+        monitor_ok = check_history(prop, events, replicas_apply_own_writes=own_writes) is None
+        z3_ok = judge(
+            prop, [event_to_op(e) for e in events], replicas_apply_own_writes=own_writes
+        ).ok
         report.judgements += 1
         report.violations += not z3_ok
         if monitor_ok != z3_ok:

@@ -307,84 +307,6 @@ def test_summary_table_lists_every_property() -> None:
     assert "  quiescent_convergence  no violation found (search stopped first)" in out
 
 
-def test_check_history_evcheck_format(tmp_path: Path) -> None:
-    path = tmp_path / "history.jsonl"
-    path.write_text(
-        "\n".join(
-            [
-                '{"session": "s1", "op": "write", "value": "a", "replica": "r1"}',
-                '{"session": "s1", "op": "write", "value": "b", "replica": "r1"}',
-                '{"session": "s2", "op": "read", "value": "b", "replica": "r1"}',
-                "",
-                '{"session": "s2", "op": "read", "value": "a", "replica": "r2"}',
-            ]
-        )
-    )
-    code, out, _ = run(
-        "check-history", str(path), "-p", "monotonic_reads", "-p", "read_your_writes"
-    )
-    assert code == 1
-    assert "judged by Z3 and the concrete monitors" in out
-    assert "monotonic_reads: VIOLATED: session s2 read 'a' at step 5 on r2" in out
-    assert "read_your_writes: holds" in out
-    code, out, _ = run("check-history", str(path), "-p", "read_your_writes", "--format", "json")
-    assert code == 0
-    data = json.loads(out)
-    assert data["schema"] == "evcheck.history-check/1" and data["operations"] == 4
-    assert data["verdicts"] == [{"property": "read_your_writes", "holds": True, "explanation": ""}]
-
-
-def test_check_history_jepsen_format(tmp_path: Path) -> None:
-    path = tmp_path / "jepsen.jsonl"
-    records = [
-        {"process": 0, "type": "invoke", "f": "write", "value": 1},
-        {"process": 1, "type": "invoke", "f": "read", "value": None},
-        {"process": 0, "type": "ok", "f": "write", "value": 1},
-        {"process": 1, "type": "ok", "f": "read", "value": 1},
-        {"process": 0, "type": "invoke", "f": "write", "value": 2},
-        {"process": 0, "type": "ok", "f": "write", "value": 2},
-        {"process": 2, "type": "invoke", "f": "write", "value": 3},
-        {"process": 2, "type": "fail", "f": "write", "value": 3},
-        {"process": 1, "type": "invoke", "f": "read", "value": None},
-        {"process": 1, "type": "ok", "f": "read", "value": 1},
-    ]
-    path.write_text("\n".join(json.dumps(r) for r in records))
-    code, out, _ = run("check-history", str(path), "-p", "linearizability")
-    assert code == 1
-    assert "judged by Z3" in out and "session 1 read 1 at step 9" in out
-    path.write_text("\n".join(json.dumps(r) for r in records[:6]))
-    code, out, _ = run("check-history", str(path), "-p", "linearizability")
-    assert code == 0 and "linearizability: holds" in out
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("{oops", "history.jsonl:1: not JSON"),
-        ('{"session": "s1", "op": "write"}', "history.jsonl:1: missing field 'value'"),
-        (
-            '{"session": "s1", "op": "delete", "value": 1}',
-            "history.jsonl:1: operation must be 'read' or 'write'",
-        ),
-        (
-            '{"process": 0, "type": "ok", "f": "read"}',
-            "history.jsonl:1: ok for process 0 without an invoke",
-        ),
-        (
-            '{"process": 0, "type": "invoke", "f": "read"}\n{"process": 0, "type": "invoke", "f": "read"}',
-            "history.jsonl:2: process 0 invokes again",
-        ),
-        ("", "the history is empty"),
-    ],
-)
-def test_check_history_rejects_malformed_files(tmp_path: Path, content: str, message: str) -> None:
-    path = tmp_path / "history.jsonl"
-    path.write_text(content)
-    code, _, err = run("check-history", str(path), "-p", "linearizability")
-    assert code == 2
-    assert message in err and "Traceback" not in err
-
-
 def test_z3_all_reports_agreement() -> None:
     code, out, _ = run("verify", str(SPECS / "register_roaming.py"), "--z3-all", "--format", "json")
     assert code == 1
@@ -393,19 +315,3 @@ def test_z3_all_reports_agreement() -> None:
     code, out, _ = run("verify", str(SPECS / "register_sessions.py"), "--z3-all")
     assert code == 0
     assert "the monitors agree" in out
-
-
-def test_check_history_strong_eventual_consistency(tmp_path: Path) -> None:
-    path = tmp_path / "history.jsonl"
-    lines = [
-        '{"session": "s1", "op": "write", "value": "a", "replica": "r1"}',
-        '{"session": "s2", "op": "write", "value": "b", "replica": "r2"}',
-        '{"session": "c1", "op": "read", "value": "a", "replica": "r1", "applied": ["a", "b"]}',
-        '{"session": "c2", "op": "read", "value": "b", "replica": "r2", "applied": ["a", "b"]}',
-    ]
-    path.write_text("\n".join(lines))
-    code, out, _ = run("check-history", str(path), "-p", "strong_eventual_consistency")
-    assert code == 1 and "VIOLATED" in out
-    path.write_text("\n".join(lines[:2] + ['{"session": "c1", "op": "read", "value": "a"}']))
-    code, _, err = run("check-history", str(path), "-p", "strong_eventual_consistency")
-    assert code == 2 and "needs reads that list the writes" in err

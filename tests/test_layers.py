@@ -38,7 +38,7 @@ LAYERS: dict[str, int] = {
     "search": 6,
     "trace": 6,
     "shrink": 6,
-    "history": 6,
+    "histories": 6,
     "native": 6,
     "results": 7,
     "tracefile": 7,

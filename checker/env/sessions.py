@@ -34,7 +34,11 @@ class Sessions(Part):
     def start(self) -> Any:
         names = [s.name for s in self.sessions]
         replicas = [repr(r) for r in self.plan.ids]
-        summaries = tuple(start_summary(prop, names, replicas) for _, prop in self.history)
+        own = not self.plan.replicas_forward_writes
+        summaries = tuple(
+            start_summary(prop, names, replicas, replicas_apply_own_writes=own)
+            for _, prop in self.history
+        )
         return (0, (0,) * len(self.sessions), summaries)
 
     def summaries(self, g: int) -> tuple[Any, ...]:
