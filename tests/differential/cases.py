@@ -85,9 +85,7 @@ def _ladder(spec: Spec) -> Iterator[tuple[str, Spec]]:
     }
     current = spec.with_settings(settings)
     yield "replicas<=2, 1 op per replica, 2 per session", current
-    shorter = {
-        k: v[:1] for k, v in current.params.items() if isinstance(v, tuple) and len(v) > 1
-    }
+    shorter = {k: v[:1] for k, v in current.params.items() if isinstance(v, tuple) and len(v) > 1}
     if shorter:
         current = current.with_settings(shorter)
         yield f"one value for {', '.join(shorter)}", current
@@ -123,7 +121,9 @@ def file_case(path: Path) -> Case:
         tried.append(cut)
         size = graph_size(small)
         if size is not None:
-            return Case(path.stem, f"specs/{path.name}", small, f"{'; '.join(tried)}: {size} states")
+            return Case(
+                path.stem, f"specs/{path.name}", small, f"{'; '.join(tried)}: {size} states"
+            )
     raise AssertionError(
         f"specs/{path.name}: no small bound fits {STATE_CAP} states (tried: {'; '.join(tried)}); "
         "extend the ladder in tests/differential/cases.py rather than skipping the spec"

@@ -12,6 +12,7 @@ import pytest
 
 from evcheck import Limits, Result, Spec, verify_spec
 from evcheck.models import GCounter
+from evcheck.search import NO_LIMITS
 from tests.differential.cases import (
     MODEL_SPECS,
     case,
@@ -23,7 +24,7 @@ from tests.differential.cases import (
 ENGINES: list[tuple[str, int]] = [("bfs", 1), ("dfs", 1), ("bfs", 2)]
 
 
-def run(spec: Spec, strategy: str, workers: int, limits: Limits = Limits()) -> Result:
+def run(spec: Spec, strategy: str, workers: int, limits: Limits = NO_LIMITS) -> Result:
     return verify_spec(spec, strategy=strategy, workers=workers, limits=limits)
 
 
@@ -35,7 +36,9 @@ def test_every_library_protocol_has_a_case() -> None:
     """A protocol added to evcheck.models without a small spec here would escape the
     differential and mutation checks: that is a failure, not a skip."""
     missing = [cls.__name__ for cls in library_protocols() if cls not in MODEL_SPECS]
-    assert not missing, f"add a small spec to MODEL_SPECS in tests/differential/cases.py for: {missing}"
+    assert not missing, (
+        f"add a small spec to MODEL_SPECS in tests/differential/cases.py for: {missing}"
+    )
     assert len(spec_files()) >= 13
 
 
@@ -47,9 +50,7 @@ def test_engines_explore_the_same_graph(case_id: str) -> None:
     c = case(case_id)
     spec = c.spec.select_properties([])
     results = {label(s, w): run(spec, s, w) for s, w in ENGINES}
-    counts = {
-        name: (r.status, r.stats.states, r.stats.transitions) for name, r in results.items()
-    }
+    counts = {name: (r.status, r.stats.states, r.stats.transitions) for name, r in results.items()}
     assert len(set(counts.values())) == 1, f"{c.origin} ({c.bound}): {counts}"
     assert results["bfs"].stats.depth == results["bfs x2 workers"].stats.depth
 
