@@ -169,7 +169,7 @@ MODEL_SPECS: dict[type[Replica], Callable[[], Spec]] = {
     GCounter: lambda: Spec(
         GCounter,
         replicas=3,
-        ops_per_replica=1,
+        max_ops=2,
         faults={"dup": 1},
         properties=[quiescent_convergence, strong_eventual_consistency],
     ),
