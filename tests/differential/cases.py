@@ -51,7 +51,7 @@ from tests.conftest import SPECS
 
 # Largest whole state graph a case may have: keeps every run of every engine well under a
 # second, so the suite can afford dozens of runs per case.
-STATE_CAP = 4_000
+STATE_CAP = 2_000
 
 FAULT_KINDS = ("loss", "dup", "partition", "crash", "skew")
 
@@ -96,6 +96,9 @@ def _ladder(spec: Spec) -> Iterator[tuple[str, Spec]]:
     if budgets:
         current = current.with_faults(budgets)
         yield "fault budgets of 1", current
+    if current.ops_per_replica is not None and current.replicas > 1:
+        current = current.with_settings({"ops_per_replica": None, "max_ops": 1})
+        yield "1 op in total", current
     if current.ops_per_session is not None and current.ops_per_session > 1:
         current = current.with_settings({"ops_per_session": 1})
         yield "1 op per session", current
