@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ from evcheck.models import (
     later_write_wins,
 )
 from tests.conftest import SPECS
+
+# The CLI installed next to the interpreter running the tests (for subprocess checks).
+EVCHECK = Path(sys.executable).with_name("evcheck")
 
 # Largest whole state graph a case may have: keeps every run of every engine well under a
 # second, so the suite can afford dozens of runs per case.

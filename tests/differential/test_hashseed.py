@@ -13,15 +13,13 @@ import functools
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import SPECS
-
-EVCHECK = Path(sys.executable).with_name("evcheck")
+from tests.differential.cases import EVCHECK
 
 # Measured, not verdicts: they differ from run to run.
 TIMINGS = ("seconds", "states_per_second", "peak_memory_bytes")
