@@ -15,6 +15,7 @@ and the summary table must give, per property, the shortest length found.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -74,14 +75,35 @@ def replay_problems(system: Semantics, cex: Counterexample) -> list[str]:
                 f"replay violates {name} at step {step}; reported: {cex.property} at step "
                 f"{len(labels)}"
             )
-    printed = in_flight_lines(render_trace(cex.trace))
+    printed = [as_multiset(line) for line in in_flight_lines(render_trace(cex.trace))]
     actual = [
-        "; ".join(s.view.in_flight) if s.view.in_flight else "nothing" for s in replayed.trace.steps
+        Counter(str(envelope) for envelope in system.in_flight(step.state))
+        for step in replayed.trace.steps
     ]
-    if printed[: len(actual)] != actual:
-        bad = next(i for i, (p, a) in enumerate(zip(printed, actual, strict=False)) if p != a)
-        out.append(f"state {bad} prints in flight: {printed[bad]!r}, but {actual[bad]!r} is")
+    if len(printed) != len(cex.trace.steps):
+        out.append(f"{len(printed)} 'in flight' lines printed for {len(cex.trace.steps)} states")
+    for index, (shown, really) in enumerate(zip(printed, actual, strict=False)):
+        if shown != really:
+            out.append(
+                f"state {index} prints in flight: {sorted(shown.elements()) or 'nothing'}, but "
+                f"{sorted(really.elements()) or 'nothing'} is"
+            )
+            break
     return out
+
+
+def as_multiset(line: str) -> Counter[str]:
+    """The messages a printed 'in flight:' line lists, with their multiplicities."""
+    if line == "nothing":
+        return Counter()
+    shown: Counter[str] = Counter()
+    for item in line.split("; "):
+        match = re.fullmatch(r"(.*) \(x(\d+)\)", item)
+        if match:
+            shown[match.group(1)] += int(match.group(2))
+        else:
+            shown[item] += 1
+    return shown
 
 
 def in_flight_lines(text: str) -> list[str]:
