@@ -183,7 +183,7 @@ def test_workers_refuse_an_unsound_symmetry_like_one_process() -> None:
     )
     assert one.returncode == 2 and "orders replica ids" in one.stderr
     code, err = run_cli_with_deadline(
-        [str(EVCHECK), "verify", spec, "--symmetry", "replicas", "--workers", "2"], seconds=10
+        [str(EVCHECK), "verify", spec, "--symmetry", "replicas", "--workers", "2"], seconds=6
     )
     assert code == 2 and "orders replica ids" in err, f"exit {code}: {err[-500:]}"
 
