@@ -367,8 +367,16 @@ def _with_por(plan: Plan, requested: bool | str) -> Plan:
     state and every handler exception is preserved. User invariants may depend on
     several replicas' intermediate states, which the reduction skips.
     """
+    if requested is True and "replicas" in plan.symmetry:
+        raise SpecError(
+            "partial-order reduction does not combine with replica symmetry: its choice of "
+            "receiver (the lowest-numbered replica with mail) is not invariant under "
+            "renaming replicas; drop one of them",
+            location=plan.location,
+        )
     sound = (
         plan.plain
+        and "replicas" not in plan.symmetry
         and not plan.guarded
         and all(isinstance(p, QuiescentConvergence) and p.expected is None for p in plan.properties)
     )

@@ -42,6 +42,7 @@ from evcheck.models import (
     LWWStore,
     NoTiebreakLWW,
     OpCounter,
+    RetransmittingCounter,
     RetryLWW,
     UnorderedStore,
     VolatileStampLWW,
@@ -152,6 +153,9 @@ MODEL_SPECS: dict[type[Replica], Callable[[], Spec]] = {
         ops_per_replica=1,
         values=("a",),
         faults={"partition": 1, "partition_mode": "drop"},
+    ),
+    RetransmittingCounter: lambda: Spec(
+        RetransmittingCounter, replicas=2, ops_per_replica=1, faults={"loss": 1}
     ),
     RetryLWW: lambda: Spec(
         RetryLWW, replicas=2, ops_per_replica=1, values=("a",), faults={"loss": 1}

@@ -144,20 +144,15 @@ def test_symmetric_state_counts_are_the_orbits(case_id: str) -> None:
     ],
     ids=lambda s: s.name,
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="with replica symmetry and partial-order reduction together, --workers 2 explores "
-    "fewer states than one process (GCounter: 58 vs 59; NoTiebreakLWW: 334 vs 344) and one "
-    "process fewer than the orbits of the reduced graph (344 vs 497): the delivery tail's "
-    "receiver (the lowest-numbered replica with mail) is not invariant under replica "
-    "permutation, so the graph depends on which concrete state of an orbit is met first "
-    "(issue 10, items 9 and 12; found by this suite)",
-)
-def test_symmetry_and_por_explore_one_graph(spec: Spec) -> None:
-    """Both reductions at once (POR is on by default for these fault-free specs): every
-    engine must explore one graph, and its states must be the orbits of the graph that
-    partial-order reduction alone explores."""
-    assert System(spec).plan.por
+def test_replica_symmetry_explores_one_graph_without_por(spec: Spec) -> None:
+    """The delivery tail's receiver (the lowest-numbered replica with mail) is not
+    invariant under replica permutation, so with both reductions the graph depended on
+    which state of an orbit was met first (GCounter: 58 states with workers, 59 without).
+    Replica symmetry therefore turns partial-order reduction off: every engine explores
+    one graph, whose states are the orbits of the unreduced graph."""
+    assert not System(spec).plan.por
+    with pytest.raises(SpecError, match="replica symmetry"):
+        System(spec.with_por(True))
     runs = [
         verify_spec(spec, strategy=s, workers=w) for s, w in (("bfs", 1), ("dfs", 1), ("bfs", 2))
     ]

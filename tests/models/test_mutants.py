@@ -24,11 +24,12 @@ def dsl_functions(mutant: Mutant) -> dict[str, Any]:
     by method name: what the compiled plan holds, not what the class body says."""
     plan = compile_plan(mutant.spec(mutant.cls))
     fns: dict[str, Any] = {}
-    for op in plan.operations:
+    replica = plan.replicas[0]
+    for op in replica.operations:
         fns[op.operation.name] = op.operation.fn
-    for handler in plan.handlers.values():
+    for handler in replica.handlers.values():
         fns[handler.fn.__name__] = handler.fn
-    for tmr in plan.timers:
+    for tmr in replica.timers:
         fns[tmr.name] = tmr.fn
     return fns
 
