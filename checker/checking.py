@@ -25,7 +25,9 @@ from .properties import (
     Fail,
     HistoryProperty,
     Invariant,
+    Liveness,
     QuiescentConvergence,
+    Sometimes,
     StrongConvergence,
     invariant_verdict,
 )
@@ -119,7 +121,8 @@ class Checker:
                 sec = index
             elif isinstance(prop, Invariant):
                 (network_invs if prop.sees_network else replica_invs).append((index, prop))
-            elif not isinstance(prop, HistoryProperty):  # history: judged by the monitors
+            elif not isinstance(prop, (HistoryProperty, Liveness, Sometimes)):
+                # history: judged by the monitors; liveness, sometimes: on the graph
                 raise SpecError(
                     f"property {prop.name!r} is not supported by this version of evcheck",
                     location=self.plan.location,

@@ -23,8 +23,10 @@ from .properties import (
     HANDLER_PROPERTY_DESCRIPTION,
     HistoryProperty,
     Invariant,
+    Liveness,
     Property,
     QuiescentConvergence,
+    Sometimes,
     StrongConvergence,
 )
 from .values import GuardedReplicaId, ReplicaId, freeze
@@ -176,13 +178,31 @@ def compile_plan(spec: Spec) -> Plan:
     properties = tuple(spec.properties)
     for prop in properties:
         if not isinstance(
-            prop, (QuiescentConvergence, HistoryProperty, StrongConvergence, Invariant)
+            prop,
+            (
+                QuiescentConvergence,
+                HistoryProperty,
+                StrongConvergence,
+                Invariant,
+                Liveness,
+                Sometimes,
+            ),
         ):
             raise SpecError(
                 f"property {prop.name!r} ({type(prop).__name__}) is not supported by this "
                 "version of evcheck",
                 location=spec.location,
             )
+    if symmetry and any(isinstance(p, (Liveness, Sometimes)) for p in properties):
+        # A lasso found on canonical states need not close on concrete ones, and fairness
+        # per timer name is not invariant under renaming what the timer reads: refuse.
+        if spec.symmetry != "auto":
+            raise SpecError(
+                "symmetry reduction is not supported with liveness or sometimes properties "
+                "(the state graph must be concrete for fair cycles); use --symmetry none",
+                location=spec.location,
+            )
+        symmetry = frozenset()
     history = [p.name for p in properties if isinstance(p, HistoryProperty)]
     if history and not sessions:
         raise SpecError(

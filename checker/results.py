@@ -21,7 +21,9 @@ class Counterexample:
     `initial` is the index of the initial state the trace starts from;
     `found_length` the length before shrinking (equal when nothing could be dropped);
     `conflict_steps` the steps whose operations Z3 names in a conflict (reports
-    highlight them).
+    highlight them). A liveness counterexample is a lasso: `loop` is the state the last
+    step returns to (the steps after it repeat forever); `loop == len(trace)` means the
+    execution stays in its last state forever, as nothing fair is enabled there.
     """
 
     property: str
@@ -31,6 +33,7 @@ class Counterexample:
     initial: int = 0
     found_length: int = 0
     conflict_steps: tuple[int, ...] = ()
+    loop: int | None = None
 
 
 @dataclass
@@ -53,6 +56,11 @@ class Result:
     workers: int = 1
     z3: Z3Report | None = None
     lanes: list[str] = field(default_factory=list)
+    # Graph properties: a shortest witness per `sometimes` property that holds, and per
+    # liveness or sometimes property how often its premise occurred (non-vacuity).
+    witnesses: list[Counterexample] = field(default_factory=list)
+    premises: dict[str, str] = field(default_factory=dict)
+    graph: GraphStats | None = None
 
     @property
     def ok(self) -> bool:
@@ -136,3 +144,12 @@ class Z3Report:
     @property
     def histories_per_second(self) -> float:
         return self.histories / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """The state graph recorded for liveness: its size and the time deciding took."""
+
+    nodes: int
+    edges: int
+    seconds: float

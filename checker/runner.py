@@ -9,9 +9,11 @@ from typing import Any
 from .consistency import HISTORY_PROPERTIES, Event, check_history
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
+from .liveness import Predicates, Recorder, decide, graph_properties
 from .model import Node, TransitionSystem
 from .plan import compile_plan
-from .results import Counterexample, ReplayReport, Result, Z3Report
+from .properties import Property
+from .results import Counterexample, GraphStats, ReplayReport, Result, Z3Report
 from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, parallel_bfs, simulate
 from .search.common import Found, Signature
 from .semantics import Semantics
@@ -37,7 +39,19 @@ def verify_spec(
     With `workers` > 1, breadth-first search runs in that many processes (same states,
     verdict and shortest counterexamples as one)."""
     system = Semantics(compile_plan(spec))
+    on_graph = graph_properties(system.plan.properties)
+    recorder: Recorder | None = None
     explored = _explored(system)
+    if on_graph:
+        if workers > 1:
+            raise SpecError("liveness and sometimes properties are checked with --workers 1")
+        if limits.max_depth is not None:
+            raise SpecError(
+                "liveness and sometimes properties need the whole state graph: drop --max-depth"
+            )
+        predicates = Predicates(system, on_graph)
+        recorder = Recorder(system, predicates.functions)
+        explored = recorder
     signature = _last_action(system)
     if workers > 1:
         if strategy != "bfs":
@@ -48,7 +62,47 @@ def verify_spec(
         outcome = ENGINES[strategy](explored, limits, progress, signature)
     result = _result(spec, system, explored, outcome, strategy, shrink)
     result.workers = workers
+    if recorder is not None and outcome.status == "holds":
+        _decide_graph(system, recorder, on_graph, predicates, result)
     return result
+
+
+def _decide_graph(
+    system: Semantics,
+    recorder: Recorder,
+    on_graph: list[tuple[int, Property]],
+    predicates: Predicates,
+    result: Result,
+) -> None:
+    """Decide liveness and sometimes properties on the recorded graph (the search found
+    no safety violation, so every state was expanded)."""
+    start = time.perf_counter()
+    graph = recorder.graph()
+    verdicts = decide(system, graph, on_graph, predicates)
+    result.graph = GraphStats(len(graph), graph.edges, time.perf_counter() - start)
+    for verdict in verdicts:
+        name = system.property_names[verdict.prop]
+        description = system.property_descriptions[verdict.prop]
+        result.premises[name] = verdict.premise
+        if verdict.lasso is None:
+            if not verdict.holds:  # sometimes, never witnessed
+                result.counterexamples.append(
+                    Counterexample(name, description, verdict.explanation, replay(system, (0,)))
+                )
+            continue
+        trace = replay(system, verdict.lasso.path)
+        cex = Counterexample(
+            property=name,
+            description=description,
+            explanation=verdict.explanation,
+            trace=trace,
+            initial=verdict.lasso.initial,
+            found_length=len(trace),
+            loop=verdict.lasso.loop,
+        )
+        (result.witnesses if verdict.holds else result.counterexamples).append(cex)
+    if result.counterexamples:
+        result.status = "violated"
 
 
 def simulate_spec(
