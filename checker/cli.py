@@ -462,7 +462,7 @@ def _checked(
         if cex is None:
             out = f"%% {headline(result)}"
         else:
-            out = mermaid_chart(cex.trace, result.lanes, cex.property)
+            out = mermaid_chart(cex.trace, result.lanes, cex.property, cex.loop)
     elif quiet:
         out = headline(result)
     else:

@@ -154,7 +154,12 @@ class Recorder:
                 before = len(out)
                 mark = len(kinds)
                 part.expand(world, fp, info, distinct, out, None)
-                classify[type(part)](part, world, info, distinct, len(out) - before)
+                kind_of = classify.get(type(part))
+                if kind_of is None:
+                    raise SpecError(
+                        f"liveness properties do not know the actions of the {part.name} part yet"
+                    )
+                kind_of(part, world, info, distinct, len(out) - before)
                 if len(kinds) - mark != len(out) - before:
                     raise EvcheckError(
                         f"internal error: liveness classified {len(kinds) - mark} actions of "
@@ -760,7 +765,7 @@ def _liveness(
         actions = prefix + tuple(a for _, a in loop)
         why = (
             f"from state {len(prefix)}, steps {len(prefix) + 1}-{len(actions)} can repeat "
-            f"forever under fairness ({_fair_text(fairness)})"
+            f"forever under fairness ({_fair_text(graph, fairness)})"
         )
     else:
         actions = prefix
@@ -773,6 +778,8 @@ def _dead_count(graph: Graph, fairness: Fairness) -> int:
     return sum(1 for v in range(len(graph)) if graph.expanded[v] and not fairness.enabled(graph, v))
 
 
-def _fair_text(fairness: Fairness) -> str:
-    shown = [f"{name} {level}" for name, level in zip(fairness.names, fairness.levels, strict=True)]
-    return ", ".join(shown)
+def _fair_text(graph: Graph, fairness: Fairness) -> str:
+    """The fairness in force, naming only kinds of action the graph has."""
+    present = [c for code, c in enumerate(fairness.class_of) if c >= 0 and code in graph.kinds]
+    shown = [f"{fairness.names[c]} {fairness.levels[c]}" for c in sorted(present)]
+    return ", ".join(shown) or "no action is fair"

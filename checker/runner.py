@@ -262,6 +262,8 @@ def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
         replayed = replay_labels(system, saved.initial, saved.actions)
     except ReplayError as exc:
         return ReplayReport("not_applicable", *expected, str(exc))
+    if saved.loop is not None and replayed.violation is None and replayed.stuck_at is None:
+        return _replay_lasso(system, saved, replayed.trace)
     if replayed.violation is not None:
         step, prop = replayed.violation
         name = system.property_names[prop]
@@ -291,6 +293,41 @@ def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
         f"no violation: all {len(saved.actions)} steps apply and every property holds along "
         f"the trace (recorded: {saved.property} at step {len(saved.actions)})",
         replayed.trace,
+    )
+
+
+def _replay_lasso(system: Semantics, saved: SavedTrace, trace: Trace) -> ReplayReport:
+    """A saved lasso still stands when its steps apply and its cycle still closes: the
+    last state is the state the cycle returns to (or, for a stutter, no fair action is
+    enabled in it). The property's verdict is the graph's; replay checks the execution."""
+    expected = (saved.property, len(saved.actions))
+    assert saved.loop is not None
+    last = trace.steps[-1].state
+    if saved.loop < len(saved.actions):
+        closes = trace.steps[saved.loop].state == last
+        what = f"steps {saved.loop + 1}-{len(saved.actions)} lead back to state {saved.loop}"
+    else:
+        fair = {"deliver", "lose", "heal", "recover", "timer"}
+        enabled = [a.label for a in system.actions(last) if a.kind in fair]
+        closes = not enabled
+        what = f"no fair action is enabled in state {saved.loop}"
+        if enabled:
+            what = f"state {saved.loop} enables {', '.join(enabled)}"
+    if closes:
+        return ReplayReport(
+            "same_violation",
+            *expected,
+            f"same lasso: all {len(saved.actions)} steps apply and {what}: "
+            f"{saved.property} is still violated by this execution",
+            trace,
+            saved.property,
+            len(saved.actions),
+        )
+    return ReplayReport(
+        "no_violation",
+        *expected,
+        f"the lasso no longer closes: all {len(saved.actions)} steps apply, but not: {what}",
+        trace,
     )
 
 
