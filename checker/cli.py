@@ -32,6 +32,7 @@ from .faults import parse_faults
 from .history import read_history
 from .loader import load_spec
 from .render.chart import mermaid_chart
+from .render.graph import graph_text
 from .render.html import html_report
 from .render.itf import itf_document
 from .render.json import result_to_dict
@@ -299,6 +300,14 @@ def main() -> None:
 
 @main.command()
 @spec_options
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write the explored state graph as DOT (.dot, .gv) or GraphML (.graphml), the "
+    "counterexample in red; small graphs only.",
+)
 def verify(**kw: Any) -> None:
     """Explore every behaviour of SPEC within its bounds and check its properties.
 
@@ -326,6 +335,7 @@ def verify(**kw: Any) -> None:
             progress=progress,
             shrink=not kw["no_shrink"],
             workers=workers,
+            record_graph=kw["graph_file"] is not None,
         )
         if kw["z3_all_histories"]:
             result.z3 = checked_z3_all(spec)
@@ -438,6 +448,7 @@ def _checked(
     trace_out: str | None,
     itf_file: str | None,
     debug: bool,
+    graph_file: str | None = None,
     **_: Any,
 ) -> Report:
     """In the supervised child: load, check and render; the report to print."""
@@ -467,7 +478,7 @@ def _checked(
         out = headline(result)
     else:
         out = render_result(result, chart=not no_chart)
-    messages = _write_files(result, spec_file, html_file, trace_out, itf_file)
+    messages = _write_files(result, spec_file, html_file, trace_out, itf_file, graph_file)
     failed = any(m.startswith("evcheck: error:") for m in messages)
     return Report(out, tuple(messages), EXIT_ERROR if failed else EXIT_CODES[result.status])
 
@@ -484,6 +495,7 @@ def _write_files(
     html_file: str | None,
     trace_out: str | None,
     itf_file: str | None,
+    graph_file: str | None = None,
 ) -> list[str]:
     """Write the requested report files; the messages to print after the report. A file
     with no counterexample to hold is not written; one that cannot be written is an
@@ -503,9 +515,13 @@ def _write_files(
             contents.append((trace_out, lambda: _json(trace_document(result, found, spec_file))))
         if itf_file:
             contents.append((itf_file, lambda: _json(itf_document(result, found))))
+    if graph_file:
+        contents.append((graph_file, lambda: graph_text(result, graph_file)))
     for path, text in contents:
         try:
             Path(path).write_text(text())
+        except EvcheckError as exc:  # a graph too large to draw
+            messages.append(f"evcheck: error: {path} not written: {exc}")
         except OSError as exc:
             messages.append(f"evcheck: error: cannot write {path}: {exc.strerror or exc}")
     return messages

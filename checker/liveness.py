@@ -195,7 +195,11 @@ class Recorder:
         tables = self.system.tables
         src, dst, links, n = tables.env_src, tables.env_dst, info.links, self.n
         kinds = self.kinds
+        assert isinstance(part, Network)
+        target = part.target(world) if part.target is not None else -1  # delivery-tail POR
         for _, e in distinct:
+            if target >= 0 and dst[e] != target:
+                continue
             code = links[src[e] * n + dst[e]]
             if code == LINK_DELIVER or code == LINK_LOSE:
                 kinds.append(DELIVER)

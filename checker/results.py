@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .dsl import Spec
 from .fingerprint import collision_probability
+from .liveness import Graph
 from .search import Stats
 from .trace import Trace
 
@@ -61,6 +62,8 @@ class Result:
     witnesses: list[Counterexample] = field(default_factory=list)
     premises: dict[str, str] = field(default_factory=dict)
     graph: GraphStats | None = None
+    state_graph: Graph | None = None  # kept when asked for (`--graph`)
+    graph_path: list[int] = field(default_factory=list)  # its nodes along the counterexample
 
     @property
     def ok(self) -> bool:

@@ -33,23 +33,27 @@ def verify_spec(
     progress: ProgressFn | None = None,
     shrink: bool = True,
     workers: int = 1,
+    record_graph: bool = False,
 ) -> Result:
     """Explore every behaviour of `spec` within its bounds and `limits`.
 
     With `workers` > 1, breadth-first search runs in that many processes (same states,
-    verdict and shortest counterexamples as one)."""
+    verdict and shortest counterexamples as one). With `record_graph` (or liveness
+    properties) the explored graph is kept in `result.state_graph`."""
     system = Semantics(compile_plan(spec))
     on_graph = graph_properties(system.plan.properties)
     recorder: Recorder | None = None
     explored = _explored(system)
-    if on_graph:
-        if workers > 1:
-            raise SpecError("liveness and sometimes properties are checked with --workers 1")
-        if limits.max_depth is not None:
-            raise SpecError(
-                "liveness and sometimes properties need the whole state graph: drop --max-depth"
-            )
-        predicates = Predicates(system, on_graph)
+    if record_graph and (workers > 1 or isinstance(explored, Symmetric)):
+        raise SpecError("--graph records the concrete graph: use --workers 1 and --symmetry none")
+    if on_graph and workers > 1:
+        raise SpecError("liveness and sometimes properties are checked with --workers 1")
+    if on_graph and limits.max_depth is not None:
+        raise SpecError(
+            "liveness and sometimes properties need the whole state graph: drop --max-depth"
+        )
+    predicates = Predicates(system, on_graph)
+    if on_graph or record_graph:
         recorder = Recorder(system, predicates.functions)
         explored = recorder
     signature = _last_action(system)
@@ -62,8 +66,19 @@ def verify_spec(
         outcome = ENGINES[strategy](explored, limits, progress, signature)
     result = _result(spec, system, explored, outcome, strategy, shrink)
     result.workers = workers
-    if recorder is not None and outcome.status == "holds":
-        _decide_graph(system, recorder, on_graph, predicates, result)
+    if recorder is not None:
+        if on_graph and outcome.status == "holds":
+            _decide_graph(system, recorder, on_graph, predicates, result)
+        if record_graph:
+            result.state_graph = recorder.graph()
+            cex = result.counterexample
+            if cex is not None:
+                fingerprint = system.fingerprint
+                result.graph_path = [
+                    recorder.ids[fingerprint(step.state)]
+                    for step in cex.trace.steps
+                    if fingerprint(step.state) in recorder.ids
+                ]
     return result
 
 
