@@ -121,10 +121,11 @@ class Recorder:
         self.expanded = array("i")  # node numbers, in the order they were expanded
         self.starts = array("q")  # their first edge
         self.bits = array("I")  # their predicate bits
+        self._all_deliver: dict[int, bool] = {}  # per global state: every link delivers
         self._classify: dict[type[Part], Callable[..., None]] = {
             ReplicaClients: self._uniform(OP),
             Sessions: self._uniform(OP),
-            Timers: self._timers,
+            Timers: self._uniform(TIMER) if len(system.plan.timers) == 1 else self._timers,
             Network: self._network,
             Loss: self._uniform(FAULT),
             Duplication: self._uniform(FAULT),
@@ -192,10 +193,17 @@ class Recorder:
     def _network(
         self, part: Part, world: tuple[int, ...], info: Any, distinct: Any, produced: int
     ) -> None:
+        assert isinstance(part, Network)
+        kinds = self.kinds
+        g = world[self.n]
+        plain = self._all_deliver.get(g)
+        if plain is None:
+            plain = self._all_deliver[g] = all(code == LINK_DELIVER for code in info.links)
+        if plain:  # the common case: no partition, nobody down
+            kinds.extend(bytes([DELIVER]) * produced)
+            return
         tables = self.system.tables
         src, dst, links, n = tables.env_src, tables.env_dst, info.links, self.n
-        kinds = self.kinds
-        assert isinstance(part, Network)
         target = part.target(world) if part.target is not None else -1  # delivery-tail POR
         for _, e in distinct:
             if target >= 0 and dst[e] != target:
@@ -294,7 +302,9 @@ def components(
     stack: list[int] = []
     found: list[list[int]] = []
     counter = 0
-    for root in range(size) if roots is None else roots:
+    if roots is None:
+        roots = _cycle_entries(graph)
+    for root in roots:
         if not allowed[root] or index[root] >= 0:
             continue
         work = [(root, first[root])]
@@ -344,6 +354,21 @@ def components(
     return found
 
 
+def _cycle_entries(graph: Graph) -> list[int]:
+    """Nodes every cycle passes through one of: targets of edges that do not lead to a
+    later-discovered node (the earliest-discovered node of a cycle is entered from a
+    later one). In the mostly acyclic graphs of bounded protocols they are few, so
+    Tarjan starts only from them: every strongly connected set with an edge is still
+    found, as Tarjan from a root finds every set reachable from it."""
+    first, last, targets = graph.first, graph.last, graph.targets
+    entries: set[int] = set()
+    for v in range(len(graph)):
+        lo, hi = first[v], last[v]
+        if lo < hi and min(targets[lo:hi]) <= v:
+            entries.update(w for w in targets[lo:hi] if w <= v)
+    return sorted(entries)
+
+
 def _self_loop(graph: Graph, v: int, edge_ok: bytes) -> bool:
     return any(
         graph.targets[e] == v and edge_ok[graph.kinds[e]]
@@ -379,16 +404,16 @@ class Fairness:
         for c, code in enumerate(codes):
             if levels_of[c] != "none":
                 self.class_of[code] = c
+        self.fair_codes = [(code, 1 << c) for c, code in enumerate(codes) if levels_of[c] != "none"]
+        self.fair_table = bytes(1 if self.class_of[code] >= 0 else 0 for code in range(256))
 
     def enabled(self, graph: Graph, v: int) -> int:
         """The fair classes with an action enabled in node v (wherever it leads)."""
+        present = graph.kinds[graph.first[v] : graph.last[v]]
         mask = 0
-        class_of = self.class_of
-        kinds = graph.kinds
-        for e in range(graph.first[v], graph.last[v]):
-            c = class_of[kinds[e]]
-            if c >= 0:
-                mask |= 1 << c
+        for code, bit in self.fair_codes:
+            if code in present:
+                mask |= bit
         return mask
 
 
@@ -739,15 +764,10 @@ def _liveness(
         for v in end:
             if bad(v):
                 end_of.setdefault(v, k)
-    expanded = graph.expanded
-    dead = [
-        v
-        for v in range(size)
-        if allowed[v] and expanded[v] and bad(v) and not fairness.enabled(graph, v)
-    ]
-    dead_set = set(dead)
+    stops = _stops(graph, fairness)
+    dead_set = {v for v in stops if allowed[v] and bad(v)}
     if isinstance(prop, EventualConvergence):
-        premise = f"{what}: {len(ends) + _dead_count(graph, fairness):,}"
+        premise = f"{what}: {len(ends) + len(stops):,}"
     else:
         premise = f"{what}: {_count(graph, predicates.bit[(index, 'p')]):,}"
     found = shortest(
@@ -777,9 +797,15 @@ def _liveness(
     return Verdict(index, False, Lasso(initial, actions, len(prefix)), premise, why)
 
 
-def _dead_count(graph: Graph, fairness: Fairness) -> int:
-    """States where no fair action is enabled (ends of executions that stop)."""
-    return sum(1 for v in range(len(graph)) if graph.expanded[v] and not fairness.enabled(graph, v))
+def _stops(graph: Graph, fairness: Fairness) -> list[int]:
+    """States where no fair action is enabled: an execution may stop there for good."""
+    first, last, kinds, expanded = graph.first, graph.last, graph.kinds, graph.expanded
+    table = fairness.fair_table
+    return [
+        v
+        for v in range(len(graph))
+        if expanded[v] and 1 not in kinds[first[v] : last[v]].translate(table)
+    ]
 
 
 def _fair_text(graph: Graph, fairness: Fairness) -> str:
