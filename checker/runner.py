@@ -132,6 +132,11 @@ def simulate_spec(
 ) -> Result:
     """Random walks through `spec`'s state space (reproducible from `seed`)."""
     system = Semantics(compile_plan(spec))
+    if graph_properties(system.plan.properties):
+        raise SpecError(
+            "liveness and sometimes properties are decided on the whole state graph: "
+            "use `evcheck verify`, not simulation"
+        )
     explored = _explored(system)
     outcome = simulate(explored, runs, depth, seed, limits, progress, _last_action(system))
     result = _result(spec, system, explored, outcome, "simulation", shrink)

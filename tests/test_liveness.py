@@ -32,7 +32,7 @@ from evcheck.render.graph import graph_text
 from evcheck.render.itf import itf_document
 from evcheck.render.json import result_to_dict
 from evcheck.results import Result
-from evcheck.runner import replay_saved, verify_spec
+from evcheck.runner import replay_saved, simulate_spec, verify_spec
 from evcheck.testing import verify
 from evcheck.tracefile import read_trace, trace_document
 from tests.conftest import SPECS
@@ -192,6 +192,8 @@ def test_liveness_needs_the_whole_graph() -> None:
         verify_spec(spec, limits=Limits(max_depth=2))
     with pytest.raises(SpecError, match="--workers 1"):
         verify_spec(spec, workers=2)
+    with pytest.raises(SpecError, match="not simulation"):
+        simulate_spec(spec, runs=1, depth=3, seed=1)
 
 
 def test_lasso_in_json_itf_and_trace_files_and_replay(tmp_path: Path) -> None:
