@@ -249,6 +249,14 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Write the counterexample as a JSON trace (replay it with `evcheck replay`).",
         ),
         click.option(
+            "--graph",
+            "graph_file",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Write the explored state graph as DOT (.dot, .gv) or GraphML (.graphml), "
+            "the counterexample in red; small graphs only (verify).",
+        ),
+        click.option(
             "--itf",
             "itf_file",
             type=click.Path(dir_okay=False),
@@ -300,14 +308,6 @@ def main() -> None:
 
 @main.command()
 @spec_options
-@click.option(
-    "--graph",
-    "graph_file",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Write the explored state graph as DOT (.dot, .gv) or GraphML (.graphml), the "
-    "counterexample in red; small graphs only.",
-)
 def verify(**kw: Any) -> None:
     """Explore every behaviour of SPEC within its bounds and check its properties.
 
@@ -371,9 +371,13 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
     smaller), checking every state. The seed is reported: rerun with --seed to get the
     same executions and traces. Traces found are shrunk unless --no-shrink. Exit codes
     as for verify (0 means no violation was found in the runs made, not that none
-    exists). --strategy and --workers apply to verify only.
+    exists). --strategy, --workers and --graph apply to verify only.
     """
-    for option, given in (("--strategy", kw["strategy"]), ("--workers", kw["workers"] != 1)):
+    for option, given in (
+        ("--strategy", kw["strategy"]),
+        ("--workers", kw["workers"] != 1),
+        ("--graph", kw["graph_file"] is not None),
+    ):
         if given:
             raise click.UsageError(
                 f"{option} applies to verify only: simulate takes random walks in one process"
