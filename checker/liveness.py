@@ -302,9 +302,7 @@ def components(
     stack: list[int] = []
     found: list[list[int]] = []
     counter = 0
-    if roots is None:
-        roots = _cycle_entries(graph)
-    for root in roots:
+    for root in range(size) if roots is None else roots:
         if not allowed[root] or index[root] >= 0:
             continue
         work = [(root, first[root])]
@@ -354,26 +352,11 @@ def components(
     return found
 
 
-def _cycle_entries(graph: Graph) -> list[int]:
-    """Nodes every cycle passes through one of: targets of edges that do not lead to a
-    later-discovered node (the earliest-discovered node of a cycle is entered from a
-    later one). In the mostly acyclic graphs of bounded protocols they are few, so
-    Tarjan starts only from them: every strongly connected set with an edge is still
-    found, as Tarjan from a root finds every set reachable from it."""
-    first, last, targets = graph.first, graph.last, graph.targets
-    entries: set[int] = set()
-    for v in range(len(graph)):
-        lo, hi = first[v], last[v]
-        if lo < hi and min(targets[lo:hi]) <= v:
-            entries.update(w for w in targets[lo:hi] if w <= v)
-    return sorted(entries)
-
-
 def _self_loop(graph: Graph, v: int, edge_ok: bytes) -> bool:
-    return any(
-        graph.targets[e] == v and edge_ok[graph.kinds[e]]
-        for e in range(graph.first[v], graph.last[v])
-    )
+    lo, hi = graph.first[v], graph.last[v]
+    if v not in graph.targets[lo:hi]:  # the common case, at C speed
+        return False
+    return any(graph.targets[e] == v and edge_ok[graph.kinds[e]] for e in range(lo, hi))
 
 
 # ----------------------------------------------------------------- fairness
@@ -770,6 +753,8 @@ def _liveness(
         premise = f"{what}: {len(ends) + len(stops):,}"
     else:
         premise = f"{what}: {_count(graph, predicates.bit[(index, 'p')]):,}"
+    if not end_of and not dead_set:
+        return Verdict(index, True, None, premise, "")
     found = shortest(
         graph,
         sources,
