@@ -308,3 +308,23 @@ def test_quiescent_convergence_and_eventual_convergence_agree_without_cycles() -
         )
         assert live.expect_violation("eventual_convergence", length=3).loop == 3
         del holds
+
+
+def test_the_cycle_is_marked_in_text_charts_mermaid_and_html() -> None:
+    from evcheck.render.chart import ascii_chart, mermaid_chart
+    from evcheck.render.html import html_report
+    from evcheck.render.text import render_result
+
+    result = verify(SPECS / "gossip_pingpong.py")
+    cex = result.counterexample
+    assert cex is not None
+    text = render_result(result)
+    assert "  -- the cycle starts at state 2: steps 3-6 repeat forever (back to state 2)" in text
+    assert "eventual_convergence   VIOLATED (6 steps) (fair ends checked: 10)" in text
+    chart = ascii_chart(cex.trace, result.lanes, cex.property, cex.loop).splitlines()
+    fence = [i for i, line in enumerate(chart) if "repeat forever" in line]
+    assert [chart[i + 1].split()[0] for i in fence[:1]] == ["3"] and len(fence) == 2
+    mermaid = mermaid_chart(cex.trace, result.lanes, cex.property, cex.loop).splitlines()
+    assert "    loop steps 3-6 repeat forever (back to state 2)" in mermaid
+    assert mermaid.index("    end") == len(mermaid) - 2
+    assert "<b>Lasso:</b> steps 3-6 repeat forever (back to state 2).</p>" in html_report(result)
