@@ -260,6 +260,12 @@ class Checker:
             return f"invariant {p.name} is false: {p.description}"
         return f"{p.name} violated"
 
+    def holdings(self, world: tuple[int, ...]) -> str:
+        """What each replica holds in `world` (`r1 holds 'a'@(1, r1), ...`)."""
+        return ", ".join(
+            f"{self.tables.ids[i]!r} holds {self._shown(world, i)}" for i in range(self.n)
+        )
+
     def _shown(self, world: tuple[int, ...], i: int) -> str:
         """`'a'@(1, r1)`-style rendering: the observed value, then the other fields."""
         observed = self.obs_values[self.obs[i][world[i]]]

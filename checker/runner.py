@@ -12,7 +12,7 @@ from .errors import EvcheckError, ReplayError, SpecError
 from .liveness import Predicates, Recorder, decide, graph_properties
 from .model import Node, TransitionSystem
 from .plan import compile_plan
-from .properties import Property
+from .properties import EventualConvergence, Property
 from .results import Counterexample, GraphStats, ReplayReport, Result, Z3Report
 from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, parallel_bfs, simulate
 from .search.common import Found, Signature
@@ -106,10 +106,16 @@ def _decide_graph(
                 )
             continue
         trace = replay(system, verdict.lasso.path)
+        explanation = verdict.explanation
+        if not verdict.holds and isinstance(
+            system.plan.properties[verdict.prop - 1], EventualConvergence
+        ):
+            loop = verdict.lasso.loop or 0
+            explanation += f"; in state {loop}: {system.checker.holdings(trace.steps[loop].state)}"
         cex = Counterexample(
             property=name,
             description=description,
-            explanation=verdict.explanation,
+            explanation=explanation,
             trace=trace,
             initial=verdict.lasso.initial,
             found_length=len(trace),
