@@ -122,6 +122,9 @@ class Recorder:
         self.starts = array("q")  # their first edge
         self.bits = array("I")  # their predicate bits
         self._all_deliver: dict[int, bool] = {}  # per global state: every link delivers
+        self._known: dict[tuple[int, ...], bytes] = {}  # (global state, counts) -> kinds
+        # With several timers, which one fires depends on replica states, not only counts.
+        self._one_timer = len(system.plan.timers) <= 1
         self._classify: dict[type[Part], Callable[..., None]] = {
             ReplicaClients: self._uniform(OP),
             Sessions: self._uniform(OP),
@@ -145,27 +148,26 @@ class Recorder:
     def successors(self, node: Node) -> list[Node]:
         world, fp = node
         n = self.n
-        info = self.infos[world[n]]
+        g = world[n]
+        info = self.infos[g]
         out: list[Node] = []
-        kinds = self.kinds
         if not info.failed:
             distinct = distinct_positions(world[n + 1 :])
-            classify = self._classify
+            counts = []
             for part in info.active:
                 before = len(out)
-                mark = len(kinds)
                 part.expand(world, fp, info, distinct, out, None)
-                kind_of = classify.get(type(part))
-                if kind_of is None:
-                    raise SpecError(
-                        f"liveness properties do not know the actions of the {part.name} part yet"
-                    )
-                kind_of(part, world, info, distinct, len(out) - before)
-                if len(kinds) - mark != len(out) - before:
-                    raise EvcheckError(
-                        f"internal error: liveness classified {len(kinds) - mark} actions of "
-                        f"{part.name} but it produced {len(out) - before}"
-                    )
+                counts.append(len(out) - before)
+            # Where every link delivers (and there is at most one timer), the kinds depend
+            # only on the global state and how many actions each part produced: they are
+            # classified once, then looked up.
+            key = (g, *counts)
+            codes = self._known.get(key)
+            if codes is None:
+                codes = self._kinds_of(world, info, distinct, counts)
+                if self._one_timer and self._all_links_deliver(g, info):
+                    self._known[key] = codes
+            self.kinds += codes
         ids = self.ids
         self.expanded.append(ids[fp])
         self.starts.append(len(self.targets))
@@ -178,29 +180,62 @@ class Recorder:
         self.bits.append(bits)
         return out
 
+    def _all_links_deliver(self, g: int, info: Any) -> bool:
+        plain = self._all_deliver.get(g)
+        if plain is None:
+            plain = self._all_deliver[g] = all(code == LINK_DELIVER for code in info.links)
+        return plain
+
+    def _kinds_of(
+        self, world: tuple[int, ...], info: Any, distinct: Any, counts: list[int]
+    ) -> bytes:
+        """The kind of each action of `world`, part by part (`counts[k]` actions of the
+        k-th active part)."""
+        codes = bytearray()
+        for part, produced in zip(info.active, counts, strict=True):
+            kind_of = self._classify.get(type(part))
+            if kind_of is None:
+                raise SpecError(
+                    f"liveness properties do not know the actions of the {part.name} part yet"
+                )
+            mark = len(codes)
+            kind_of(codes, part, world, info, distinct, produced)
+            if len(codes) - mark != produced:
+                raise EvcheckError(
+                    f"internal error: liveness classified {len(codes) - mark} actions of "
+                    f"{part.name} but it produced {produced}"
+                )
+        return bytes(codes)
+
     # -- what kind each part's actions are --------------------------------------------
     # Each classifier appends one kind per action `part.expand` just produced (`produced`
     # of them); parts whose actions are all of one kind need nothing else.
 
     def _uniform(self, code: int) -> Callable[..., None]:
         def classify(
-            part: Part, world: tuple[int, ...], info: Any, distinct: Any, produced: int
+            codes: bytearray,
+            part: Part,
+            world: tuple[int, ...],
+            info: Any,
+            distinct: Any,
+            produced: int,
         ) -> None:
-            self.kinds.extend(bytes([code]) * produced)
+            codes.extend(bytes([code]) * produced)
 
         return classify
 
     def _network(
-        self, part: Part, world: tuple[int, ...], info: Any, distinct: Any, produced: int
+        self,
+        codes: bytearray,
+        part: Part,
+        world: tuple[int, ...],
+        info: Any,
+        distinct: Any,
+        produced: int,
     ) -> None:
         assert isinstance(part, Network)
-        kinds = self.kinds
-        g = world[self.n]
-        plain = self._all_deliver.get(g)
-        if plain is None:
-            plain = self._all_deliver[g] = all(code == LINK_DELIVER for code in info.links)
-        if plain:  # the common case: no partition, nobody down
-            kinds.extend(bytes([DELIVER]) * produced)
+        if self._all_links_deliver(world[self.n], info):  # no partition, nobody down
+            codes.extend(bytes([DELIVER]) * produced)
             return
         tables = self.system.tables
         src, dst, links, n = tables.env_src, tables.env_dst, info.links, self.n
@@ -210,16 +245,21 @@ class Recorder:
                 continue
             code = links[src[e] * n + dst[e]]
             if code == LINK_DELIVER or code == LINK_LOSE:
-                kinds.append(DELIVER)
+                codes.append(DELIVER)
             elif code == LINK_DROP:
-                kinds.append(FAULT)
+                codes.append(FAULT)
 
     def _timers(
-        self, part: Part, world: tuple[int, ...], info: Any, distinct: Any, produced: int
+        self,
+        codes: bytearray,
+        part: Part,
+        world: tuple[int, ...],
+        info: Any,
+        distinct: Any,
+        produced: int,
     ) -> None:
         assert isinstance(part, Timers)
         slots = self.system.tables.slots
-        kinds = self.kinds
         for i in range(self.n):
             if not info.up[i]:
                 continue
@@ -227,23 +267,35 @@ class Recorder:
                 zip(slots[world[i]][TIMERS], part.limits, strict=True)
             ):
                 if armed and fires < limit:
-                    kinds.append(TIMER + index)
+                    codes.append(TIMER + index)
 
     def _crashes(
-        self, part: Part, world: tuple[int, ...], info: Any, distinct: Any, produced: int
+        self,
+        codes: bytearray,
+        part: Part,
+        world: tuple[int, ...],
+        info: Any,
+        distinct: Any,
+        produced: int,
     ) -> None:
         down, used = part.component(world[self.n])
         crashes = sum(not d for d in down) if used < part.plan.faults.crash else 0
-        self.kinds.extend(bytes([FAULT]) * crashes + bytes([RECOVER]) * (produced - crashes))
+        codes.extend(bytes([FAULT]) * crashes + bytes([RECOVER]) * (produced - crashes))
 
     def _partitions(
-        self, part: Part, world: tuple[int, ...], info: Any, distinct: Any, produced: int
+        self,
+        codes: bytearray,
+        part: Part,
+        world: tuple[int, ...],
+        info: Any,
+        distinct: Any,
+        produced: int,
     ) -> None:
         groups, used = part.component(world[self.n])
         splits = 0
         if groups is None and used < part.plan.faults.partition:
             splits = len(part.plan.splits)
-        self.kinds.extend(bytes([FAULT]) * splits + bytes([HEAL]) * (produced - splits))
+        codes.extend(bytes([FAULT]) * splits + bytes([HEAL]) * (produced - splits))
 
     # -- the recorded graph ------------------------------------------------------------
 
