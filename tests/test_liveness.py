@@ -22,17 +22,33 @@ from evcheck import (
     quiescent_convergence,
     sometimes,
     symmetric_values,
+    timer,
 )
-from evcheck.liveness import DELIVER, TIMER, Fairness, Graph, components, fair_ends
-from evcheck.models import LamportLWW
+from evcheck.liveness import (
+    DELIVER,
+    FAULT,
+    HEAL,
+    OP,
+    RECOVER,
+    TIMER,
+    Fairness,
+    Graph,
+    Recorder,
+    components,
+    fair_ends,
+)
+from evcheck.models import AntiEntropyLWW, LamportLWW, RetryLWW
 from evcheck.models.liveness import (
     QuorumRegister,
 )
+from evcheck.models.lww import Update
+from evcheck.plan import compile_plan
 from evcheck.render.graph import graph_text
 from evcheck.render.itf import itf_document
 from evcheck.render.json import result_to_dict
 from evcheck.results import Result
 from evcheck.runner import replay_saved, simulate_spec, verify_spec
+from evcheck.semantics import Semantics
 from evcheck.testing import verify
 from evcheck.tracefile import read_trace, trace_document
 from tests.conftest import SPECS
@@ -328,3 +344,50 @@ def test_the_cycle_is_marked_in_text_charts_mermaid_and_html() -> None:
     assert "    loop steps 3-6 repeat forever (back to state 2)" in mermaid
     assert mermaid.index("    end") == len(mermaid) - 2
     assert "<b>Lasso:</b> steps 3-6 repeat forever (back to state 2).</p>" in html_report(result)
+
+
+class RetryAndAntiEntropy(RetryLWW):
+    """Two timers (a one-shot retry and a periodic push): which one fires is decided by
+    replica states, so the recorder must classify them one by one."""
+
+    @timer(periodic=True)
+    def push(self) -> None:
+        if self.value is not None:
+            self.broadcast(Update(self.value, self.stamp))
+
+
+CODES = {"op": OP, "deliver": DELIVER, "lose": DELIVER, "heal": HEAL, "recover": RECOVER}
+
+
+@pytest.mark.parametrize(
+    ("protocol", "faults"),
+    [
+        (RetryAndAntiEntropy, {"loss": 1}),
+        (AntiEntropyLWW, {"loss": 1, "partition": 1, "partition_mode": "drop", "crash": 1}),
+        (AntiEntropyLWW, {"dup": 1, "partition": 1, "crash": 1, "crash_inbox": "wait"}),
+    ],
+)
+def test_recorded_kinds_are_the_actions_kinds(protocol: type, faults: dict[str, object]) -> None:
+    spec = Spec(protocol, replicas=2, values=("a",), max_ops=1, faults=faults)
+    system = Semantics(compile_plan(spec.with_por(False)))
+    recorder = Recorder(system, [])
+    names = [t.name for t in system.plan.timers]
+    seen = set()
+    stack = list(recorder.initial())
+    while stack:
+        node = stack.pop()
+        if node[1] in seen:
+            continue
+        seen.add(node[1])
+        out = recorder.successors(node)
+        recorded = list(recorder.kinds[len(recorder.kinds) - len(out) :])
+        expected = []
+        for action in system.actions(node[0]):
+            if action.kind == "timer":
+                name = action.label.removeprefix("timer ").rsplit("@", 1)[0]
+                expected.append(TIMER + names.index(name))
+            else:
+                expected.append(CODES.get(action.kind, FAULT))
+        assert recorded == expected, node
+        stack.extend(out)
+    assert len(seen) > 100
