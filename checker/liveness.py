@@ -21,8 +21,8 @@ After the search, each property is decided on that graph:
   segments inside the end).
 
 Strongly connected components are computed by an iterative Tarjan over the flat
-arrays: networkx would need a Python object per node and edge, which costs more than
-exploring (measured in docs/performance.md); networkx is used for `--graph` export.
+arrays (networkx would hold a dict per node and per edge; tests check this Tarjan
+against networkx's); networkx writes the `--graph` export.
 """
 
 from __future__ import annotations
@@ -64,8 +64,14 @@ from .semantics import Semantics
 OP, DELIVER, FAULT, HEAL, RECOVER, TICK = range(6)
 TIMER = 8
 MAX_TIMERS = 200
-KIND_NAMES = {OP: "op", DELIVER: "deliver", FAULT: "fault", HEAL: "heal", RECOVER: "recover"}
-KIND_NAMES[TICK] = "tick"
+KIND_NAMES = {
+    OP: "op",
+    DELIVER: "deliver",
+    FAULT: "fault",
+    HEAL: "heal",
+    RECOVER: "recover",
+    TICK: "tick",
+}
 # Once operations and faults stop, these are what can still happen.
 PROGRESS = bytes(0 if code in (OP, FAULT) else 1 for code in range(256))
 EVERYTHING = bytes([1]) * 256
