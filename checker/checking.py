@@ -25,7 +25,9 @@ from .properties import (
     Fail,
     HistoryProperty,
     Invariant,
+    Liveness,
     QuiescentConvergence,
+    Sometimes,
     StrongConvergence,
     invariant_verdict,
 )
@@ -173,7 +175,8 @@ class Checker:
                 sec_expected = prop.expected
             elif isinstance(prop, Invariant):
                 (network_invs if prop.sees_network else replica_invs).append((index, prop))
-            elif not isinstance(prop, HistoryProperty):  # history: judged by the monitors
+            elif not isinstance(prop, (HistoryProperty, Liveness, Sometimes)):
+                # history: judged by the monitors; liveness, sometimes: on the graph
                 raise SpecError(
                     f"property {prop.name!r} is not supported by this version of evcheck",
                     location=self.plan.location,
@@ -377,6 +380,12 @@ class Checker:
             self.tables.slots[world[i]][APPLIED], key=lambda u: (int(u.replica), u.seq)
         )
         return ", ".join(map(repr, applied)) or "none"
+
+    def holdings(self, world: tuple[int, ...]) -> str:
+        """What each replica holds in `world` (`r1 holds 'a'@(1, r1), ...`)."""
+        return ", ".join(
+            f"{self.tables.ids[i]!r} holds {self._shown(world, i)}" for i in range(self.n)
+        )
 
     def _shown(self, world: tuple[int, ...], i: int) -> str:
         """`'a'@(1, r1)`-style rendering: the observed value, then the other fields."""

@@ -33,6 +33,7 @@ from .histories import FORMATS as HISTORY_FORMATS
 from .histories import check_history_file
 from .loader import load_spec
 from .render.chart import mermaid_chart
+from .render.graph import graph_text
 from .render.history import report_dict, report_text, timeline_html
 from .render.html import html_report
 from .render.itf import itf_document
@@ -249,6 +250,14 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             help="Write the counterexample as a JSON trace (replay it with `evcheck replay`).",
         ),
         click.option(
+            "--graph",
+            "graph_file",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Write the explored state graph as DOT (.dot, .gv) or GraphML (.graphml), "
+            "the counterexample in red; small graphs only (verify).",
+        ),
+        click.option(
             "--itf",
             "itf_file",
             type=click.Path(dir_okay=False),
@@ -336,6 +345,7 @@ def verify(engine: str, **kw: Any) -> None:
             shrink=not kw["no_shrink"],
             workers=workers,
             engine=engine,
+            record_graph=kw["graph_file"] is not None,
         )
         if result.engine_note and engine == "native" and kw["fmt"] == "text" and not kw["quiet"]:
             click.echo(f"evcheck: {result.engine_note}", err=True)
@@ -373,9 +383,13 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
     smaller), checking every state. The seed is reported: rerun with --seed to get the
     same executions and traces. Traces found are shrunk unless --no-shrink. Exit codes
     as for verify (0 means no violation was found in the runs made, not that none
-    exists). --strategy and --workers apply to verify only.
+    exists). --strategy, --workers and --graph apply to verify only.
     """
-    for option, given in (("--strategy", kw["strategy"]), ("--workers", kw["workers"] != 1)):
+    for option, given in (
+        ("--strategy", kw["strategy"]),
+        ("--workers", kw["workers"] != 1),
+        ("--graph", kw["graph_file"] is not None),
+    ):
         if given:
             raise click.UsageError(
                 f"{option} applies to verify only: simulate takes random walks in one process"
@@ -450,6 +464,7 @@ def _checked(
     trace_out: str | None,
     itf_file: str | None,
     debug: bool,
+    graph_file: str | None = None,
     **_: Any,
 ) -> Report:
     """In the supervised child: load, check and render; the report to print."""
@@ -474,12 +489,12 @@ def _checked(
         if cex is None:
             out = f"%% {headline(result)}"
         else:
-            out = mermaid_chart(cex.trace, result.lanes, cex.property)
+            out = mermaid_chart(cex.trace, result.lanes, cex.property, cex.loop)
     elif quiet:
         out = headline(result)
     else:
         out = render_result(result, chart=not no_chart)
-    messages = _write_files(result, spec_file, html_file, trace_out, itf_file)
+    messages = _write_files(result, spec_file, html_file, trace_out, itf_file, graph_file)
     failed = any(m.startswith("evcheck: error:") for m in messages)
     return Report(out, tuple(messages), EXIT_ERROR if failed else EXIT_CODES[result.status])
 
@@ -496,6 +511,7 @@ def _write_files(
     html_file: str | None,
     trace_out: str | None,
     itf_file: str | None,
+    graph_file: str | None = None,
 ) -> list[str]:
     """Write the requested report files; the messages to print after the report. A file
     with no counterexample to hold is not written; one that cannot be written is an
@@ -515,9 +531,13 @@ def _write_files(
             contents.append((trace_out, lambda: _json(trace_document(result, found, spec_file))))
         if itf_file:
             contents.append((itf_file, lambda: _json(itf_document(result, found))))
+    if graph_file:
+        contents.append((graph_file, lambda: graph_text(result, graph_file)))
     for path, text in contents:
         try:
             Path(path).write_text(text())
+        except EvcheckError as exc:  # a graph too large to draw
+            messages.append(f"evcheck: error: {path} not written: {exc}")
         except OSError as exc:
             messages.append(f"evcheck: error: cannot write {path}: {exc.strerror or exc}")
     return messages

@@ -23,7 +23,7 @@ KINDS = {
     "crash": "crash/recovery",
     "skew": "clock skew",
 }
-PARTITION_MODES = ("wait", "drop")
+PARTITION_MODES = ("wait", "drop", "permanent")
 CRASH_INBOX_MODES = ("lose", "wait")
 
 
@@ -35,7 +35,8 @@ class FaultProfile:
     - `partition`: partition events (each followed, maybe, by a `heal`). `splits`
       lists the allowed splits as groups of 1-based replica numbers; by default every
       split into two non-empty groups. `partition_mode="wait"` holds messages across
-      the cut until it heals; `"drop"` also lets the cut drop them (free of `loss`).
+      the cut until it heals; `"drop"` also lets the cut drop them (free of `loss`);
+      `"permanent"` holds them and never heals (the CAP setting, for liveness checks).
     - `crash`: crash events; a crashed replica may recover at any later step,
       keeping its durable fields. `crash_inbox="lose"` lets messages that reach a
       crashed replica be lost; `"wait"` holds them until it recovers.

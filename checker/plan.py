@@ -24,8 +24,10 @@ from .properties import (
     HANDLER_PROPERTY_DESCRIPTION,
     HistoryProperty,
     Invariant,
+    Liveness,
     Property,
     QuiescentConvergence,
+    Sometimes,
     StrongConvergence,
 )
 from .values import GuardedReplicaId, ReplicaId, UnencodableValue, encode, freeze
@@ -249,7 +251,15 @@ def compile_plan(spec: Spec) -> Plan:
     properties = tuple(spec.properties)
     for prop in properties:
         if not isinstance(
-            prop, (QuiescentConvergence, HistoryProperty, StrongConvergence, Invariant)
+            prop,
+            (
+                QuiescentConvergence,
+                HistoryProperty,
+                StrongConvergence,
+                Invariant,
+                Liveness,
+                Sometimes,
+            ),
         ):
             raise SpecError(
                 f"property {prop.name!r} ({type(prop).__name__}) is not supported by this "
@@ -262,6 +272,16 @@ def compile_plan(spec: Spec) -> Plan:
             "session its own budget (session(..., max_ops=N)) and its operation mix (ops=...)",
             location=spec.location,
         )
+    if symmetry and any(isinstance(p, (Liveness, Sometimes)) for p in properties):
+        # A lasso found on canonical states need not close on concrete ones, and fairness
+        # per timer name is not invariant under renaming what the timer reads: refuse.
+        if spec.symmetry != "auto":
+            raise SpecError(
+                "symmetry reduction is not supported with liveness or sometimes properties "
+                "(the state graph must be concrete for fair cycles); use --symmetry none",
+                location=spec.location,
+            )
+        symmetry = frozenset()
     history = [p.name for p in properties if isinstance(p, HistoryProperty)]
     if history and not sessions:
         raise SpecError(

@@ -8,7 +8,7 @@ exceptions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import SpecError
@@ -202,6 +202,7 @@ def builtin_properties() -> dict[str, Property]:
     for name in HISTORY_PROPERTIES:
         found[name] = history_property(name)
     found[strong_eventual_consistency.name] = strong_eventual_consistency
+    found[eventual_convergence.name] = eventual_convergence
     return found
 
 
@@ -216,4 +217,162 @@ def invariant_verdict(inv: Invariant, returned: Any) -> bool | Fail:
         f"invariant {inv.name} returned {returned!r} ({type(returned).__name__}); an "
         "invariant must return True, False or Fail('why')",
         location=inv.location,
+    )
+
+
+# ----------------------------------------------------------------- liveness
+
+# Fairness classes: message delivery (a message to a down replica being lost counts as
+# its delivery), repairs (heal, recover), and timers ("timers" for all of them, or
+# "timer:NAME" for one). Client operations and faults are never fair: clients may stop,
+# and faults are what the protocol must survive, not what it may count on.
+FAIRNESS_KINDS = ("deliver", "heal", "recover", "timers")
+FAIRNESS_LEVELS = ("weak", "strong", "none")
+# What replication protocols assume: every message sent is eventually delivered (or lost,
+# if its receiver is down), partitions heal, crashed replicas recover, and a timer that
+# stays able to fire eventually fires.
+DEFAULT_FAIRNESS: tuple[tuple[str, str], ...] = (
+    ("deliver", "weak"),
+    ("heal", "weak"),
+    ("recover", "weak"),
+    ("timers", "weak"),
+)
+
+
+def fairness_levels(fairness: Any) -> tuple[tuple[str, str], ...]:
+    """Validated (kind, level) pairs from a mapping; unknown kinds or levels are spec errors."""
+    pairs = dict(DEFAULT_FAIRNESS)
+    for kind, level in dict(fairness).items():
+        kind = str(kind)
+        level = "none" if level is None else str(level)
+        if kind not in FAIRNESS_KINDS and not kind.startswith("timer:"):
+            raise SpecError(
+                f"unknown fairness kind {kind!r}: use {', '.join(FAIRNESS_KINDS)} or 'timer:NAME'"
+            )
+        if level not in FAIRNESS_LEVELS:
+            raise SpecError(f"fairness of {kind!r} must be 'weak', 'strong' or None, not {level!r}")
+        pairs[kind] = level
+    return tuple(sorted(pairs.items()))
+
+
+@dataclass(frozen=True)
+class Liveness(Property):
+    """A claim about infinite fair executions, decided on the explored state graph.
+
+    A finite execution counts as one that stays in its last state forever, which is
+    fair only where no fair kind of action is enabled (see docs/liveness.md).
+    """
+
+    fairness: tuple[tuple[str, str], ...] = DEFAULT_FAIRNESS
+    location: str | None = None
+
+    def under(self, fairness: Any) -> Any:
+        """The same property under other fairness, e.g. `{"deliver": "strong",
+        "timer:retry": None}`; kinds not named keep their default."""
+        return replace(self, fairness=fairness_levels(fairness))
+
+
+@dataclass(frozen=True)
+class EventualConvergence(Liveness):
+    """From every reachable state, once client operations and faults stop, every fair
+    execution reaches a state where all replicas observe the same value and stays there."""
+
+
+@dataclass(frozen=True)
+class StatePredicate(Liveness):
+    """A liveness property over user predicates of the world view invariants get."""
+
+    predicate: Callable[[Any], Any] = field(compare=False, default=lambda _w: True)
+    then: Callable[[Any], Any] | None = field(compare=False, default=None)
+    network: bool = False
+    shape: str = "eventually"  # eventually | always_eventually | leads_to
+
+
+@dataclass(frozen=True)
+class Sometimes(Property):
+    """Reachability: some reachable state satisfies the predicate (a witness is shown)."""
+
+    predicate: Callable[[Any], Any] = field(compare=False, default=lambda _w: True)
+    network: bool = False
+    location: str | None = None
+
+
+eventual_convergence = EventualConvergence(
+    name="eventual_convergence",
+    description="once operations and faults stop, every fair execution converges and stays converged",
+)
+
+
+def _where(fn: Callable[[Any], Any]) -> str | None:
+    code = getattr(fn, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}" if code else None
+
+
+def _named(fn: Callable[[Any], Any]) -> str:
+    return str(getattr(fn, "__name__", "p"))
+
+
+def eventually(
+    p: Callable[[Any], Any], *, name: str | None = None, network: bool = False, fairness: Any = ()
+) -> StatePredicate:
+    """Every fair execution from an initial state reaches a state where `p` holds."""
+    return StatePredicate(
+        name=name or f"eventually_{_named(p)}",
+        description=(p.__doc__ or "").strip() or f"eventually {_named(p)}",
+        predicate=p,
+        network=network,
+        shape="eventually",
+        fairness=fairness_levels(fairness),
+        location=_where(p),
+    )
+
+
+def always_eventually(
+    p: Callable[[Any], Any], *, name: str | None = None, network: bool = False, fairness: Any = ()
+) -> StatePredicate:
+    """In every fair execution, `p` holds infinitely often (from every reachable state,
+    `p` is reached again)."""
+    return StatePredicate(
+        name=name or f"always_eventually_{_named(p)}",
+        description=(p.__doc__ or "").strip() or f"always eventually {_named(p)}",
+        predicate=p,
+        network=network,
+        shape="always_eventually",
+        fairness=fairness_levels(fairness),
+        location=_where(p),
+    )
+
+
+def leads_to(
+    p: Callable[[Any], Any],
+    q: Callable[[Any], Any],
+    *,
+    name: str | None = None,
+    network: bool = False,
+    fairness: Any = (),
+) -> StatePredicate:
+    """Whenever `p` holds, every fair continuation reaches a state where `q` holds."""
+    return StatePredicate(
+        name=name or f"{_named(p)}_leads_to_{_named(q)}",
+        description=f"whenever {_named(p)}, eventually {_named(q)}",
+        predicate=p,
+        then=q,
+        network=network,
+        shape="leads_to",
+        fairness=fairness_levels(fairness),
+        location=_where(p),
+    )
+
+
+def sometimes(
+    p: Callable[[Any], Any], *, name: str | None = None, network: bool = False
+) -> Sometimes:
+    """Some reachable state satisfies `p`: holds with a shortest witness trace, violated
+    when no explored state does (a premise that never occurs is visible this way)."""
+    return Sometimes(
+        name=name or f"sometimes_{_named(p)}",
+        description=(p.__doc__ or "").strip() or f"sometimes {_named(p)}",
+        predicate=p,
+        network=network,
+        location=_where(p),
     )

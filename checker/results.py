@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .dsl import Spec
 from .fingerprint import collision_probability
+from .liveness import Graph
 from .search import Stats
 from .trace import Trace
 
@@ -21,7 +22,9 @@ class Counterexample:
     `initial` is the index of the initial state the trace starts from;
     `found_length` the length before shrinking (equal when nothing could be dropped);
     `conflict_steps` the steps whose operations Z3 names in a conflict (reports
-    highlight them).
+    highlight them). A liveness counterexample is a lasso: `loop` is the state the last
+    step returns to (the steps after it repeat forever); `loop == len(trace)` means the
+    execution stays in its last state forever, as nothing fair is enabled there.
     """
 
     property: str
@@ -31,6 +34,7 @@ class Counterexample:
     initial: int = 0
     found_length: int = 0
     conflict_steps: tuple[int, ...] = ()
+    loop: int | None = None
 
 
 @dataclass
@@ -55,6 +59,13 @@ class Result:
     lanes: list[str] = field(default_factory=list)
     engine: str = "python"  # which engine explored: "native" or "python"
     engine_note: str | None = None  # why the Python engine ran where native was asked for
+    # Graph properties: a shortest witness per `sometimes` property that holds, and per
+    # liveness or sometimes property how often its premise occurred (non-vacuity).
+    witnesses: list[Counterexample] = field(default_factory=list)
+    premises: dict[str, str] = field(default_factory=dict)
+    graph: GraphStats | None = None
+    state_graph: Graph | None = None  # kept when asked for (`--graph`)
+    graph_path: list[int] = field(default_factory=list)  # its nodes along the counterexample
 
     @property
     def ok(self) -> bool:
@@ -138,3 +149,12 @@ class Z3Report:
     @property
     def histories_per_second(self) -> float:
         return self.histories / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """The state graph recorded for liveness: its size and the time deciding took."""
+
+    nodes: int
+    edges: int
+    seconds: float

@@ -10,12 +10,14 @@ from .consistency import HISTORY_PROPERTIES, Event, check_history, event_to_op
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
 from .histories import confirm
+from .liveness import Predicates, Recorder, decide, graph_properties
 from .model import Node, TransitionSystem
 from .native import available as native_available
 from .native import native_bfs, native_dfs
 from .native_tables import NativeTables, unsupported
 from .plan import compile_plan
-from .results import Counterexample, ReplayReport, Result, Z3Report
+from .properties import EventualConvergence, Property
+from .results import Counterexample, GraphStats, ReplayReport, Result, Z3Report
 from .search import ENGINES, NO_LIMITS, Limits, Outcome, ProgressFn, parallel_bfs, simulate
 from .search.common import Found, Signature
 from .semantics import Semantics
@@ -36,17 +38,38 @@ def verify_spec(
     shrink: bool = True,
     workers: int = 1,
     engine: str = "auto",
+    record_graph: bool = False,
 ) -> Result:
     """Explore every behaviour of `spec` within its bounds and `limits`.
 
     `engine` is "native" (the compiled core), "python" (the reference engine) or "auto"
     (native where it covers the spec, Python otherwise); both give the same states,
     verdicts and shortest counterexamples. With `workers` > 1, breadth-first search runs
-    in that many threads of the native core, or processes of the Python engine."""
+    in that many threads of the native core, or processes of the Python engine. With
+    `record_graph` (or liveness properties) the explored graph is kept in
+    `result.state_graph`; the Python engine records it."""
     system = Semantics(compile_plan(spec))
+    on_graph = graph_properties(system.plan.properties)
+    recorder: Recorder | None = None
     explored = _explored(system)
+    if record_graph and (workers > 1 or isinstance(explored, Symmetric)):
+        raise SpecError("--graph records the concrete graph: use --workers 1 and --symmetry none")
+    if on_graph and workers > 1:
+        raise SpecError("liveness and sometimes properties are checked with --workers 1")
+    if on_graph and limits.max_depth is not None:
+        raise SpecError(
+            "liveness and sometimes properties need the whole state graph: drop --max-depth"
+        )
+    predicates = Predicates(system, on_graph)
+    if on_graph or record_graph:
+        recorder = Recorder(system, predicates.functions)
+        explored = recorder
     signature = _last_action(system)
-    native, note = _native_engine(system, explored, engine, strategy)
+    native, note = (
+        (None, None) if recorder is not None else _native_engine(system, explored, engine, strategy)
+    )
+    if recorder is not None and engine == "native":
+        note = "the native engine does not record the state graph: running the Python engine"
     if native is not None:
         if workers > 1 and strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
@@ -65,6 +88,19 @@ def verify_spec(
     result.workers = workers
     result.engine = "python" if native is None else "native"
     result.engine_note = note
+    if recorder is not None:
+        if on_graph and outcome.status == "holds":
+            _decide_graph(system, recorder, on_graph, predicates, result)
+        if record_graph:
+            result.state_graph = recorder.graph()
+            cex = result.counterexample
+            if cex is not None:
+                fingerprint = system.fingerprint
+                result.graph_path = [
+                    recorder.ids[fingerprint(step.state)]
+                    for step in cex.trace.steps
+                    if fingerprint(step.state) in recorder.ids
+                ]
     return result
 
 
@@ -91,6 +127,50 @@ def _native_engine(
     return NativeTables(system, explored if isinstance(explored, Symmetric) else None), None
 
 
+def _decide_graph(
+    system: Semantics,
+    recorder: Recorder,
+    on_graph: list[tuple[int, Property]],
+    predicates: Predicates,
+    result: Result,
+) -> None:
+    """Decide liveness and sometimes properties on the recorded graph (the search found
+    no safety violation, so every state was expanded)."""
+    start = time.perf_counter()
+    graph = recorder.graph()
+    verdicts = decide(system, graph, on_graph, predicates)
+    result.graph = GraphStats(len(graph), graph.edges, time.perf_counter() - start)
+    for verdict in verdicts:
+        name = system.property_names[verdict.prop]
+        description = system.property_descriptions[verdict.prop]
+        result.premises[name] = verdict.premise
+        if verdict.lasso is None:
+            if not verdict.holds:  # sometimes, never witnessed
+                result.counterexamples.append(
+                    Counterexample(name, description, verdict.explanation, replay(system, (0,)))
+                )
+            continue
+        trace = replay(system, verdict.lasso.path)
+        explanation = verdict.explanation
+        if not verdict.holds and isinstance(
+            system.plan.properties[verdict.prop - 1], EventualConvergence
+        ):
+            loop = verdict.lasso.loop or 0
+            explanation += f"; in state {loop}: {system.checker.holdings(trace.steps[loop].state)}"
+        cex = Counterexample(
+            property=name,
+            description=description,
+            explanation=explanation,
+            trace=trace,
+            initial=verdict.lasso.initial,
+            found_length=len(trace),
+            loop=verdict.lasso.loop,
+        )
+        (result.witnesses if verdict.holds else result.counterexamples).append(cex)
+    if result.counterexamples:
+        result.status = "violated"
+
+
 def simulate_spec(
     spec: Spec,
     *,
@@ -103,6 +183,11 @@ def simulate_spec(
 ) -> Result:
     """Random walks through `spec`'s state space (reproducible from `seed`)."""
     system = Semantics(compile_plan(spec))
+    if graph_properties(system.plan.properties):
+        raise SpecError(
+            "liveness and sometimes properties are decided on the whole state graph: "
+            "use `evcheck verify`, not simulation"
+        )
     explored = _explored(system)
     outcome = simulate(explored, runs, depth, seed, limits, progress, _last_action(system))
     result = _result(spec, system, explored, outcome, "simulation", shrink)
@@ -229,6 +314,8 @@ def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
         replayed = replay_labels(system, saved.initial, saved.actions)
     except ReplayError as exc:
         return ReplayReport("not_applicable", *expected, str(exc))
+    if saved.loop is not None and replayed.violation is None and replayed.stuck_at is None:
+        return _replay_lasso(system, saved, replayed.trace)
     if replayed.violation is not None:
         step, prop = replayed.violation
         name = system.property_names[prop]
@@ -258,6 +345,41 @@ def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
         f"no violation: all {len(saved.actions)} steps apply and every property holds along "
         f"the trace (recorded: {saved.property} at step {len(saved.actions)})",
         replayed.trace,
+    )
+
+
+def _replay_lasso(system: Semantics, saved: SavedTrace, trace: Trace) -> ReplayReport:
+    """A saved lasso still stands when its steps apply and its cycle still closes: the
+    last state is the state the cycle returns to (or, for a stutter, no fair action is
+    enabled in it). The property's verdict is the graph's; replay checks the execution."""
+    expected = (saved.property, len(saved.actions))
+    assert saved.loop is not None
+    last = trace.steps[-1].state
+    if saved.loop < len(saved.actions):
+        closes = trace.steps[saved.loop].state == last
+        what = f"steps {saved.loop + 1}-{len(saved.actions)} lead back to state {saved.loop}"
+    else:
+        fair = {"deliver", "lose", "heal", "recover", "timer"}
+        enabled = [a.label for a in system.actions(last) if a.kind in fair]
+        closes = not enabled
+        what = f"no fair action is enabled in state {saved.loop}"
+        if enabled:
+            what = f"state {saved.loop} enables {', '.join(enabled)}"
+    if closes:
+        return ReplayReport(
+            "same_violation",
+            *expected,
+            f"same lasso: all {len(saved.actions)} steps apply and {what}: "
+            f"{saved.property} is still violated by this execution",
+            trace,
+            saved.property,
+            len(saved.actions),
+        )
+    return ReplayReport(
+        "no_violation",
+        *expected,
+        f"the lasso no longer closes: all {len(saved.actions)} steps apply, but not: {what}",
+        trace,
     )
 
 

@@ -219,8 +219,9 @@ class Equivariance:
         self.tables = system.tables
         self.group = group
         self.protocol = system.plan.protocol.__name__
-        if not group:
+        if not group or self.tables.symmetry_checked:
             return
+        self.tables.symmetry_checked = True
         self.tables.run_watchers.append(self._check_run)
         self.tables.on_new_slot(self._check_observe)
         system.checker.invariant_watchers.append(self._check_invariants)

@@ -79,6 +79,7 @@ def trace_document(
         "explanation": cex.explanation,
         "initial": cex.initial,
         "length": len(cex.trace),
+        "loop": cex.loop,
         "steps": [
             {
                 "index": step.index,
@@ -110,6 +111,7 @@ class SavedTrace:
     actions: list[str]
     settings: dict[str, Any]
     faults: dict[str, Any]
+    loop: int | None = None  # a lasso: the state the last step returns to
 
 
 def read_trace(path: str | Path, spec: Spec | None = None) -> SavedTrace:
@@ -148,7 +150,13 @@ def read_trace(path: str | Path, spec: Spec | None = None) -> SavedTrace:
         settings = {key: _decoded(file, key, data, decoder) for key, data in settings_raw.items()}
     faults = _faults(file, faults_raw)
     _check_bounds(file, settings, faults)
-    return SavedTrace(prop, initial, actions, settings, faults)
+    loop = doc.get("loop")
+    if loop is not None and (type(loop) is not int or not 0 <= loop <= len(actions)):
+        raise TraceFormatError(
+            f"{file}: loop must be null or a state number between 0 and {len(actions)}, "
+            f"got {_short(loop)}"
+        )
+    return SavedTrace(prop, initial, actions, settings, faults, loop)
 
 
 def _document(file: Path) -> dict[str, Any]:

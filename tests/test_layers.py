@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "env": 4,
     "semantics": 5,
     "checking": 5,
+    "liveness": 5,
     "por": 5,
     "solver": 5,
     "symmetry": 5,

@@ -24,6 +24,15 @@ EXPECTED: dict[str, tuple[str, int] | None] = {
     "register_roaming.py": ("read_your_writes", 2),
     "store_monotonic_writes.py": ("monotonic_writes", 5),
     "counter_sec.py": ("strong_eventual_consistency", 4),
+    # Liveness: lengths are prefix + cycle (docs/liveness.md); tests/test_liveness.py pins
+    # where each cycle starts.
+    "gossip_pingpong.py": ("eventual_convergence", 6),
+    "lww_anti_entropy_live.py": None,
+    "causal_lost_dependency.py": ("eventual_convergence", 7),
+    "cap_quorum.py": ("minority_write_completes", 2),
+    "cap_local.py": None,
+    "cap_quorum_healing.py": None,
+    "cap_local_healing.py": None,
 }
 
 

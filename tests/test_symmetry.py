@@ -42,7 +42,9 @@ def reachable(system: System) -> dict[int, tuple[int, ...]]:
     return seen
 
 
-def decoded(system: System, world: tuple[int, ...], perm: Permutation) -> bytes:
+def decoded(
+    system: System, symmetric: Symmetric, world: tuple[int, ...], perm: Permutation
+) -> bytes:
     """The world as values, permuted, in a canonical byte form (independent of fingerprints)."""
     n = system.n
     slots: list[Any] = [None] * n
@@ -52,12 +54,12 @@ def decoded(system: System, world: tuple[int, ...], perm: Permutation) -> bytes:
         encode((int(perm.replicas[int(e.src)]), int(perm.replicas[int(e.dst)]), perm.rename(e.msg)))
         for e in system.in_flight(world)
     )
-    glob = Symmetric(system)._permute_glob(system.tables.globs[world[n]], perm)
+    glob = symmetric._permute_glob(system.tables.globs[world[n]], perm)
     return encode((tuple(slots), glob)) + b"".join(envs)
 
 
 def orbit_key(system: System, symmetric: Symmetric, world: tuple[int, ...]) -> bytes:
-    return min(decoded(system, world, perm) for perm in symmetric.group)
+    return min(decoded(system, symmetric, world, perm) for perm in symmetric.group)
 
 
 MODELS = [

@@ -56,7 +56,9 @@ def test_every_synopsis_option_exists_on_its_command() -> None:
 
 @pytest.mark.parametrize("option", sorted(documented(synopsis()["simulate"])[1]))
 def test_simulate_refuses_what_the_synopsis_leaves_out(option: str) -> None:
-    value = {"--strategy": "dfs", "--workers": "2", "--engine": "python"}[option]
+    value = {"--strategy": "dfs", "--workers": "2", "--engine": "python", "--graph": "g.dot"}[
+        option
+    ]
     result = CliRunner().invoke(main, ["simulate", str(SPECS / "lww.py"), option, value])
     assert result.exit_code == 2
     assert (

@@ -3,8 +3,8 @@ followed by a heal.
 
 By default every split into two non-empty groups is allowed (`splits=` lists others).
 Messages across the cut wait for the heal (`partition_mode="wait"`) or may also be
-dropped by it, free of the loss budget (`"drop"`); clients keep operating on both
-sides. A heal changes the environment, so every replica's timers may fire again. This
+dropped by it, free of the loss budget (`"drop"`), or wait forever: a `"permanent"`
+partition never heals; clients keep operating on both sides. A heal changes the environment, so every replica's timers may fire again. This
 part's global component is `(group per replica or None, partitions used)`.
 """
 
@@ -28,6 +28,7 @@ class Partitions(Part):
     def __init__(self, plan: Plan, tables: Tables) -> None:
         super().__init__(plan, tables)
         self._cut = DROP if plan.faults.partition_mode == "drop" else HOLD
+        self._heals = plan.faults.partition_mode != "permanent"
 
     def start(self) -> Any:
         """No partition, or the one the run starts in (`start_split`), which may heal."""
@@ -83,7 +84,7 @@ class Partitions(Part):
                     labels.append(
                         tables.action("partition", -1, f"partition {show_partition(split)}")
                     )
-        if groups is not None:
+        if groups is not None and self._heals:
             g2, gdelta = tables.gmove(g, self, None)
             slots, rdelta = tables.rearm_all(world, -1)
             out.append((slots + (g2,) + rest, (fp + gdelta + rdelta) & MASK))

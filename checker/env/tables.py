@@ -102,6 +102,8 @@ class Tables:
         self.exercised: set[str] = set()
         self._slot_hooks: list[Callable[[int, Slot], None]] = []
         self.run_watchers: list[Callable[..., None]] = []
+        # Set once a symmetry's soundness checks watch these tables (one set is enough).
+        self.symmetry_checked = False
         self._env_hooks: list[Callable[[int, Envelope], None]] = []
         self.parts: list[Stateful] = []
         # Replaced by the timers part: every replica's timers may usefully fire again after

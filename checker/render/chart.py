@@ -39,8 +39,18 @@ MERMAID_KEYWORDS = {
 SPANS = {"partition": "~", "heal": " ", "tick": " "}
 
 
-def ascii_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None) -> str:
-    """The trace as an ASCII sequence chart, one row per step, labels on the right."""
+def cycle_note(trace: Trace, loop: int) -> str:
+    """What a lasso's cycle is, in words (`loop` as in `Counterexample.loop`)."""
+    if loop >= len(trace):
+        return f"state {len(trace)} repeats forever: no fair action is enabled there"
+    return f"steps {loop + 1}-{len(trace)} repeat forever (back to state {loop})"
+
+
+def ascii_chart(
+    trace: Trace, lanes: Sequence[str], violation: str | None = None, loop: int | None = None
+) -> str:
+    """The trace as an ASCII sequence chart, one row per step, labels on the right; a
+    lasso's cycle is fenced by `cycle` lines."""
     shown = [_lane_name(lane) for lane in lanes]
     width = max(12, max((len(lane) for lane in shown), default=2) + 6)
     centers = [6 + i * width for i in range(len(lanes))]
@@ -59,12 +69,16 @@ def ascii_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None
         header[start : start + len(lane)] = lane
     lines = ["".join(header).rstrip(), "".join(blank()).rstrip()]
     for step in trace.steps[1:]:
+        if loop is not None and step.index == loop + 1:
+            lines.append("    " + "-" * max(1, right - 4) + "   cycle: " + cycle_note(trace, loop))
         row = blank()
         action = step.detail
         text = step.action or ""
         if action is not None:
             text = _draw(row, action, index, centers)
         lines.append(f"{step.index:>3} " + "".join(row)[4:] + "   " + terminal(text))
+    if loop is not None:
+        lines.append("    " + "-" * max(1, right - 4) + "   " + cycle_note(trace, loop))
     if violation:
         lines.append("    " + "=" * max(1, right - 4) + f"   violated: {terminal(violation)}")
     return "\n".join(line.rstrip() for line in lines)
@@ -127,8 +141,10 @@ def message_text(action: Action) -> str:
     return f"{verb}{route}{message}{note}"
 
 
-def mermaid_chart(trace: Trace, lanes: Sequence[str], violation: str | None = None) -> str:
-    """The trace as a Mermaid `sequenceDiagram`."""
+def mermaid_chart(
+    trace: Trace, lanes: Sequence[str], violation: str | None = None, loop: int | None = None
+) -> str:
+    """The trace as a Mermaid `sequenceDiagram`; a lasso's cycle is a `loop` block."""
     ids = {lane: _mermaid_id(lane, k) for k, lane in enumerate(lanes)}
     out = ["sequenceDiagram"]
     for lane in lanes:
@@ -137,6 +153,8 @@ def mermaid_chart(trace: Trace, lanes: Sequence[str], violation: str | None = No
     ends = [ids[lanes[0]], ids[lanes[-1]]] if lanes else []
     span = ",".join(dict.fromkeys(ends))
     for step in trace.steps[1:]:
+        if loop is not None and step.index == loop + 1:
+            out.append(f"    loop {_mermaid_text(cycle_note(trace, loop))}")
         action = step.detail
         label = _mermaid_text(f"{step.index}. {step.action}")
         if action is None:
@@ -158,6 +176,10 @@ def mermaid_chart(trace: Trace, lanes: Sequence[str], violation: str | None = No
             out.append(f"    Note over {actor}: {label}")
         elif span:
             out.append(f"    Note over {span}: {label}")
+    if loop is not None and loop < len(trace):
+        out.append("    end")
+    elif loop is not None and span:
+        out.append(f"    Note over {span}: {_mermaid_text(cycle_note(trace, loop))}")
     if violation and span:
         out.append(f"    Note over {span}: {_mermaid_text('violated: ' + violation)}")
     return "\n".join(out)

@@ -19,6 +19,7 @@ from typing import Any
 from ..display import one_line, plural
 from ..results import Counterexample, Result
 from ..trace import Step
+from .chart import cycle_note
 from .svg import svg_chart
 from .text import (
     explanation_parts,
@@ -53,6 +54,7 @@ td.changed { background: #fff4c2; }
 .flight { font-family: ui-monospace, monospace; font-size: 12.5px; margin: 8px 0 0; padding-left: 18px; }
 .explanation { grid-column: 1 / -1; background: #ffecec; border-left: 4px solid #d93025; }
 .explanation p { margin: 0; }
+.cycle { background: #eef3ff; border-left: 4px solid #3b6fd9; padding: 4px 8px; }
 .explanation ul { margin: 6px 0 0; padding-left: 20px; }
 .explanation li.z3 { list-style: none; margin-left: -20px; color: #5a6275; }
 .summary { grid-column: 1 / -1; }
@@ -168,7 +170,7 @@ def html_report(result: Result, cex: Counterexample | None = None) -> str:
                 if cex.conflict_steps
                 else ""
             )
-            + f"</p>{svg_chart(cex, result.lanes)}</section>"
+            + f"</p>{_cycle(cex)}{svg_chart(cex, result.lanes)}</section>"
             '<section class="state"><h2 id="state-title"></h2>'
             '<table id="state-grid"></table><table id="state-env"></table>'
             '<ul class="flight" id="state-flight"></ul></section>'
@@ -202,7 +204,15 @@ def _step_data(step: Step, cex: Counterexample) -> dict[str, Any]:
         "components": step.view.components,
         "in_flight": step.view.in_flight,
         "conflict": step.index in cex.conflict_steps,
+        "cycle": cex.loop is not None and step.index > cex.loop,
     }
+
+
+def _cycle(cex: Counterexample) -> str:
+    """A lasso's cycle, said above the chart (the steps it names repeat forever)."""
+    if cex.loop is None:
+        return ""
+    return f'<p class="cycle"><b>Lasso:</b> {escape(cycle_note(cex.trace, cex.loop))}.</p>'
 
 
 def _verdict(result: Result, cex: Counterexample | None) -> str:

@@ -62,7 +62,7 @@ def itf_document(result: Result, cex: Counterexample) -> dict[str, Any]:
         ]
         state["action_taken"] = step.action or "init"
         states.append(state)
-    return {
+    document: dict[str, Any] = {
         "#meta": {
             "format": "ITF",
             "format-description": "https://apalache-mc.org/docs/adr/015adr-trace.html",
@@ -72,3 +72,8 @@ def itf_document(result: Result, cex: Counterexample) -> dict[str, Any]:
         "vars": [*lanes, "in_flight", "action_taken"],
         "states": states,
     }
+    if cex.loop is not None:
+        # ITF's lasso: after the last state comes state `loop` again. The last state
+        # equals that state already, so the closing transition is a stutter.
+        document["loop"] = cex.loop
+    return document

@@ -62,6 +62,15 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "seed": result.seed,
         "runs": result.runs,
         "counterexamples": [counterexample_to_dict(c) for c in result.counterexamples],
+        "witnesses": [counterexample_to_dict(c) for c in result.witnesses],
+        "premises": result.premises,
+        "graph": None
+        if result.graph is None
+        else {
+            "nodes": result.graph.nodes,
+            "edges": result.graph.edges,
+            "seconds": round(result.graph.seconds, 6),
+        },
     }
     # The first counterexample again under its own key, for the common single-violation case.
     data["counterexample"] = data["counterexamples"][0] if result.counterexamples else None
@@ -77,5 +86,6 @@ def counterexample_to_dict(cex: Counterexample) -> dict[str, Any]:
         "found_length": cex.found_length,
         "initial": cex.initial,
         "conflict_steps": list(cex.conflict_steps),
+        "loop": cex.loop,
         "trace": trace_to_list(cex.trace),
     }

@@ -14,7 +14,7 @@ from ..model import StateView
 from ..results import Counterexample, ReplayReport, Result
 from ..search import Stats
 from ..trace import Trace
-from .chart import ascii_chart
+from .chart import ascii_chart, cycle_note
 
 MAX_VALUE = 400  # characters of one field or message in the text report
 MAX_MESSAGE = 4000  # characters of a replay outcome
@@ -34,10 +34,13 @@ def render_replay(report: ReplayReport) -> str:
     return "\n".join(terminal(line) for line in lines)
 
 
-def _trace_lines(trace: Trace) -> list[str]:
+def _trace_lines(trace: Trace, loop: int | None = None) -> list[str]:
+    """The numbered states; for a lasso, where its cycle starts and what repeats."""
     lines: list[str] = []
     previous: StateView | None = None
     for step in trace.steps:
+        if loop is not None and step.index == loop:
+            lines.append(f"  -- the cycle starts at state {loop}: {cycle_note(trace, loop)}")
         view = step.view
         if step.action is None:
             lines.append("  State 0: initial")
@@ -68,6 +71,8 @@ def _trace_lines(trace: Trace) -> list[str]:
         else:
             lines.append("      in flight: nothing")
         previous = view
+    if loop is not None:
+        lines.append(f"  -- {cycle_note(trace, loop)}")
     return lines
 
 
@@ -121,9 +126,9 @@ def render_faults(declared: list[str], exercised: list[str]) -> str:
 
 
 def render_counterexample(cex: Counterexample, lanes: list[str], chart: bool) -> list[str]:
-    out = [*_trace_lines(cex.trace), ""]
+    out = [*_trace_lines(cex.trace, cex.loop), ""]
     if chart and len(cex.trace):
-        out.extend(ascii_chart(cex.trace, lanes, cex.property).split("\n"))
+        out.extend(ascii_chart(cex.trace, lanes, cex.property, cex.loop).split("\n"))
         out.append("")
     out.extend(explanation_lines(cex.property, cex.explanation))
     if cex.found_length > len(cex.trace):
@@ -160,12 +165,14 @@ def property_verdicts(result: Result) -> list[tuple[str, str]]:
             verdict = f"VIOLATED ({plural(len(violated[name].trace), 'step')})"
         elif result.status == "holds" and result.strategy == "simulation":
             verdict = "no violation in the runs made"
-        elif result.status == "holds":
-            verdict = "holds"
+        elif result.status == "holds" or result.graph is not None:
+            verdict = "holds"  # with a graph, the search was complete
         else:
             verdict = "no violation found" + (
                 " (search stopped first)" if result.status == "stopped" or violated else ""
             )
+        if name in result.premises:
+            verdict += f" ({result.premises[name]})"
         rows.append((name, verdict))
     return rows
 
@@ -220,11 +227,21 @@ def render_result(result: Result, chart: bool = True) -> str:
                 f"Counterexample {number}: {cex.property} after {plural(len(cex.trace), 'step')}"
             )
         out.extend(render_counterexample(cex, result.lanes, chart))
+    for witness in result.witnesses:
+        out.append("")
+        out.append(f"Witness: {witness.property} after {plural(len(witness.trace), 'step')}")
+        out.extend(_trace_lines(witness.trace))
     out.append("")
     out.extend(summary_table(result))
     out.append("")
     out.extend(render_stats(result.stats))
     out.append(f"  faults: {render_faults(result.faults_declared, result.faults_exercised)}")
+    if result.graph is not None:
+        graph = result.graph
+        out.append(
+            f"  state graph: {graph.nodes:,} states, {graph.edges:,} edges; liveness decided "
+            f"in {graph.seconds:.2f}s"
+        )
     if result.z3 is not None:
         z3 = result.z3
         scope = "all" if z3.complete else "the first"
