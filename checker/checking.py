@@ -332,13 +332,13 @@ class Checker:
                     "the replicas converged to the wrong value"
                 )
         if isinstance(p, QuiescentConvergence):
-            parts = [f"{tables.ids[i]!r} holds {self._shown(world, i)}" for i in range(n)]
             quiet = "nothing in flight"
             if not self.plan.plain:
                 quiet += ", no partition, nobody down"
             if self.timers is not None:
                 quiet += ", no timer left to fire"
-            return f"{', '.join(parts)}; {quiet}: replicas did not converge"
+            facts = [f"{tables.ids[i]!r} observes {self._shown(world, i)}" for i in range(n)]
+            return "\n".join([f"replicas did not converge: {quiet}", *facts])
         if isinstance(p, StrongConvergence) and p.expected is not None:
             wrong = [i for i in range(n) if not self.right_value(i, world[i], p.expected)]
             if wrong and self.diverged_pair(world[:n]) is None:
@@ -388,16 +388,8 @@ class Checker:
         )
 
     def _shown(self, world: tuple[int, ...], i: int) -> str:
-        """`'a'@(1, r1)`-style rendering: the observed value, then the other fields."""
-        observed = self.obs_values[self.obs[i][world[i]]]
-        fields = self.tables.slots[world[i]][FIELDS]
-        values = dict(zip(self.plan.replicas[i].field_names, fields, strict=True))
-        others = [show(v) for v in values.values() if v is not observed and v != observed]
-        if len(others) == len(values):
-            return show(observed)
-        if others:
-            return f"{show(observed)}@{', '.join(others)}"
-        return show(observed)
+        """What replica i exposes (`observe()`): what convergence compares."""
+        return show(self.obs_values[self.obs[i][world[i]]])
 
 
 def holds(inv: Invariant, w: Any) -> bool:

@@ -329,4 +329,4 @@ def test_default_observe_compares_every_field() -> None:
     )
     assert result.counterexample is not None
     assert result.counterexample.trace.actions == ["hit@r1()"]
-    assert "r1 holds {'hits': 1}" in result.counterexample.explanation
+    assert "r1 observes {'hits': 1}" in result.counterexample.explanation

@@ -232,7 +232,7 @@ def test_strong_eventual_consistency_in_every_state() -> None:
     )
     assert broken.counterexample is not None
     assert broken.counterexample.explanation == (
-        "r1 and r2 applied the same updates (r1#1, r2#1) but hold 'a'@(1, r1) and 'b'@(1, r2): "
+        "r1 and r2 applied the same updates (r1#1, r2#1) but hold 'a' and 'b': "
         "strong eventual consistency violated"
     )
     doubled = verify_spec(
