@@ -69,7 +69,10 @@ def verify_spec(
         (None, None) if recorder is not None else _native_engine(system, explored, engine, strategy)
     )
     if recorder is not None and engine == "native":
-        note = "the native engine does not record the state graph: running the Python engine"
+        note = (
+            "the native engine does not cover recording the state graph (liveness, "
+            "sometimes, --graph): running the Python engine"
+        )
     if native is not None:
         if workers > 1 and strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")

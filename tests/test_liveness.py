@@ -371,7 +371,7 @@ def test_recorded_kinds_are_the_actions_kinds(protocol: type, faults: dict[str, 
     spec = Spec(protocol, replicas=2, values=("a",), max_ops=1, faults=faults)
     system = Semantics(compile_plan(spec.with_por(False)))
     recorder = Recorder(system, [])
-    names = [t.name for t in system.plan.timers]
+    names = [t.name for t in system.plan.replicas[0].timers]
     seen = set()
     stack = list(recorder.initial())
     while stack:
