@@ -21,7 +21,12 @@ MASK = (1 << 64) - 1
 
 def key(domain: bytes, value: Any) -> int:
     """The 64-bit key of `value` in `domain` (domains keep equal values in different roles apart)."""
-    digest = hashlib.blake2b(encode(value), digest_size=8, person=domain[:16]).digest()
+    return key_of_encoding(domain, encode(value))
+
+
+def key_of_encoding(domain: bytes, code: bytes) -> int:
+    """`key(domain, value)` from `encode(value)`, when the encoding is at hand."""
+    digest = hashlib.blake2b(code, digest_size=8, person=domain[:16]).digest()
     return int.from_bytes(digest, "little")
 
 

@@ -69,6 +69,9 @@ class Semantics:
         self.check: Callable[[tuple[int, ...]], int | None] = self.checker.check
         if plan.por and isinstance(self.clients, ReplicaClients):
             self.network.target = DeliveryTail(tables, self.clients, self.network).target
+        if plan.plain:
+            assert isinstance(self.clients, ReplicaClients)  # plain: no sessions
+            self._replica_clients = self.clients
         self.successors: Callable[[Node], list[Node]] = (
             self._plain_successors if plan.plain else self._successors
         )
@@ -126,8 +129,7 @@ class Semantics:
             return out
         append = out.append
         net = world[n1:]
-        clients = self.clients
-        assert isinstance(clients, ReplicaClients)
+        clients = self._replica_clients
         step = clients.enabled(g)
         if step is not None:
             g2, gdelta = step

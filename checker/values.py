@@ -194,6 +194,11 @@ def encode(value: Any) -> bytes:
 _pack_len = struct.Struct("<I").pack
 
 
+def encode_pair(first: bytes, second: bytes) -> bytes:
+    """`encode((a, b))` from `encode(a)` and `encode(b)` (no second walk of either)."""
+    return b"T" + _pack_len(2) + first + second
+
+
 def _int_bytes(number: int) -> bytes:
     """Two's complement, little-endian, as short as it gets (no decimal conversion: Python
     refuses to print ints of more than 4,300 digits)."""
@@ -261,11 +266,12 @@ class Interner:
     `True`, `r1`) get different ids (see `encode`). The canonical encoding is the key, so
     interning costs one encoding per new lookup; callers intern only on table misses."""
 
-    __slots__ = ("_ids", "values")
+    __slots__ = ("_ids", "codes", "values")
 
     def __init__(self) -> None:
         self._ids: dict[bytes, int] = {}
         self.values: list[Any] = []
+        self.codes: list[bytes] = []  # each value's canonical encoding, by id
 
     def __len__(self) -> int:
         return len(self.values)
@@ -279,4 +285,5 @@ class Interner:
         number = len(self.values)
         self._ids[code] = number
         self.values.append(value)
+        self.codes.append(code)
         return number, True

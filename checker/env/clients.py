@@ -24,6 +24,7 @@ class ReplicaClients(Part):
         self.total = plan.max_ops
         # Operations with a budget of their own (max_calls): counted in the component.
         self.per_op = tuple(plan.max_calls)
+        self.idle = not any(r.operations for r in plan.replicas)  # no operation anywhere
         self.budgets = dict(plan.max_calls)
         # optab[i][sid]: the operations replica i can run in slot sid (None: not built yet).
         self.optab: list[list[tuple[Entry, ...] | None]] = [[] for _ in range(self.n)]
@@ -41,7 +42,7 @@ class ReplicaClients(Part):
     def enabled(self, g: int) -> tuple[int, int] | None:
         """Whether operations are enabled in global state g: (next global state, fp delta).
         (Per-operation budgets are decided per operation, in `expand`.)"""
-        if not any(r.operations for r in self.plan.replicas):
+        if self.idle:
             return None
         if self.total is None:
             return (g, 0)

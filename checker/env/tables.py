@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from ..execution import Effects, HandlerRunner, Raised
-from ..fingerprint import MASK, key
+from ..fingerprint import MASK, key, key_of_encoding
 from ..model import Action
 from ..plan import Plan
 from ..properties import Update
-from ..values import Interner, ReplicaId
+from ..values import Interner, ReplicaId, encode, encode_pair
 from .envelope import Envelope, envelope_key
 from .info import DELIVER, NO_STATE, EnvInfo, Stateful
 
@@ -150,7 +150,9 @@ class Tables:
     def slot_key(self, i: int, sid: int) -> int:
         k = self._slot_keys.get((i, sid))
         if k is None:
-            k = key(b"evcheck.slot", (i, self.slots[sid]))
+            # key(b"evcheck.slot", (i, slot)), from the encoding interning already made.
+            code = encode_pair(encode(i), self._slot_ids.codes[sid])
+            k = key_of_encoding(b"evcheck.slot", code)
             self._slot_keys[(i, sid)] = k
         return k
 

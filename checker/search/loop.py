@@ -47,7 +47,8 @@ def explore(
     store = search.store
     seen = search.seen
     violations = search.violations
-    parents_append = store.parents.append
+    parents = store.parents  # len(parents): C-level, unlike len(store)
+    parents_append = parents.append
     actions_append = store.actions.append
     seen_add = seen.add
     add = frontier.add
@@ -67,7 +68,7 @@ def explore(
             succs = successors(node)
             transitions += len(succs)
             children: list[Node | None] = []
-            first = len(store)
+            first = len(parents)
             k = 0
             for nxt in succs:
                 fp = nxt[1]
@@ -79,7 +80,7 @@ def explore(
                     if prop is None:
                         children.append(nxt)
                     else:
-                        if violations.add(prop, store.path_to(len(store) - 1), node[0], k):
+                        if violations.add(prop, store.path_to(len(parents) - 1), node[0], k):
                             deepest = max(deepest, depth + 1)
                             return finish("violated")
                         children.append(None)
@@ -104,7 +105,7 @@ def explore(
                         )
                         stats.seconds = search.clock.elapsed()
                         progress(stats, len(frontier))
-            if max_states > 0 and len(store) >= max_states:
+            if max_states > 0 and len(parents) >= max_states:
                 return finish("stopped", f"state limit of {max_states} reached")
     except KeyboardInterrupt:
         return finish("stopped", "interrupted")
