@@ -10,7 +10,11 @@
 //! states in discovery order exactly as the Python engine does, so paths (initial
 //! index, then action indices) replay on the Python semantics.
 
-#![allow(clippy::too_many_arguments, clippy::needless_range_loop, clippy::type_complexity)]
+#![allow(
+    clippy::too_many_arguments,
+    clippy::needless_range_loop,
+    clippy::type_complexity
+)]
 
 mod tables;
 mod visited;
@@ -72,7 +76,13 @@ struct Queue {
 
 impl Queue {
     fn push(&mut self, world: &[u32], fp: u64, number: u32, depth: u32) {
-        self.buf.extend_from_slice(&[number, depth, fp as u32, (fp >> 32) as u32, world.len() as u32]);
+        self.buf.extend_from_slice(&[
+            number,
+            depth,
+            fp as u32,
+            (fp >> 32) as u32,
+            world.len() as u32,
+        ]);
         self.buf.extend_from_slice(world);
         self.items += 1;
     }
@@ -200,17 +210,33 @@ impl Ctx<'_> {
         Python::with_gil(|py| {
             let path = PyTuple::new(py, path)?;
             let (pw, k): (PyObject, PyObject) = match parent {
-                Some((w, k)) => (PyTuple::new(py, w)?.into_any().unbind(), k.into_pyobject(py)?.into_any().unbind()),
+                Some((w, k)) => (
+                    PyTuple::new(py, w)?.into_any().unbind(),
+                    k.into_pyobject(py)?.into_any().unbind(),
+                ),
                 None => (py.None(), py.None()),
             };
-            self.violation.call1(py, (prop, path, pw, k))?.extract::<bool>(py)
+            self.violation
+                .call1(py, (prop, path, pw, k))?
+                .extract::<bool>(py)
         })
     }
 
     /// Every CLOCK_EVERY expansions: time limit, interrupts, progress.
-    fn tick(&self, expanded: u64, states: usize, run: &Run, frontier: usize) -> PyResult<Option<String>> {
-        if self.limits.max_seconds >= 0.0 && self.start.elapsed().as_secs_f64() >= self.limits.max_seconds {
-            return Ok(Some(format!("time limit of {}s reached", fmt_g(self.limits.max_seconds))));
+    fn tick(
+        &self,
+        expanded: u64,
+        states: usize,
+        run: &Run,
+        frontier: usize,
+    ) -> PyResult<Option<String>> {
+        if self.limits.max_seconds >= 0.0
+            && self.start.elapsed().as_secs_f64() >= self.limits.max_seconds
+        {
+            return Ok(Some(format!(
+                "time limit of {}s reached",
+                fmt_g(self.limits.max_seconds)
+            )));
         }
         Python::with_gil(|py| {
             if let Err(e) = py.check_signals() {
@@ -218,7 +244,11 @@ impl Ctx<'_> {
                     return Ok(Some("interrupted".to_string()));
                 }
                 // evcheck.errors.StopRequested (a limit or SIGTERM) carries its reason.
-                if let Ok(reason) = e.value(py).getattr("reason").and_then(|r| r.extract::<String>()) {
+                if let Ok(reason) = e
+                    .value(py)
+                    .getattr("reason")
+                    .and_then(|r| r.extract::<String>())
+                {
                     return Ok(Some(reason));
                 }
                 return Err(e);
@@ -227,7 +257,13 @@ impl Ctx<'_> {
                 if expanded.is_multiple_of(self.limits.progress_every) {
                     let r = p.call1(
                         py,
-                        (states, run.transitions, run.deepest, self.start.elapsed().as_secs_f64(), frontier),
+                        (
+                            states,
+                            run.transitions,
+                            run.deepest,
+                            self.start.elapsed().as_secs_f64(),
+                            frontier,
+                        ),
                     )?;
                     if !r.is_none(py) {
                         return Ok(Some(r.extract::<String>(py)?));
@@ -264,10 +300,26 @@ impl Core {
         group: usize,
     ) -> PyResult<Self> {
         if n > 16 {
-            return Err(pyo3::exceptions::PyValueError::new_err("the native core handles up to 16 replicas"));
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "the native core handles up to 16 replicas",
+            ));
         }
-        let cfg = Config { n, por, conv, slot_props, has_timers, max_time, group };
-        Ok(Core { tables: Tables::new(cfg), adapter, exercised: 0, store_bytes: 0, partial: (0, 0) })
+        let cfg = Config {
+            n,
+            por,
+            conv,
+            slot_props,
+            has_timers,
+            max_time,
+            group,
+        };
+        Ok(Core {
+            tables: Tables::new(cfg),
+            adapter,
+            exercised: 0,
+            store_bytes: 0,
+            partial: (0, 0),
+        })
     }
 
     /// Fault kinds exercised so far (bits: loss 1, dup 2, crash 4, partition 8).
@@ -307,7 +359,12 @@ impl Core {
         let ctx = Ctx {
             violation: &violation,
             progress: &progress,
-            limits: Limits { max_states, max_depth, max_seconds, progress_every: progress_every.max(CLOCK_EVERY) },
+            limits: Limits {
+                max_states,
+                max_depth,
+                max_seconds,
+                progress_every: progress_every.max(CLOCK_EVERY),
+            },
             start: Instant::now(),
         };
         let tables = &mut self.tables;
@@ -316,22 +373,61 @@ impl Core {
         let store_bytes = &mut self.store_bytes;
         let partial = &mut self.partial;
         py.allow_threads(move || {
-            let mut store = Store { parents: Vec::new(), actions: Vec::new() };
-            let mut frontier = if dfs { Frontier::Lifo(Vec::new()) } else { Frontier::Fifo(Queue { buf: Vec::new(), head: 0, items: 0 }) };
-            let (run, set_bytes) = if (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some()) && !dfs {
-                let mut seen = Sharded::new(32);
-                let run = search_parallel(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised, workers);
-                let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
-                (run, seen.bytes())
-            } else {
-                let mut seen = Visited::new();
-                let run = search(tables, adapter, &ctx, &initial, &mut store, &mut seen, &mut frontier, exercised);
-                let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
-                (run, seen.bytes())
+            let mut store = Store {
+                parents: Vec::new(),
+                actions: Vec::new(),
             };
+            let mut frontier = if dfs {
+                Frontier::Lifo(Vec::new())
+            } else {
+                Frontier::Fifo(Queue {
+                    buf: Vec::new(),
+                    head: 0,
+                    items: 0,
+                })
+            };
+            let (run, set_bytes) =
+                if (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some()) && !dfs {
+                    let mut seen = Sharded::new(32);
+                    let run = search_parallel(
+                        tables,
+                        adapter,
+                        &ctx,
+                        &initial,
+                        &mut store,
+                        &mut seen,
+                        &mut frontier,
+                        exercised,
+                        workers,
+                    );
+                    let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
+                    (run, seen.bytes())
+                } else {
+                    let mut seen = Visited::new();
+                    let run = search(
+                        tables,
+                        adapter,
+                        &ctx,
+                        &initial,
+                        &mut store,
+                        &mut seen,
+                        &mut frontier,
+                        exercised,
+                    );
+                    let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
+                    (run, seen.bytes())
+                };
             *store_bytes = set_bytes + store.parents.capacity() * 4 + store.actions.capacity() * 2;
             let left = run.frontier_left.unwrap_or(frontier.len());
-            Ok((run.status, store.len(), run.transitions, run.deepest, left, run.depth_bounded, run.reason))
+            Ok((
+                run.status,
+                store.len(),
+                run.transitions,
+                run.deepest,
+                left,
+                run.depth_bounded,
+                run.reason,
+            ))
         })
     }
 }
@@ -400,15 +496,22 @@ fn search(
     frontier: &mut Frontier,
     exercised: &mut u32,
 ) -> PyResult<Run> {
-    let mut run = Run { status: "holds", reason: None, transitions: 0, deepest: 0, depth_bounded: 0, frontier_left: None };
+    let mut run = Run {
+        status: "holds",
+        reason: None,
+        transitions: 0,
+        deepest: 0,
+        depth_bounded: 0,
+        frontier_left: None,
+    };
     if seed(tables, adapter, ctx, initial, store, seen, frontier)? {
         return finish("violated", None, &mut run);
     }
     let mut expanded: u64 = 0;
     let mut children: Vec<(u32, usize)> = Vec::new(); // (number, successor index)
-    // Breadth-first, the next queued state is expanded while the current one's
-    // successors are looked up, so that their visited-set cache misses overlap with
-    // useful work; it stays counted in the frontier until it becomes current.
+                                                      // Breadth-first, the next queued state is expanded while the current one's
+                                                      // successors are looked up, so that their visited-set cache misses overlap with
+                                                      // useful work; it stays counted in the frontier until it becomes current.
     let pipelined = matches!(frontier, Frontier::Fifo(_));
     let maxd = ctx.limits.max_depth;
     let bounded = |depth: u32| maxd >= 0 && depth as i64 >= maxd;
@@ -490,7 +593,12 @@ fn search(
                         continue;
                     }
                     let (_, _, cfp) = succs.items[k];
-                    st.push((succs.world(k).to_vec().into_boxed_slice(), cfp, child, depth + 1));
+                    st.push((
+                        succs.world(k).to_vec().into_boxed_slice(),
+                        cfp,
+                        child,
+                        depth + 1,
+                    ));
                 }
             }
         }
@@ -504,7 +612,11 @@ fn search(
         }
         if ctx.limits.max_states > 0 && store.len() as i64 >= ctx.limits.max_states {
             run.frontier_left = Some(left);
-            return finish("stopped", Some(format!("state limit of {} reached", ctx.limits.max_states)), &mut run);
+            return finish(
+                "stopped",
+                Some(format!("state limit of {} reached", ctx.limits.max_states)),
+                &mut run,
+            );
         }
     }
     finish("holds", None, &mut run)
@@ -592,11 +704,20 @@ fn search_parallel(
     workers: usize,
 ) -> PyResult<Run> {
     use std::sync::atomic::{AtomicBool, Ordering};
-    let mut run = Run { status: "holds", reason: None, transitions: 0, deepest: 0, depth_bounded: 0, frontier_left: None };
+    let mut run = Run {
+        status: "holds",
+        reason: None,
+        transitions: 0,
+        deepest: 0,
+        depth_bounded: 0,
+        frontier_left: None,
+    };
     if seed(tables, adapter, ctx, initial, store, seen, frontier)? {
         return finish("violated", None, &mut run);
     }
-    let Frontier::Fifo(queue) = frontier else { unreachable!() };
+    let Frontier::Fifo(queue) = frontier else {
+        unreachable!()
+    };
     const BATCH: usize = 1 << 12;
     const MISS: i32 = i32::MIN + 1;
     // Successors of a run of states: worlds, per item its visited-set key and verdict
@@ -688,7 +809,9 @@ fn search_parallel(
                                 let wk = tmp.world(k);
                                 let start = p.succs.words.len();
                                 p.succs.words.extend_from_slice(wk);
-                                p.succs.items.push((start as u32, wk.len() as u32, tmp.items[k].2));
+                                p.succs
+                                    .items
+                                    .push((start as u32, wk.len() as u32, tmp.items[k].2));
                                 p.keys.push(tkeys[k]);
                                 p.verdict.push(t.check(wk).unwrap_or(MISS));
                                 p.action.push(k as u32);
@@ -711,7 +834,9 @@ fn search_parallel(
                 let (_, _, fp, ref world) = batch[w * chunk + si];
                 let world = world.as_ref().expect("a state, not a violation");
                 let mut ex = 0;
-                resolve(tables, adapter, |t| t.successors(world, fp, &mut redo, &mut ex))?;
+                resolve(tables, adapter, |t| {
+                    t.successors(world, fp, &mut redo, &mut ex)
+                })?;
                 *exercised |= ex;
                 let from = p.keys.len();
                 for k in 0..redo.len() {

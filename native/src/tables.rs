@@ -75,8 +75,16 @@ pub enum Act {
     Net,
     Loss(Move),
     Dup(Move),
-    Crash { exercised: bool, crash: Vec<(u32, Move)>, recover: Vec<(u32, Move)> },
-    Partition { exercised: bool, splits: Vec<Move>, heal: Option<Move> },
+    Crash {
+        exercised: bool,
+        crash: Vec<(u32, Move)>,
+        recover: Vec<(u32, Move)>,
+    },
+    Partition {
+        exercised: bool,
+        splits: Vec<Move>,
+        heal: Option<Move>,
+    },
     Tick,
     /// Client sessions still able to operate here: (session, replicas it may use).
     Sessions(Vec<(u32, Vec<u32>)>),
@@ -135,8 +143,8 @@ pub struct SlotInfo {
 pub struct Config {
     pub n: usize,
     pub por: bool,
-    pub conv: i32,          // index of quiescent convergence, or -1
-    pub slot_props: bool,   // properties that are functions of the replica slots
+    pub conv: i32,        // index of quiescent convergence, or -1
+    pub slot_props: bool, // properties that are functions of the replica slots
     pub has_timers: bool,
     pub max_time: u32,
     pub group: usize, // symmetry group elements besides the identity (0: no symmetry)
@@ -269,7 +277,10 @@ impl Tables {
 
     #[inline]
     fn ginfo(&self, g: u32) -> Result<&GInfo, Miss> {
-        self.globs.get(g as usize).and_then(|x| x.as_ref()).ok_or(Miss::Glob(g))
+        self.globs
+            .get(g as usize)
+            .and_then(|x| x.as_ref())
+            .ok_or(Miss::Glob(g))
     }
 
     #[inline]
@@ -284,7 +295,10 @@ impl Tables {
 
     #[inline]
     fn slot(&self, sid: u32) -> Result<&SlotInfo, Miss> {
-        self.slots.get(sid as usize).and_then(|x| x.as_ref()).ok_or(Miss::Slot(sid))
+        self.slots
+            .get(sid as usize)
+            .and_then(|x| x.as_ref())
+            .ok_or(Miss::Slot(sid))
     }
 
     #[inline]
@@ -303,12 +317,17 @@ impl Tables {
 
     #[inline]
     fn ops_of(&self, i: u32, sid: u32) -> Result<&[Entry], Miss> {
-        get2(&self.ops, i, sid).map(|b| &b[..]).ok_or(Miss::Ops(i, sid))
+        get2(&self.ops, i, sid)
+            .map(|b| &b[..])
+            .ok_or(Miss::Ops(i, sid))
     }
 
     #[inline]
     fn fail(&self, g: u32, code: i64) -> Result<Move, Miss> {
-        self.fails.get(&(g, code)).copied().ok_or(Miss::Fail(g, code))
+        self.fails
+            .get(&(g, code))
+            .copied()
+            .ok_or(Miss::Fail(g, code))
     }
 
     #[inline]
@@ -316,7 +335,9 @@ impl Tables {
         if !self.cfg.has_timers {
             return Ok((sid, 0));
         }
-        get2(&self.rearm, i, sid).copied().ok_or(Miss::Rearm(i, sid))
+        get2(&self.rearm, i, sid)
+            .copied()
+            .ok_or(Miss::Rearm(i, sid))
     }
 
     /// A failed handler: the world with the failure recorded in its global state.
@@ -380,7 +401,11 @@ impl Tables {
                 None => return Err(Miss::MaySend(key.0, key.1)),
             }
         }
-        Ok(pending.iter().position(|p| !p.is_empty()).map(|i| i as i64).unwrap_or(-1))
+        Ok(pending
+            .iter()
+            .position(|p| !p.is_empty())
+            .map(|i| i as i64)
+            .unwrap_or(-1))
     }
 
     /// All successors of `world` in the order of `Semantics.successors`; the mask of
@@ -439,7 +464,11 @@ impl Tables {
                     if net.is_empty() {
                         continue;
                     }
-                    let target = if self.cfg.por { self.target(world, gi)? } else { -1 };
+                    let target = if self.cfg.por {
+                        self.target(world, gi)?
+                    } else {
+                        -1
+                    };
                     let mut prev = u32::MAX;
                     for (j, &e) in net.iter().enumerate() {
                         if e == prev {
@@ -511,7 +540,11 @@ impl Tables {
                         out.end(start, fp.wrapping_add(*gdelta).wrapping_add(key));
                     }
                 }
-                Act::Crash { exercised: ex, crash, recover } => {
+                Act::Crash {
+                    exercised: ex,
+                    crash,
+                    recover,
+                } => {
                     if *ex {
                         *exercised |= EX_CRASH;
                     }
@@ -541,11 +574,18 @@ impl Tables {
                         }
                         out.words.push(g2);
                         merge_into(&mut out.words, net, usize::MAX, &en.sends);
-                        let f = fp.wrapping_add(en.delta).wrapping_add(gdelta).wrapping_add(rdelta);
+                        let f = fp
+                            .wrapping_add(en.delta)
+                            .wrapping_add(gdelta)
+                            .wrapping_add(rdelta);
                         out.end(start, f);
                     }
                 }
-                Act::Partition { exercised: ex, splits, heal } => {
+                Act::Partition {
+                    exercised: ex,
+                    splits,
+                    heal,
+                } => {
                     if *ex {
                         *exercised |= EX_PARTITION;
                     }
@@ -576,14 +616,24 @@ impl Tables {
                                 continue;
                             }
                             let key = (g, *k, i as u32, world[i]);
-                            let entries =
-                                self.sessions.get(&key).ok_or(Miss::Session(key.0, key.1, key.2, key.3))?;
+                            let entries = self
+                                .sessions
+                                .get(&key)
+                                .ok_or(Miss::Session(key.0, key.1, key.2, key.3))?;
                             for en in entries.iter() {
                                 if en.s2 < 0 {
                                     self.push_fail(out, world, fp, en.s2)?;
                                 } else {
                                     let f = fp.wrapping_add(en.delta).wrapping_add(en.gdelta);
-                                    self.push_local(out, world, i, en.s2 as u32, en.g2, &en.sends, f);
+                                    self.push_local(
+                                        out,
+                                        world,
+                                        i,
+                                        en.s2 as u32,
+                                        en.g2,
+                                        &en.sends,
+                                        f,
+                                    );
                                 }
                             }
                         }
@@ -620,7 +670,10 @@ impl Tables {
         }
         let n = self.cfg.n;
         let look = |v: &Vec<Option<Box<[u64]>>>, x: u32, miss: Miss| -> Result<*const u64, Miss> {
-            v.get(x as usize).and_then(|b| b.as_ref()).map(|b| b.as_ptr()).ok_or(miss)
+            v.get(x as usize)
+                .and_then(|b| b.as_ref())
+                .map(|b| b.as_ptr())
+                .ok_or(miss)
         };
         let mut best = fp;
         let g = look(&self.sym_glob, world[n], Miss::SymGlob(world[n]))?;
@@ -747,7 +800,15 @@ impl Tables {
             Miss::Slot(sid) => {
                 let (busy, time, obs): (bool, u32, Vec<u32>) =
                     ad.call_method1("slot", (sid,))?.extract()?;
-                put1(&mut self.slots, sid, SlotInfo { busy, time, obs: obs.into_boxed_slice() });
+                put1(
+                    &mut self.slots,
+                    sid,
+                    SlotInfo {
+                        busy,
+                        time,
+                        obs: obs.into_boxed_slice(),
+                    },
+                );
             }
             Miss::Fail(g, code) => {
                 let m: Move = ad.call_method1("fail", (g, code))?.extract()?;
@@ -834,16 +895,31 @@ impl Tables {
                 }
             });
         }
-        Ok(GInfo { failed, history, quiet, up, links, ops, acts: out })
+        Ok(GInfo {
+            failed,
+            history,
+            quiet,
+            up,
+            links,
+            ops,
+            acts: out,
+        })
     }
 }
 
 fn entry(v: &Bound<'_, PyAny>) -> PyResult<Entry> {
     let (s2, sends, delta): (i64, Vec<u32>, u64) = v.extract()?;
-    Ok(Entry { s2, sends: sends.into_boxed_slice(), delta })
+    Ok(Entry {
+        s2,
+        sends: sends.into_boxed_slice(),
+        delta,
+    })
 }
 
 fn entries(v: &Bound<'_, PyAny>) -> PyResult<Box<[Entry]>> {
     let list: Vec<Bound<'_, PyAny>> = v.extract()?;
-    list.iter().map(entry).collect::<PyResult<Vec<_>>>().map(|v| v.into_boxed_slice())
+    list.iter()
+        .map(entry)
+        .collect::<PyResult<Vec<_>>>()
+        .map(|v| v.into_boxed_slice())
 }

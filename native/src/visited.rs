@@ -20,7 +20,12 @@ impl Visited {
     }
 
     pub fn with_capacity(cap: usize) -> Self {
-        Visited { table: vec![0; cap], len: 0, has_zero: false, limit: (cap as f64 * MAX_LOAD) as usize }
+        Visited {
+            table: vec![0; cap],
+            len: 0,
+            has_zero: false,
+            limit: (cap as f64 * MAX_LOAD) as usize,
+        }
     }
 
     #[inline]
@@ -140,7 +145,11 @@ pub struct Sharded {
 
 impl Sharded {
     pub fn new(count: usize) -> Self {
-        Sharded { shards: (0..count).map(|_| Visited::with_capacity(1 << 12)).collect() }
+        Sharded {
+            shards: (0..count)
+                .map(|_| Visited::with_capacity(1 << 12))
+                .collect(),
+        }
     }
     #[inline]
     pub fn shard(&self, fp: u64) -> usize {

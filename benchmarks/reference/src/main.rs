@@ -55,12 +55,19 @@ impl Seen {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().unwrap()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().unwrap())
+        .collect();
     let (r, w) = (args[0], args[1]);
     let start = Instant::now();
-    let rep = |value: u32, counter: u32, id: u32, done: u32| value | counter << 2 | id << 10 | done << 14;
+    let rep =
+        |value: u32, counter: u32, id: u32, done: u32| value | counter << 2 | id << 10 | done << 14;
     let init: Vec<u32> = (0..r).map(|_| rep(0, 0, 0, 0)).collect();
-    let mut seen = Seen { table: vec![0; 1 << 20], len: 0 };
+    let mut seen = Seen {
+        table: vec![0; 1 << 20],
+        len: 0,
+    };
     seen.insert(hash(&init));
     let mut queue: Vec<u32> = Vec::new();
     let mut head = 0;
@@ -119,7 +126,12 @@ fn main() {
             if (c, id) > (mc, mid) {
                 next[d] = rep(v, c, id, x >> 14 & 0xf);
             }
-            next.extend(net.iter().enumerate().filter(|&(k, _)| k != j).map(|(_, &e)| e));
+            next.extend(
+                net.iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k != j)
+                    .map(|(_, &e)| e),
+            );
             transitions += 1;
             visit(&next, &mut queue, &mut states);
         }
