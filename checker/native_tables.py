@@ -178,9 +178,9 @@ class NativeTables:
         if isinstance(part, Network):
             return (NET,)
         if isinstance(part, Loss):
-            return (LOSS, _move(tables.gmove(g, part, "drop")))
+            return (LOSS, _move(tables.gmove(g, part, part.kind)))
         if isinstance(part, Duplication):
-            return (DUP, _move(tables.gmove(g, part, "dup")))
+            return (DUP, _move(tables.gmove(g, part, part.kind)))
         if isinstance(part, Crashes):
             down, used = part.component(g)
             may = used < faults.crash

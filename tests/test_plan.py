@@ -181,3 +181,41 @@ def test_per_operation_budgets() -> None:
     assert seen == {(t, w) for t in (0, 1) for w in (0, 1, 2)}
     with pytest.raises(SpecError, match="max_calls names 'vote', which is not an operation"):
         Spec(Elections, replicas=1, max_calls={"vote": 1}, properties=[])
+
+
+class GuardedRegister(Replica):
+    """Writes only while unset; a replica accepts a forwarded value only once it wrote."""
+
+    value = field(None)
+
+    @operation(v=("a", "b"), when=lambda self, v: self.value is None)
+    def write(self, v: Any) -> None:
+        self.value = v
+        self.broadcast(Forward(v))
+
+    @on(Forward, when=lambda self, msg: self.value is not None)
+    def adopt(self, msg: Forward) -> None:
+        self.value = max(self.value, msg.value)
+
+    def observe(self) -> Any:
+        return self.value
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        Spec({Primary: 1, Backup: 2}, ops_per_replica=1),
+        Spec({Primary: 1, Backup: 2}, sessions={"s": session(Backup, max_ops=2)}, properties=[]),
+        Spec(GuardedRegister, replicas=2, max_ops=3),
+        Spec(GuardedRegister, replicas=2, max_calls={"write": 2}),
+    ],
+    ids=["roles", "roles-session", "guards", "max-calls"],
+)
+def test_engines_agree_on_roles_guards_and_budgets(spec: Spec) -> None:
+    """BFS, DFS and the native core (where it covers the spec) explore the same graph."""
+    runs = [
+        verify_spec(spec, engine="python"),
+        verify_spec(spec, engine="python", strategy="dfs"),
+        verify_spec(spec, engine="auto"),
+    ]
+    assert len({(r.status, r.stats.states, r.stats.transitions) for r in runs}) == 1
