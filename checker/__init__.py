@@ -18,6 +18,7 @@ from .consistency import (
 )
 from .dsl import (
     Replica,
+    Request,
     Session,
     Spec,
     field,
@@ -71,6 +72,7 @@ __all__ = [
     "ReplayError",
     "Replica",
     "ReplicaId",
+    "Request",
     "Result",
     "Session",
     "Spec",

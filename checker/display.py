@@ -98,6 +98,8 @@ class _Writer:
             self.sequence("{", "}", _sorted(value, depth + 1), depth)
         elif isinstance(value, (FrozenDict, dict)):
             self.mapping(value, depth)
+        elif getattr(type(value), "_evc_atom", False):
+            self.emit(repr(value))  # a value with a name of its own (a client request)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
             self.record(type(value).__name__, fields, depth)

@@ -59,6 +59,7 @@ RESERVED = frozenset(
         "role_of",
         "replicas_with",
         "suspects",
+        "reply",
     }
 )
 
@@ -162,11 +163,28 @@ def is_message_type(obj: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class Request:
+    """A client request in progress: the handle an asynchronous operation receives, which
+    may travel inside messages and is answered with `self.reply(request, value)`. It names
+    the session that issued it and the session's operation number (unique per session)."""
+
+    session: str
+    number: int
+    _evc_atom: ClassVar[bool] = True  # shown by its name, `s1#2`
+
+    def __repr__(self) -> str:
+        return f"{self.session}#{self.number}"
+
+
+@dataclass(frozen=True)
 class Operation:
     """A client operation: a method plus a finite domain for each argument.
 
-    `kind` is "read" or "write" for register operations recorded in the history
-    (`value_arg` names a write's value, `key_arg` the key), None otherwise.
+    `kind` is the history kind: "read", "write", "multiread" (a read returning sibling
+    values), "cas" (`value_arg` names "expected,new") or None (not recorded);
+    `value_arg` names a write's value, `key_arg` the key. A `request` operation is
+    asynchronous: its first argument is the `Request`, and it completes when some handler
+    replies to it.
     """
 
     name: str
@@ -177,10 +195,17 @@ class Operation:
     value_arg: str | None = None
     key_arg: str | None = None
     when: Callable[..., Any] | None = None
+    request: bool = False
+
+    @property
+    def argument_names(self) -> list[str]:
+        """The arguments drawn from domains (not self, not the request handle)."""
+        names = list(inspect.signature(self.fn).parameters)[1:]
+        return names[1:] if self.request else names
 
     def argument_tuples(self, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Every argument tuple the operation may be called with under `params`."""
-        names = list(inspect.signature(self.fn).parameters)[1:]
+        names = self.argument_names
         pools: list[list[Any]] = []
         for name in names:
             domain = self.domains[name]
@@ -261,9 +286,11 @@ unique: Any = _Unique()
 
 def operation(
     *,
-    reads: bool = False,
+    reads: bool | str = False,
     writes: str | None = None,
+    cas: tuple[str, str] | None = None,
     key: str | None = None,
+    request: bool = False,
     when: Callable[..., Any] | None = None,
     **domains: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -274,9 +301,19 @@ def operation(
     are recorded in the client history that session properties judge:
     `@operation(reads=True)` returns the value read; `@operation(v=unique, writes="v")`
     writes its argument `v`; `key="k"` names the key argument of either.
+    `reads="siblings"` declares a read that returns several values (Dynamo siblings:
+    a collection, each value seen by the read); `cas=("old", "new")` a compare-and-swap
+    of argument `new` where the key holds argument `old`, returning True (swapped) or
+    False (compare failed).
     `when=lambda self, *args: ...` is an enabling condition: where it is false the
     operation is not enabled (no transition, no budget spent).
-    (So `reads`, `writes`, `key` and `when` cannot be argument names.)
+
+    `request=True` makes the operation asynchronous: `def get(self, request, ...)`
+    receives the `Request` first; the body and later handlers may send messages (the
+    request can travel inside them), and the operation completes when a handler calls
+    `self.reply(request, value)` — the value read, or the cas outcome. Until then it is
+    pending, and its session issues nothing else.
+    (So `reads`, `writes`, `cas`, `key`, `request` and `when` cannot be argument names.)
     """
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -284,9 +321,33 @@ def operation(
         names = list(inspect.signature(fn).parameters)
         if not names:
             raise SpecError(f"operation {fn.__name__} must take self", location=where)
-        if reads and writes:
-            raise SpecError(f"operation {fn.__name__} cannot both read and write", location=where)
-        for role, arg in (("writes", writes), ("key", key)):
+        if request:
+            if len(names) < 2:
+                raise SpecError(
+                    f"operation {fn.__name__} is a request: it must take the request after "
+                    f"self (def {fn.__name__}(self, request, ...))",
+                    location=where,
+                )
+            names = [names[0], *names[2:]]
+        if sum(bool(x) for x in (reads, writes, cas)) > 1:
+            raise SpecError(
+                f"operation {fn.__name__} cannot both read and write (reads=, writes= and cas= "
+                "exclude each other)",
+                location=where,
+            )
+        if reads not in (False, True, "siblings"):
+            raise SpecError(
+                f"operation {fn.__name__}: reads= must be True or 'siblings', got {reads!r}",
+                location=where,
+            )
+        if cas is not None and (
+            not isinstance(cas, tuple) or len(cas) != 2 or not all(isinstance(c, str) for c in cas)
+        ):
+            raise SpecError(
+                f"operation {fn.__name__}: cas= names two arguments (expected, new), got {cas!r}",
+                location=where,
+            )
+        for role, arg in (("writes", writes), ("key", key), *(("cas", c) for c in cas or ())):
             if arg is not None and arg not in names[1:]:
                 raise SpecError(
                     f"operation {fn.__name__}: {role}={arg!r} names no argument", location=where
@@ -304,10 +365,21 @@ def operation(
                 f"operation {fn.__name__} has no argument(s) named {', '.join(extra)}",
                 location=where,
             )
-        kind = "read" if reads else "write" if writes else None
+        kind = (
+            "multiread"
+            if reads == "siblings"
+            else "read"
+            if reads
+            else "write"
+            if writes
+            else "cas"
+            if cas
+            else None
+        )
+        value_arg = ",".join(cas) if cas else writes
         _check_guard(when, fn.__name__, where)
         fn._evc_operation = Operation(  # type: ignore[attr-defined]
-            fn.__name__, fn, dict(domains), where, kind, writes, key, when
+            fn.__name__, fn, dict(domains), where, kind, value_arg, key, when, bool(request)
         )
         return fn
 
@@ -564,6 +636,7 @@ class Replica:
     _evc_timer_ops: list[tuple[str, bool, str]]  # (timer, start?, where)
     _evc_params: Params
     _evc_roles: tuple[type[Replica], ...]  # the class of every replica, by position
+    _evc_replies: list[tuple[Request, Any, str]]  # (request, value, where)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -631,6 +704,17 @@ class Replica:
     def send(self, dst: ReplicaId, msg: Any) -> None:
         """Send `msg` to replica `dst` (delivered later, in any order)."""
         self._evc_out.append((dst, msg, caller_location()))
+
+    def reply(self, request: Request, value: Any = None) -> None:
+        """Complete a client request with `value` (a read's value, a cas's True/False; None
+        for a write). A reply to a request that is no longer pending is ignored (and shown
+        in the trace)."""
+        if not isinstance(request, Request):
+            raise SpecError(
+                f"self.reply(...) needs the Request an operation received, got {request!r}",
+                location=caller_location(),
+            )
+        self._evc_replies.append((request, value, caller_location()))
 
     def broadcast(self, msg: Any) -> None:
         """Send `msg` to every other replica."""

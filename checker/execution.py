@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .dsl import Replica, is_message_type, location_of
+from .dsl import Replica, Request, is_message_type, location_of
 from .errors import SpecError, StopRequested
 from .params import Params
 from .values import ReplicaId, UnencodableValue, UnorderedError, encode, freeze, thaw
@@ -31,6 +31,7 @@ class Effects:
     sends: tuple[tuple[ReplicaId, Any], ...]
     timer_ops: tuple[tuple[int, bool], ...]  # (timer index, start?)
     result: Any = None  # what the handler returned (a read's value)
+    replies: tuple[tuple[Request, Any], ...] = ()  # requests completed, with their values
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class HandlerRunner:
         d["_evc_out"] = []
         d["_evc_time"] = time
         d["_evc_timer_ops"] = []
+        d["_evc_replies"] = []
         d["_evc_params"] = self.params
         d["_evc_roles"] = self.roles
 
@@ -227,7 +229,20 @@ class HandlerRunner:
             raise SpecError(
                 f"{fn.__name__} returned {returned!r}, which is not hashable", location=where
             ) from None
-        return Effects(tuple(new_fields), sends, timer_ops, result)
+        replies = tuple(self._check_reply(req, value, w) for req, value, w in d["_evc_replies"])
+        return Effects(tuple(new_fields), sends, timer_ops, result, replies)
+
+    def _check_reply(self, request: Request, value: Any, where: str) -> tuple[Request, Any]:
+        frozen = freeze(value)
+        try:
+            hash(frozen)
+            encode(frozen)
+        except (TypeError, UnencodableValue) as exc:
+            raise SpecError(
+                f"the reply {value!r} to request {request!r} cannot be recorded: {exc}",
+                location=where,
+            ) from None
+        return (request, frozen)
 
     def _check_timer(self, layout: _Layout, name: str, start: bool, where: str) -> tuple[int, bool]:
         index = layout.timer_index.get(name)

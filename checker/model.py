@@ -48,7 +48,13 @@ class Action:
     dst: str | None = None
     message: str | None = None
     session: str | None = None  # the client session that issued an operation
-    event: tuple[Any, ...] | None = None  # (replica, "read"/"write", key, value) for the history
+    # (replica, kind, key, value, failed) for the history; a request's invocation has
+    # replica "" and its argument as value.
+    event: tuple[Any, ...] | None = None
+    request: int | None = None  # the request number, when the operation is a request
+    # Replies a handler made in this step: (session, request number, value, completed?);
+    # a reply to a request that was no longer pending did not complete it.
+    replies: tuple[tuple[str, int, Any, bool], ...] = ()
 
 
 class TransitionSystem(Protocol):

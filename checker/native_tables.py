@@ -46,6 +46,8 @@ EXERCISED_BITS = {1: Loss, 2: Duplication, 4: Crashes, 8: Partitions}
 def unsupported(system: Semantics) -> str | None:
     """Why the native core cannot explore `system`, or None when it can."""
     plan = system.plan
+    if plan.requests:
+        return "request operations (completed by replies)"
     if plan.max_calls:
         return "per-operation budgets (max_calls)"
     if any(h.when is not None for r in plan.replicas for h in r.handlers.values()):
@@ -203,7 +205,7 @@ class NativeTables:
             return (TICK,)
         if isinstance(part, Sessions):
             plan = self.plan
-            used, counts, _ = part.component(g)
+            used, counts, _, _ = part.component(g)
             active: list[tuple[int, list[int]]] = []
             if plan.max_ops is None or used < plan.max_ops:
                 for k, session in enumerate(part.sessions):
@@ -242,17 +244,8 @@ class NativeTables:
             if s2 < 0:
                 out.append((s2, (), 0, 0, 0))
                 continue
-            kind = instance.kind  # the event as Sessions.expand records it
-            value = (
-                result
-                if kind == "read"
-                else args[instance.value_pos]
-                if instance.value_pos >= 0
-                else None
-            )
-            key_ = args[instance.key_pos] if instance.key_pos >= 0 else None
-            event = (repr(tables.ids[i]), kind, key_, value)
-            g2, gdelta = tables.gmove(g, part, (k, event))
+            _, move = part.event_of(k, i, op_index, args, result)
+            g2, gdelta = tables.gmove(g, part, move)
             out.append((s2, sends, delta & MASK, g2, gdelta & MASK))
         return out
 

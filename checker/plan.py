@@ -10,7 +10,6 @@ where it is unsound), so a definition mistake stops the run with the spec's line
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -37,8 +36,9 @@ from .values import GuardedReplicaId, ReplicaId, UnencodableValue, encode, freez
 class OperationInstance:
     """One operation with one argument tuple: what a client may call.
 
-    `kind` is the history kind ("read", "write" or None); `key_pos` and `value_pos`
-    are the positions of the key and of the written value in `args` (-1: none).
+    `kind` is the history kind ("read", "write", "multiread", "cas" or None); `key_pos`
+    and `value_pos` are the positions of the key and of the written value (a cas's
+    expected value) in `args` (-1: none), `new_pos` a cas's new value.
     """
 
     operation: Operation
@@ -46,6 +46,18 @@ class OperationInstance:
     kind: str | None
     key_pos: int
     value_pos: int
+    new_pos: int = -1
+
+    @property
+    def request(self) -> bool:
+        return self.operation.request
+
+    def value(self, args: tuple[Any, ...]) -> Any:
+        """What the history records as the operation's argument: the value written, a
+        cas's (expected, new), None for reads."""
+        if self.new_pos >= 0:
+            return (args[self.value_pos], args[self.new_pos])
+        return args[self.value_pos] if self.value_pos >= 0 else None
 
     @property
     def name(self) -> str:
@@ -187,6 +199,11 @@ class Plan:
         )
 
     @property
+    def requests(self) -> bool:
+        """Whether some operation is a request (completes when a handler replies)."""
+        return any(o.request for r in self.replicas for o in r.operations)
+
+    @property
     def tracks_applied(self) -> bool:
         """Whether replicas carry the ghost set of updates they applied (strong eventual
         consistency and convergence to an expected value need it; nothing else pays)."""
@@ -289,6 +306,7 @@ def compile_plan(spec: Spec) -> Plan:
             "operations (@operation(reads=True), @operation(writes=...))",
             location=spec.location,
         )
+    _check_kinds(spec, replicas, sessions, history)
     faults = spec.faults
     plan = Plan(
         name=spec.name,
@@ -311,6 +329,32 @@ def compile_plan(spec: Spec) -> Plan:
         replicas_forward_writes=spec.replicas_forward_writes,
     )
     return _with_por(plan, spec.por)
+
+
+def _check_kinds(
+    spec: Spec,
+    replicas: tuple[ReplicaPlan, ...],
+    sessions: tuple[SessionPlan, ...],
+    history: list[str],
+) -> None:
+    """Requests need sessions (a request is a session's pending operation); kinds beyond
+    registers (cas) are judged by linearizability only."""
+    instances = [o for r in replicas for o in r.operations]
+    requests = [o for o in instances if o.request]
+    if requests and not sessions:
+        raise SpecError(
+            f"operation {requests[0].name!r} is a request (request=True): requests are issued "
+            "by client sessions, which wait for the reply; declare sessions=...",
+            location=spec.location,
+        )
+    cas = [o for o in instances if o.kind == "cas"]
+    other = [h for h in history if h != "linearizability"]
+    if cas and other:
+        raise SpecError(
+            f"{other[0]} is defined on registers of reads and unique writes; operation "
+            f"{cas[0].name!r} is a compare-and-swap, which only linearizability judges",
+            location=spec.location,
+        )
 
 
 def _replica(
@@ -417,7 +461,12 @@ def _with_por(plan: Plan, requested: bool | str) -> Plan:
 
 
 def _instance(op: Operation, args: tuple[Any, ...]) -> OperationInstance:
-    names = list(inspect.signature(op.fn).parameters)[1:]
+    names = op.argument_names
     key_pos = names.index(op.key_arg) if op.key_arg else -1
+    if op.kind == "cas" and op.value_arg:
+        expected, new = op.value_arg.split(",")
+        return OperationInstance(
+            op, args, op.kind, key_pos, names.index(expected), names.index(new)
+        )
     value_pos = names.index(op.value_arg) if op.value_arg else -1
     return OperationInstance(op, args, op.kind, key_pos, value_pos)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Hashable
+from dataclasses import replace
 from typing import Any
 
-from .consistency import HISTORY_PROPERTIES, Event, check_history, event_to_op
+from .consistency import HISTORY_PROPERTIES, Event, Op, as_siblings, check_history, event_to_op
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
 from .histories import confirm
@@ -198,34 +199,69 @@ def simulate_spec(
     return result
 
 
-def history_of(trace: Trace) -> list[Event]:
-    """The client operations of a trace, with the step each happened at."""
-    events = []
+def history_of(trace: Trace) -> list[Event] | list[Op]:
+    """The client operations of a trace, with the step each happened at: atomic events,
+    or, when the trace has requests, operations with intervals (invocation to reply)."""
+    events: list[Event] = []
     updates: dict[tuple[str, int], Any] = {}  # (replica, n-th update there) -> value written
     made: dict[str, int] = {}
+    ops: list[Op] = []
+    open_requests: dict[tuple[str, int], int] = {}  # (session, number) -> position in ops
     for step in trace.steps[1:]:
         detail = step.detail
-        if detail is None or detail.kind != "op":
+        if detail is None:
             continue
-        replica = detail.actor or ""
-        is_read = detail.event is not None and detail.event[1] == "read"
-        if not is_read:
-            made[replica] = made.get(replica, 0) + 1
-        if detail.event is None or detail.session is None:
-            continue
-        _, kind, key, value = detail.event
-        if kind == "write":
-            updates[(replica, made[replica])] = value
-        applied = None
-        raw = step.view.values.get(replica, {})
-        if kind == "read" and "applied" in raw:
-            applied = frozenset(
-                updates[(repr(u.replica), u.seq)]
-                for u in raw["applied"]
-                if (repr(u.replica), u.seq) in updates
-            )
-        events.append(Event(step.index, detail.session, replica, kind, key, value, applied))
-    return events
+        if detail.kind == "op":
+            _record_operation(step, detail, events, ops, open_requests, updates, made)
+        for session, number, value, completed in detail.replies:
+            at = open_requests.pop((session, number), None) if completed else None
+            if at is None:
+                continue
+            op = ops[at]
+            if op.kind in ("read", "multiread"):
+                result = as_siblings(value) if op.kind == "multiread" else value
+                ops[at] = replace(op, value=result, end=step.index)
+            else:
+                failed = op.kind == "cas" and value is not True
+                ops[at] = replace(op, end=step.index, failed=failed)
+    if not any(s.detail is not None and s.detail.request is not None for s in trace.steps):
+        return events
+    return ops
+
+
+def _record_operation(
+    step: Any,
+    detail: Any,
+    events: list[Event],
+    ops: list[Op],
+    open_requests: dict[tuple[str, int], int],
+    updates: dict[tuple[str, int], Any],
+    made: dict[str, int],
+) -> None:
+    replica = detail.actor or ""
+    is_read = detail.event is not None and detail.event[1] in ("read", "multiread")
+    if not is_read:
+        made[replica] = made.get(replica, 0) + 1
+    if detail.event is None or detail.session is None:
+        return
+    where, kind, key, value, failed = detail.event
+    if detail.request is not None:
+        open_requests[(detail.session, detail.request)] = len(ops)
+        ops.append(Op(len(ops), detail.session, kind, key, value, step.index, None, where))
+        return
+    if kind == "write":
+        updates[(replica, made[replica])] = value
+    applied = None
+    raw = step.view.values.get(replica, {})
+    if is_read and "applied" in raw:
+        applied = frozenset(
+            updates[(repr(u.replica), u.seq)]
+            for u in raw["applied"]
+            if (repr(u.replica), u.seq) in updates
+        )
+    event = Event(step.index, detail.session, replica, kind, key, value, applied, failed=failed)
+    events.append(event)
+    ops.append(replace(event_to_op(event), index=len(ops)))
 
 
 def _last_action(system: Semantics) -> Signature:
@@ -289,6 +325,7 @@ def _counterexample(system: Semantics, found: Found, shrink: bool) -> Counterexa
             name,
             history_of(trace),
             replicas_apply_own_writes=not system.plan.replicas_forward_writes,
+            from_model=True,
         )
         explanation = f"{confirmed.explanation}\nconfirmed by Z3: {confirmed.z3}"
         conflict = confirmed.core
@@ -398,6 +435,12 @@ def z3_all(spec: Spec, max_histories: int = 20_000) -> Z3Report:
     if not props:
         return report
     system = Semantics(compile_plan(spec.with_por(False)))
+    if system.plan.requests:
+        raise SpecError(
+            "--z3-all cross-checks histories of atomic operations; this spec has requests "
+            "(each counterexample is still confirmed by Z3)",
+            location=spec.location,
+        )
     start = time.perf_counter()
     judged: set[tuple[Any, ...]] = set()
     seen: set[tuple[int, tuple[Any, ...]]] = set()
@@ -430,8 +473,8 @@ def _judge_both(
     props: list[str], history: tuple[Any, ...], report: Z3Report, own_writes: bool
 ) -> None:
     events = [
-        Event(i, session, replica, kind, key, value)
-        for i, (session, replica, kind, key, value) in enumerate(history, start=1)
+        Event(i, session, replica, kind, key, value, failed=failed)
+        for i, (session, replica, kind, key, value, failed) in enumerate(history, start=1)
     ]
     for prop in props:
         monitor_ok = check_history(prop, events, replicas_apply_own_writes=own_writes) is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from .checking import Checker
@@ -72,6 +73,10 @@ class Semantics:
         if plan.plain:
             assert isinstance(self.clients, ReplicaClients)  # plain: no sessions
             self._replica_clients = self.clients
+        # The sessions part, when requests complete by replies (see `_settle`).
+        self._requests = (
+            self.clients if plan.requests and isinstance(self.clients, Sessions) else None
+        )
         self.successors: Callable[[Node], list[Node]] = (
             self._plain_successors if plan.plain else self._successors
         )
@@ -115,7 +120,41 @@ class Semantics:
         distinct = distinct_positions(world[self.n + 1 :])
         for part in info.active:
             part.expand(world, fp, info, distinct, out, None)
+        if self._requests is not None:
+            self._settle(out, None)
         return out
+
+    def _settle(self, out: list[Node], labels: list[Action] | None) -> None:
+        """Replies made in a step complete their requests in that step: each reply
+        envelope (addressed to the clients) leaves the network and moves the sessions'
+        component; the action's label says what became of it."""
+        sessions = self._requests
+        assert sessions is not None
+        tables = self.tables
+        dst = tables.env_dst
+        n = self.n
+        for index, (world, fp) in enumerate(out):
+            net = world[n + 1 :]
+            replies = [e for e in net if dst[e] < 0]
+            if not replies:
+                continue
+            g = world[n]
+            rest = list(net)
+            notes = []
+            made = []
+            for e in replies:
+                rest.remove(e)
+                fp -= tables.env_keys[e]
+                g, delta, note, reply = sessions.complete(g, tables.envs[e].msg)
+                fp += delta
+                notes.append(note)
+                made.append(reply)
+            out[index] = (world[:n] + (g,) + tuple(rest), fp & MASK)
+            if labels is not None:
+                action = labels[index]
+                labels[index] = replace(
+                    action, label=action.label + "".join(notes), replies=tuple(made)
+                )
 
     def _plain_successors(self, node: Node) -> list[Node]:
         """Client operations and deliveries only: the hot path of fault-free specs."""
@@ -195,6 +234,8 @@ class Semantics:
         distinct = distinct_positions(world[self.n + 1 :])
         for part in info.active:
             part.expand(world, 0, info, distinct, scratch, labels)
+        if self._requests is not None:
+            self._settle(scratch, labels)
         return labels
 
     def action_labels(self, world: tuple[int, ...]) -> list[str]:

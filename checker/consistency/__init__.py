@@ -25,7 +25,7 @@ the judges agree.
 from __future__ import annotations
 
 from .monitors import check_history, start_summary, step_summary, violation
-from .operations import KINDS, Event, Op, event_to_op, op_to_event
+from .operations import KINDS, Event, Op, as_siblings, event_to_op, op_to_event
 from .properties import (
     DESCRIPTIONS,
     HISTORY_PROPERTIES,
@@ -53,6 +53,7 @@ __all__ = [
     "HistoryProperty",
     "Op",
     "StrongConvergence",
+    "as_siblings",
     "causal_consistency",
     "check_history",
     "event_to_op",

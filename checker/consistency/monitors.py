@@ -11,10 +11,12 @@ first one without breaking any guarantee; `replicas_apply_own_writes=False` drop
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .atomic import start_atomic, step_atomic
 from .convergence import check_converges
+from .intervals import start_intervals, step_intervals
 from .operations import Event
 from .sessions import SessionSummary, start_session_summary, step_session
 
@@ -29,21 +31,51 @@ def start_summary(
     replicas: Sequence[str] = (),
     *,
     replicas_apply_own_writes: bool = True,
+    intervals: bool = False,
 ) -> Any:
     """The monitor summary of an empty history (replicas: those whose operations obey the
-    replica assumptions; operations at other replicas, or none, are unconstrained)."""
+    replica assumptions; operations at other replicas, or none, are unconstrained).
+    `intervals`: the history has requests (invocations and completions), so
+    linearizability needs the interval monitor."""
     if name == "linearizability":
-        return start_atomic()
+        return IntervalMonitor(start_intervals()) if intervals else start_atomic()
     return start_session_summary(sessions, replicas, replicas_apply_own_writes)
+
+
+class IntervalMonitor(tuple[Any, ...]):
+    """The interval linearizability summary, tagged so that `step_summary` knows it."""
+
+    __slots__ = ()
+
+    def __new__(cls, summary: Any) -> IntervalMonitor:
+        return super().__new__(cls, summary)
 
 
 def step_summary(name: str, summary: Any, event: Event) -> Any:
     """The summary after `event`; a violated summary stays violated (and explains)."""
     if name == "linearizability":
-        return step_atomic(summary, event)
+        if isinstance(summary, IntervalMonitor):
+            return IntervalMonitor(step_intervals(tuple(summary), event))
+        return step_atomic(summary, as_atomic(event) or event)
     if summary.violated is not None:
         return summary
-    return step_session(name, summary, event)
+    atomic = as_atomic(event)
+    if atomic is None:
+        return summary
+    return step_session(name, summary, atomic)
+
+
+def as_atomic(event: Event) -> Event | None:
+    """How the session guarantees see one end of a request: a write at its invocation
+    (its value exists from then on; its session issues nothing else until it
+    completes), a read at its completion (when its value is known); the other ends are
+    nothing to them. Sessions are sequential, so session order is preserved."""
+    if event.phase == "atomic":
+        return event
+    reads = event.kind in ("read", "multiread")
+    if (event.phase == "invoke") == reads:
+        return None
+    return replace(event, phase="atomic")
 
 
 def violation(summary: Any) -> str | None:
@@ -76,7 +108,11 @@ def _first_violation(
     sessions = sorted({e.session for e in events})
     replicas = sorted({e.replica for e in events if e.replica})
     summary = start_summary(
-        name, sessions, replicas, replicas_apply_own_writes=replicas_apply_own_writes
+        name,
+        sessions,
+        replicas,
+        replicas_apply_own_writes=replicas_apply_own_writes,
+        intervals=any(e.phase != "atomic" for e in events),
     )
     for event in events:
         summary = step_summary(name, summary, event)

@@ -55,11 +55,18 @@ class Event:
     value: Any
     # For strong eventual consistency: the writes (by value) the read's replica had applied.
     applied: frozenset[Any] | None = None
+    # An atomic step, or one end of a request: "invoke" (the arguments; a read's value is
+    # None) and "complete" (the value returned; a cas's `failed`). `number` is the
+    # session's operation number, which pairs the two ends.
+    phase: str = "atomic"
+    number: int = 0
+    failed: bool = False
 
     def describe(self) -> str:
         key = "" if self.key is None else f" (key {self.key!r})"
-        what = describe_action(self.kind, self.value)
-        return f"session {self.session} {what}{key} at step {self.index} on {self.replica}"
+        what = describe_action(self.kind, self.value, self.failed)
+        where = f" on {self.replica}" if self.replica else ""
+        return f"session {self.session} {what}{key} at step {self.index}{where}"
 
 
 @dataclass(frozen=True)
@@ -83,8 +90,15 @@ class Op:
         key = "" if self.key is None else f" (key {self.key!r})"
         where = f" on {self.replica}" if self.replica else ""
         what = describe_action(self.kind, self.value, self.failed)
-        pending = ", outcome unknown" if self.end is None else ""
-        return f"session {self.session} {what}{key} at step {self.start}{where}{pending}"
+        if self.end is None:
+            return (
+                f"session {self.session} {what}{key} at step {self.start}{where}, outcome unknown"
+            )
+        # A model's request spans the steps from invocation to reply; a recorded operation
+        # is named by where it starts, as its history file numbers it.
+        spans = self.end != self.start and self.line == 0
+        when = f"in steps {self.start}-{self.end}" if spans else f"at step {self.start}"
+        return f"session {self.session} {what}{key} {when}{where}"
 
     @property
     def pending(self) -> bool:
@@ -103,10 +117,23 @@ def event_to_op(event: Event) -> Op:
         event.index,
         event.replica,
         event.applied,
+        event.failed,
     )
 
 
 def op_to_event(op: Op) -> Event:
     """A recorded operation as an atomic step (for the monitors; the caller checks that
     the history is atomic and in order)."""
-    return Event(op.start, op.session, op.replica, op.kind, op.key, op.value, op.applied)
+    return Event(
+        op.start, op.session, op.replica, op.kind, op.key, op.value, op.applied, failed=op.failed
+    )
+
+
+def as_siblings(value: Any) -> frozenset[Any]:
+    """A multi-value read's result as the set of values it returned (any collection; a
+    single value; None: none)."""
+    if value is None:
+        return frozenset()
+    if isinstance(value, (frozenset, set, tuple, list)):
+        return frozenset(value)
+    return frozenset({value})

@@ -30,6 +30,24 @@ class Envelope:
         return f"{self.src!r}->{self.dst!r} {show(self.msg)}"
 
 
+# The destination of replies: the client sessions, not a replica. A reply is interned as
+# an envelope to CLIENT so that memoised handler results carry it like any send; the
+# composer takes it out of the network in the step that made it (it completes a request
+# at once, it never travels).
+CLIENT = ReplicaId(0)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A handler's reply to a client request (see `Replica.reply`)."""
+
+    request: Any
+    value: Any
+
+    def __repr__(self) -> str:
+        return f"reply {self.value!r} to {self.request!r}"
+
+
 def envelope_key(env: Envelope) -> int:
     """An envelope's fingerprint key; the ghost payload counts only when tracked."""
     parts: tuple[Any, ...] = (env.src, env.dst, env.msg)

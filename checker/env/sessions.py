@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..consistency import Event, start_summary, step_summary
+from ..consistency import Event, as_siblings, start_summary, step_summary
+from ..dsl import Request
 from ..execution import Raised
 from ..fingerprint import MASK
 from ..plan import Plan
+from .envelope import Reply
 from .part import Distinct, EnvInfo, Labels, Part, Successors, ViewItem
 from .tables import DISABLED, FIELDS, OPS, Slot, Tables
 
@@ -30,16 +32,37 @@ class Sessions(Part):
         self.sessions = plan.sessions
         self.history = plan.history_properties
         self._memo: dict[tuple[int, int, int, tuple[Any, ...]], SessionEntry] = {}
+        self._index = {session.name: k for k, session in enumerate(self.sessions)}
 
     def start(self) -> Any:
         names = [s.name for s in self.sessions]
         replicas = [repr(r) for r in self.plan.ids]
         own = not self.plan.replicas_forward_writes
+        intervals = self.plan.requests
         summaries = tuple(
-            start_summary(prop, names, replicas, replicas_apply_own_writes=own)
+            start_summary(prop, names, replicas, replicas_apply_own_writes=own, intervals=intervals)
             for _, prop in self.history
         )
-        return (0, (0,) * len(self.sessions), summaries)
+        # The last component: each session's pending request, (number, replica index,
+        # operation index, arguments), or None.
+        return (0, (0,) * len(self.sessions), summaries, (None,) * len(self.sessions))
+
+    def pending(self, g: int) -> tuple[Any, ...]:
+        return self.component(g)[3]  # type: ignore[no-any-return]
+
+    def complete(self, g: int, reply: Reply) -> tuple[int, int, str, tuple[Any, ...]]:
+        """A handler replied: (global state, fp delta, what the trace says, the reply as
+        the history records it: (session, number, value, completed?)). A reply to a
+        request that is not pending (late, duplicated) changes nothing."""
+        request = reply.request
+        k = self._index.get(request.session, -1)
+        pending = self.pending(g)[k] if k >= 0 else None
+        if pending is None or pending[0] != request.number:
+            note = f" [reply {reply.value!r} to {request!r} ignored: not pending]"
+            return (g, 0, note, (request.session, request.number, reply.value, False))
+        g2, delta = self.tables.gmove(g, self, ("reply", k, reply.value))
+        note = f" [{request!r} completes: {reply.value!r}]"
+        return (g2, delta, note, (request.session, request.number, reply.value, True))
 
     def summaries(self, g: int) -> tuple[Any, ...]:
         return self.component(g)[2]  # type: ignore[no-any-return]
@@ -63,7 +86,9 @@ class Sessions(Part):
         base: Slot = (slot[FIELDS], done, *slot[2:])
         label = instance.label(tables.ids[i], args)
         if operation.when is not None:
-            enabled = tables.guard(i, base, operation.when, args, label)
+            # A request's guard sees the operation's arguments, not the request.
+            shown = args[1:] if operation.request else args
+            enabled = tables.guard(i, base, operation.when, shown, label)
             if enabled != 1:
                 entry = (
                     (enabled, (), 0, label, None) if enabled < 0 else (DISABLED, (), 0, "", None)
@@ -85,17 +110,78 @@ class Sessions(Part):
         return entry
 
     def step(self, component: Any, event: Any) -> Any:
-        """Session k's operation `(replica, kind, key, value)` is counted and recorded."""
-        k, (replica, kind, key_, value) = event
-        used, counts, summaries = component
+        """Session k's operation `(replica, kind, key, value)` is counted and recorded:
+        `(k, op)` an atomic one; `("invoke", k, pending, op)` a request, which stays
+        pending; `("reply", k, value)` the pending request's completion."""
+        used, counts, summaries, pending = component
+        name = event[0]
+        if name == "reply":
+            _, k, value = event
+            number, i, op_index, args = pending[k]
+            instance = self.plan.replicas[i].operations[op_index]
+            kind = instance.kind
+            if kind is not None:
+                key_ = args[1:][instance.key_pos] if instance.key_pos >= 0 else None
+                if kind == "multiread":
+                    value = as_siblings(value)
+                failed = kind == "cas" and value is not True
+                result = instance.value(args[1:]) if kind not in ("read", "multiread") else value
+                recorded = Event(
+                    0,
+                    self.sessions[k].name,
+                    "",
+                    kind,
+                    key_,
+                    result,
+                    None,
+                    "complete",
+                    number,
+                    failed,
+                )
+                summaries = self._record(summaries, recorded)
+            pending = pending[:k] + (None,) + pending[k + 1 :]
+            return (used, counts, summaries, pending)
+        if name == "invoke":
+            _, k, waiting, (replica, kind, key_, value, failed) = event
+            pending = pending[:k] + (waiting,) + pending[k + 1 :]
+            phase, number = "invoke", waiting[0]
+        else:
+            k, (replica, kind, key_, value, failed) = event
+            phase, number = "atomic", counts[k] + 1
         counts = counts[:k] + (counts[k] + 1,) + counts[k + 1 :]
         if kind is not None:
-            recorded = Event(0, self.sessions[k].name, replica, kind, key_, value)
-            summaries = tuple(
-                step_summary(prop, summary, recorded)
-                for (_, prop), summary in zip(self.history, summaries, strict=True)
+            recorded = Event(
+                0, self.sessions[k].name, replica, kind, key_, value, None, phase, number, failed
             )
-        return (used + 1, counts, summaries)
+            summaries = self._record(summaries, recorded)
+        return (used + 1, counts, summaries, pending)
+
+    def event_of(
+        self, k: int, i: int, op_index: int, args: tuple[Any, ...], result: Any
+    ) -> tuple[tuple[Any, ...], Any]:
+        """What session k's call of operation `op_index` at replica i records: the history
+        event (replica, kind, key, value, failed) and this part's move."""
+        instance = self.plan.replicas[i].operations[op_index]
+        kind = instance.kind
+        plain = args[1:] if instance.request else args
+        key_ = plain[instance.key_pos] if instance.key_pos >= 0 else None
+        if instance.request:
+            event: tuple[Any, ...] = ("", kind, key_, instance.value(plain), False)
+            return event, ("invoke", k, (args[0].number, i, op_index, args), event)
+        if kind == "multiread":
+            value = as_siblings(result)
+        elif kind == "read":
+            value = result
+        else:
+            value = instance.value(plain)
+        event = (repr(self.tables.ids[i]), kind, key_, value, kind == "cas" and result is not True)
+        return event, (k, event)
+
+    def _record(self, summaries: tuple[Any, ...], recorded: Event) -> tuple[Any, ...]:
+        return tuple(
+            step_summary(prop, summary, recorded)
+            for (_, prop), summary in zip(self.history, summaries, strict=True)
+        )
 
     def expand(
         self,
@@ -108,7 +194,7 @@ class Sessions(Part):
     ) -> None:
         n = self.n
         g = world[n]
-        used, counts, _ = self.component(g)
+        used, counts, _, pending = self.component(g)
         plan = self.plan
         if plan.max_ops is not None and used >= plan.max_ops:
             return
@@ -118,6 +204,9 @@ class Sessions(Part):
         for k, session in enumerate(self.sessions):
             if session.max_ops is not None and counts[k] >= session.max_ops:
                 continue
+            if pending[k] is not None:
+                continue  # a session is a sequential client: it waits for the reply
+            number = counts[k] + 1
             for i in session.homes:
                 if not up[i]:
                     continue
@@ -130,34 +219,37 @@ class Sessions(Part):
                 for op_index, instance in enumerate(plan.replicas[i].operations):
                     if session.ops is not None and instance.name not in session.ops:
                         continue
-                    args = instance.concrete(session.name, counts[k] + 1)
+                    args = instance.concrete(session.name, number)
+                    if instance.request:
+                        args = (Request(session.name, number), *args)
                     s2, sends, delta, label, result = self._operation(i, sid, op_index, args)
                     if s2 == DISABLED:
                         continue
                     kind = instance.kind
-                    value = (
-                        result
-                        if kind == "read"
-                        else args[instance.value_pos]
-                        if instance.value_pos >= 0
-                        else None
-                    )
-                    key_ = args[instance.key_pos] if instance.key_pos >= 0 else None
-                    event = (repr(tables.ids[i]), kind, key_, value)
+                    event, move = self.event_of(k, i, op_index, args, result)
                     if s2 < 0:
                         w2, d2 = tables.fail(world, s2)
                         out.append((w2, (fp + d2) & MASK))
                     else:
-                        g2, gdelta = tables.gmove(g, self, (k, event))
+                        g2, gdelta = tables.gmove(g, self, move)
                         rest = tuple(sorted(net + sends)) if sends else net
                         w2 = world[:i] + (s2,) + world[i + 1 : n] + (g2,) + rest
                         out.append((w2, (fp + delta + gdelta) & MASK))
                     if labels is not None:
-                        text = f"{label} by {session.name}" + (
-                            f" -> {result!r}" if kind == "read" else ""
+                        shown = (
+                            f" -> {result!r}"
+                            if kind in ("read", "multiread", "cas") and not instance.request
+                            else ""
                         )
                         labels.append(
-                            tables.action("op", i, text, session.name, event if kind else None)
+                            tables.action(
+                                "op",
+                                i,
+                                f"{label} by {session.name}{shown}",
+                                session.name,
+                                event if kind else None,
+                                number if instance.request else None,
+                            )
                         )
 
     def view_env(self, world: tuple[int, ...], component: Any) -> list[ViewItem]:
@@ -165,4 +257,12 @@ class Sessions(Part):
         shown = ", ".join(
             f"{s.name} {count}" for s, count in zip(self.sessions, counts, strict=True)
         )
-        return [ViewItem(20, "ops by session", shown)]
+        items = [ViewItem(20, "ops by session", shown)]
+        waiting = [
+            f"{Request(s.name, p[0])!r} {self.plan.replicas[p[1]].operations[p[2]].name}"
+            for s, p in zip(self.sessions, component[3], strict=True)
+            if p is not None
+        ]
+        if self.plan.requests:
+            items.append(ViewItem(21, "pending requests", ", ".join(waiting) or "none"))
+        return items

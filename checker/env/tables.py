@@ -32,7 +32,7 @@ from ..model import Action
 from ..plan import Plan
 from ..properties import Update
 from ..values import Interner, ReplicaId, encode, encode_pair
-from .envelope import Envelope, envelope_key
+from .envelope import CLIENT, Envelope, Reply, envelope_key
 from .info import DELIVER, NO_STATE, EnvInfo, Stateful
 
 # Positions in a slot (literal, so that type checkers know each position's type).
@@ -314,8 +314,11 @@ class Tables:
         s2 = self.intern_slot(new_slot)
         me = self.ids[i]
         eids = sorted(
-            self.intern_env(Envelope(me, dst, msg, payload))
-            for (dst, msg), payload in zip(outcome.sends, payloads, strict=True)
+            [
+                self.intern_env(Envelope(me, dst, msg, payload))
+                for (dst, msg), payload in zip(outcome.sends, payloads, strict=True)
+            ]
+            + [self.intern_env(Envelope(me, CLIENT, Reply(*r))) for r in outcome.replies]
         )
         delta = self.slot_key(i, s2) - self.slot_key(i, sid)
         delta += sum(self.env_keys[e] for e in eids)
@@ -372,6 +375,7 @@ class Tables:
         text: str,
         session: str | None = None,
         event: tuple[Any, ...] | None = None,
+        request: int | None = None,
     ) -> Action:
         """The Action for (kind, replica index or envelope id, text)."""
         if kind in ("deliver", "drop", "lose", "duplicate"):
@@ -379,7 +383,7 @@ class Tables:
             label = f"{kind} {env}{text}"
             return Action(label, kind, src=repr(env.src), dst=repr(env.dst), message=repr(env.msg))
         actor = repr(self.ids[ref]) if ref >= 0 else None
-        return Action(text, kind, actor=actor, session=session, event=event)
+        return Action(text, kind, actor=actor, session=session, event=event, request=request)
 
     def sizes(self) -> dict[str, int]:
         return {"local_states": len(self.slots), "envelopes": len(self.envs)}

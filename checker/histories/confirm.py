@@ -5,7 +5,7 @@ A disagreement is a bug in evcheck, reported as such rather than as a verdict.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..consistency import Event, Op, check_history, event_to_op, op_to_event
@@ -47,13 +47,15 @@ def confirm(
     *,
     initial: Any = None,
     replicas_apply_own_writes: bool = True,
+    from_model: bool = False,
 ) -> Confirmation:
     """The monitor's explanation of a violation of `prop`, confirmed by Z3; raises
     EvcheckError when the judges disagree. Events are atomic steps of a model's
-    history; operations are recorded ones (intervals, indeterminate outcomes)."""
+    history; operations are recorded ones (intervals, indeterminate outcomes), or a
+    model's requests (`from_model`: the first judge is then the model's monitor)."""
     events = [h for h in history if isinstance(h, Event)]
     ops = [event_to_op(e) for e in events] or [h for h in history if isinstance(h, Op)]
-    explanation = _first_judge(prop, events, ops, initial, replicas_apply_own_writes)
+    explanation = _first_judge(prop, events, ops, initial, replicas_apply_own_writes, from_model)
     verdict = judge(prop, ops, initial=initial, replicas_apply_own_writes=replicas_apply_own_writes)
     if explanation is None or verdict.ok:
         raise EvcheckError(
@@ -65,10 +67,14 @@ def confirm(
 
 
 def _first_judge(
-    prop: str, events: list[Event], ops: list[Op], initial: Any, own_writes: bool
+    prop: str, events: list[Event], ops: list[Op], initial: Any, own_writes: bool, from_model: bool
 ) -> str | None:
     if events:
         return check_history(prop, events, replicas_apply_own_writes=own_writes)
+    if prop == "linearizability" and from_model:
+        # A model's history: the interval monitor the exploration used, which names the
+        # operation no linearization explains.
+        return check_history(prop, interval_events(ops))
     if prop == "linearizability":
         keys: dict[Any, list[Op]] = {}
         for op in ops:
@@ -78,6 +84,29 @@ def _first_judge(
                 key = "" if key_ops[0].key is None else f" on key {key_ops[0].key!r}"
                 return f"no linearization of the operations{key} exists: linearizability violated"
         return None
+
+    # The session guarantees see a write from its invocation and a read at its
+    # completion (a read may return a write invoked while it was in progress); a read
+    # that never completed returned nothing.
+    def point(op: Op) -> int:
+        return op.start if op.kind not in ("read", "multiread") else (op.end or op.start)
+
+    effective = [op for op in ops if op.kind not in ("read", "multiread") or op.end is not None]
     return check_history(
-        prop, [op_to_event(op) for op in ops], replicas_apply_own_writes=own_writes
+        prop,
+        [replace(op_to_event(op), index=point(op)) for op in sorted(effective, key=point)],
+        replicas_apply_own_writes=own_writes,
     )
+
+
+def interval_events(ops: Sequence[Op]) -> list[Event]:
+    """A history of operations as the interval monitor reads it: each invocation and
+    completion at its step (an invocation before completions in the same step)."""
+    ends: list[tuple[int, int, int, Event]] = []
+    for k, op in enumerate(ops):
+        base = replace(op_to_event(op), number=k + 1)
+        value = None if op.kind in ("read", "multiread") else op.value
+        ends.append((op.start, 0, k, replace(base, phase="invoke", value=value, failed=False)))
+        if op.end is not None:
+            ends.append((op.end, 1, k, replace(base, index=op.end, phase="complete")))
+    return [event for *_, event in sorted(ends, key=lambda item: item[:3])]

@@ -7,6 +7,7 @@ recovery) is a mark on its lane; partitions, heals and ticks span the chart.
     marks:  * operation   o timer   X crash   ^ recover
     arrows: ---> delivered   ---x dropped or lost   ...> duplicated
             <===* a client session's operation at a replica (session lanes on the right)
+    requests: # a session lane while its request is pending   + the step that completes it
 
 A message that never arrived is drawn all the way to its receiver's lane with an `x`
 at the tip, and its label names the route (`drop r1->r3 ...`): an arrow that stopped
@@ -68,15 +69,29 @@ def ascii_chart(
         start = max(0, c - len(lane) // 2)
         header[start : start + len(lane)] = lane
     lines = ["".join(header).rstrip(), "".join(blank()).rstrip()]
+    waiting: dict[str, str] = {}  # session lane -> its pending request
     for step in trace.steps[1:]:
         if loop is not None and step.index == loop + 1:
             lines.append("    " + "-" * max(1, right - 4) + "   cycle: " + cycle_note(trace, loop))
         row = blank()
+        for lane in waiting:
+            if lane in index and row[centers[index[lane]]] == "|":
+                row[centers[index[lane]]] = "#"
         action = step.detail
         text = step.action or ""
         if action is not None:
             text = _draw(row, action, index, centers)
+            if action.request is not None and action.session is not None:
+                waiting[action.session] = f"{action.session}#{action.request}"
+            for session, _, _, completed in action.replies:
+                if completed and session in index:
+                    waiting.pop(session, None)
+                    row[centers[index[session]]] = "+"
         lines.append(f"{step.index:>3} " + "".join(row)[4:] + "   " + terminal(text))
+    if waiting:
+        lines.append(
+            "    pending at the end (outcome unknown): " + ", ".join(sorted(waiting.values()))
+        )
     if loop is not None:
         lines.append("    " + "-" * max(1, right - 4) + "   " + cycle_note(trace, loop))
     if violation:
@@ -169,6 +184,8 @@ def mermaid_chart(
             out.append(f"    {src}{arrow}{dst}: {text}")
         elif action.kind == "op" and session and actor:
             out.append(f"    {session}->>{actor}: {label}")
+            if action.request is not None:
+                out.append(f"    activate {session}")
         elif action.kind == "duplicate" and src and dst:
             text = _mermaid_text(f"{step.index}. {message_text(action)}")
             out.append(f"    Note over {','.join(dict.fromkeys([src, dst]))}: {text}")
@@ -176,6 +193,16 @@ def mermaid_chart(
             out.append(f"    Note over {actor}: {label}")
         elif span:
             out.append(f"    Note over {span}: {label}")
+        replier: str | None = dst if action.kind == "deliver" else actor
+        for who, number, value, completed in action.replies:
+            client = ids.get(who)
+            if client is not None and replier is not None:
+                shown = _mermaid_text(
+                    f"{who}#{number} -> {value!r}" + ("" if completed else " (ignored)")
+                )
+                out.append(f"    {replier}-->>{client}: {shown}")
+                if completed:
+                    out.append(f"    deactivate {client}")
     if loop is not None and loop < len(trace):
         out.append("    end")
     elif loop is not None and span:
