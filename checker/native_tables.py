@@ -219,10 +219,10 @@ class NativeTables:
 
     def session_ops(
         self, g: int, k: int, i: int, sid: int
-    ) -> list[tuple[int, tuple[int, ...], int, int, int]]:
+    ) -> list[tuple[int, tuple[int, ...], int, int, int, bool]]:
         """Session k's operations at replica i in slot sid from global state g, in
         `Sessions.expand` order: (new slot or -1-failure, sends, delta, next global
-        state, its delta)."""
+        state, its delta, whether it is a read the monitors judge)."""
         part = self.sessions
         assert part is not None
         plan = self.plan
@@ -231,7 +231,7 @@ class NativeTables:
             return []
         counts = part.component(g)[1]
         session = part.sessions[k]
-        out: list[tuple[int, tuple[int, ...], int, int, int]] = []
+        out: list[tuple[int, tuple[int, ...], int, int, int, bool]] = []
         for op_index, instance in enumerate(plan.replicas[i].operations):
             if session.ops is not None and instance.name not in session.ops:
                 continue
@@ -240,7 +240,7 @@ class NativeTables:
             if s2 == DISABLED:
                 continue
             if s2 < 0:
-                out.append((s2, (), 0, 0, 0))
+                out.append((s2, (), 0, 0, 0, False))
                 continue
             kind = instance.kind  # the event as Sessions.expand records it
             value = (
@@ -253,7 +253,7 @@ class NativeTables:
             key_ = args[instance.key_pos] if instance.key_pos >= 0 else None
             event = (repr(tables.ids[i]), kind, key_, value)
             g2, gdelta = tables.gmove(g, part, (k, event))
-            out.append((s2, sends, delta & MASK, g2, gdelta & MASK))
+            out.append((s2, sends, delta & MASK, g2, gdelta & MASK, kind == "read"))
         return out
 
     def timers(self, i: int, sid: int) -> list[EntryT]:
@@ -297,14 +297,16 @@ class NativeTables:
         world, delta = self.tables.fail((0,) * self.n + (g,), code)
         return (world[self.n], delta & MASK)
 
-    def slots_verdict(self, slots: tuple[int, ...]) -> int:
+    def slots_verdict(self, slots: tuple[int, ...]) -> tuple[int, bool]:
         """The first property of the replica slots that `slots` violates, or -1 (strong
-        eventual consistency, then invariants, as `Checker.check` orders them)."""
+        eventual consistency, then invariants, as `Checker.check` orders them), and
+        whether strong eventual consistency's premise is met (`Checker.sec_premise`)."""
+        met = self.sec is not None and self.checker.sec_premise(slots, False)
         if self.sec is not None and self.checker.diverged_pair(slots) is not None:
-            return self.sec
+            return self.sec, met
         if self.invariants:
-            return self.checker.replica_invariants_verdict(slots)
-        return -1
+            return self.checker.replica_invariants_verdict(slots), met
+        return -1, met
 
     def sym_slot(self, sid: int) -> list[int]:
         assert self.symmetric is not None

@@ -6,6 +6,7 @@ import time
 from collections.abc import Hashable
 from typing import Any
 
+from .checking import describe_premises
 from .consistency import HISTORY_PROPERTIES, Event, check_history, event_to_op
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
@@ -84,10 +85,15 @@ def verify_spec(
         if strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
         transport = Transport(system.tables)
-        outcome = parallel_bfs(explored, transport, limits, progress, workers, signature)
+        outcome = parallel_bfs(
+            explored, transport, limits, progress, workers, signature, system.premise_counts
+        )
     else:
         outcome = ENGINES[strategy](explored, limits, progress, signature)
+    if native is None and workers == 1:  # counted by the Python semantics themselves
+        outcome.premises = system.premise_counts()
     result = _result(spec, system, explored, outcome, strategy, shrink)
+    _premises(system, outcome, result)
     result.workers = workers
     result.engine = "python" if native is None else "native"
     result.engine_note = note
@@ -130,6 +136,15 @@ def _native_engine(
     return NativeTables(system, explored if isinstance(explored, Symmetric) else None), None
 
 
+def _premises(system: Semantics, outcome: Outcome, result: Result) -> None:
+    """How often each safety property's premise occurred, from the engine's counters."""
+    if outcome.premises is None:
+        return
+    described = describe_premises(system.plan, outcome.premises, outcome.stats.states)
+    for name, (what, count, never) in described.items():
+        result.set_premise(name, what, count, never)
+
+
 def _decide_graph(
     system: Semantics,
     recorder: Recorder,
@@ -147,6 +162,9 @@ def _decide_graph(
         name = system.property_names[verdict.prop]
         description = system.property_descriptions[verdict.prop]
         result.premises[name] = verdict.premise
+        result.premise_counts[name] = verdict.count
+        if verdict.count == 0:
+            result.vacuity[name] = verdict.vacuity
         if verdict.lasso is None:
             if not verdict.holds:  # sometimes, never witnessed
                 result.counterexamples.append(

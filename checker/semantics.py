@@ -96,6 +96,14 @@ class Semantics:
     def property_descriptions(self) -> tuple[str, ...]:
         return self.plan.property_descriptions
 
+    def premise_counts(self) -> tuple[int, ...]:
+        """The raw premise counters of the run so far (`evcheck.premises.describe` reads
+        them): quiescent states judged, states where strong eventual consistency compared
+        replicas, reads judged, then per property how many checked states violated it."""
+        quiet, sec = self.checker.premise_counters()
+        reads = self.clients.reads if isinstance(self.clients, Sessions) else 0
+        return (quiet, sec, reads, *self.checker.verdicts)
+
     # ----------------------------------------------------------------- transitions
 
     def initial(self) -> list[Node]:

@@ -30,6 +30,10 @@ class Sessions(Part):
         self.sessions = plan.sessions
         self.history = plan.history_properties
         self._memo: dict[tuple[int, int, int, tuple[Any, ...]], SessionEntry] = {}
+        # Reads the monitors judged: read operations among the successors generated
+        # (not counting those generated to label actions), the premise count of the
+        # history properties.
+        self.reads = 0
 
     def start(self) -> Any:
         names = [s.name for s in self.sessions]
@@ -148,6 +152,8 @@ class Sessions(Part):
                         w2, d2 = tables.fail(world, s2)
                         out.append((w2, (fp + d2) & MASK))
                     else:
+                        if kind == "read" and labels is None:
+                            self.reads += 1
                         g2, gdelta = tables.gmove(g, self, (k, event))
                         rest = tuple(sorted(net + sends)) if sends else net
                         w2 = world[:i] + (s2,) + world[i + 1 : n] + (g2,) + rest

@@ -61,6 +61,7 @@ td.changed { background: #fff4c2; }
 .summary table { margin-bottom: 8px; }
 .summary td.violated { color: #d93025; font-weight: 600; }
 .summary td.holds { color: #188038; }
+.summary td.vacuous { color: #b06000; font-weight: bold; }
 .summary pre { margin: 0; font-size: 12.5px; white-space: pre-wrap; }
 svg text { font: 12px ui-monospace, monospace; fill: #1d2330; }
 svg .lane-name { font: 600 14px system-ui, sans-serif; }
@@ -237,11 +238,18 @@ def _explanation(cex: Counterexample) -> str:
     )
 
 
+def _verdict_class(verdict: str) -> str:
+    if verdict.startswith("VIOLATED"):
+        return "violated"
+    if verdict.startswith("holds vacuously"):
+        return "vacuous"
+    return "holds" if verdict.startswith("holds") else ""
+
+
 def _summary(result: Result) -> str:
     """Every property with its verdict, the statistics and the faults: on every report."""
     rows = "".join(
-        f"<tr><td>{escape(name)}</td>"
-        f'<td class="{"violated" if verdict.startswith("VIOLATED") else "holds" if verdict == "holds" else ""}">'
+        f'<tr><td>{escape(name)}</td><td class="{_verdict_class(verdict)}">'
         f"{escape(verdict)}</td></tr>"
         for name, verdict in property_verdicts(result)
     )
