@@ -72,6 +72,9 @@ svg .row:focus rect.hit { stroke: #1a73e8; stroke-width: 2; }
 svg .row[data-conflict] rect.hit { fill: #fff4c2; }
 svg .row[data-conflict].selected rect.hit { fill: #ffe48a; }
 svg .badge { fill: #b06000; font-weight: 700; }
+svg .cycle-band { fill: #eef3ff; stroke: #3b6fd9; stroke-dasharray: 4 3; }
+svg text.cycle-label { font: 600 10px ui-monospace, monospace; fill: #3b6fd9; }
+svg .cycle-return { stroke: #3b6fd9; stroke-width: 1.5; fill: none; }
 svg .msg { stroke: #1a73e8; stroke-width: 2; fill: none; }
 svg .msg.lost { stroke: #d93025; stroke-dasharray: 5 3; }
 svg .msg.dup { stroke: #8e44ad; stroke-dasharray: 2 3; }
