@@ -25,7 +25,7 @@ from .semantics import Semantics
 from .shrink import shrink as shrink_labels
 from .solver import judge
 from .symmetry import Symmetric
-from .trace import Trace, replay, replay_labels
+from .trace import Step, Trace, replay, replay_labels
 from .tracefile import SavedTrace
 from .transfer import Transport
 
@@ -379,6 +379,11 @@ def _replay_lasso(system: Semantics, saved: SavedTrace, trace: Trace) -> ReplayR
     if saved.loop < len(saved.actions):
         closes = trace.steps[saved.loop].state == last
         what = f"steps {saved.loop + 1}-{len(saved.actions)} lead back to state {saved.loop}"
+        if not closes:
+            what += (
+                f" (state {len(saved.actions)} differs from state {saved.loop}: "
+                f"{_difference(trace.steps[saved.loop], trace.steps[-1])})"
+            )
     else:
         fair = {"deliver", "lose", "heal", "recover", "timer"}
         enabled = [a.label for a in system.actions(last) if a.kind in fair]
@@ -402,6 +407,22 @@ def _replay_lasso(system: Semantics, saved: SavedTrace, trace: Trace) -> ReplayR
         f"the lasso no longer closes: all {len(saved.actions)} steps apply, but not: {what}",
         trace,
     )
+
+
+def _difference(start: Step, end: Step) -> str:
+    """How state `end` differs from state `start`, as people read them."""
+    facts = []
+    a, b = start.view.components, end.view.components
+    for name in dict.fromkeys([*a, *b]):
+        fields_a, fields_b = a.get(name, {}), b.get(name, {})
+        for key in dict.fromkeys([*fields_a, *fields_b]):
+            was, now = fields_a.get(key, "-"), fields_b.get(key, "-")
+            if was != now:
+                facts.append(f"{name}.{key} {now} instead of {was}")
+    if start.view.in_flight != end.view.in_flight:
+        shown = "; ".join(end.view.in_flight) or "nothing"
+        facts.append(f"in flight {shown} instead of {'; '.join(start.view.in_flight) or 'nothing'}")
+    return ", ".join(facts) or "the states differ in what the report does not show"
 
 
 def z3_all(spec: Spec, max_histories: int = 20_000) -> Z3Report:

@@ -7,6 +7,7 @@ import json
 import random
 from array import array
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -428,3 +429,48 @@ def test_the_svg_chart_draws_the_cycle_on_a_band() -> None:
     plain = svg_chart(broken.counterexample, broken.lanes)
     assert "cycle-band" not in plain and "data-cycle" not in plain
     assert "cycle-return" not in plain and "cycle repeats" not in plain
+
+
+def test_replay_checks_that_a_saved_lasso_still_closes(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    spec = str(SPECS / "gossip_pingpong.py")
+    path = tmp_path / "lasso.json"
+    code, _, _ = run("verify", spec, "-q", "--trace-out", str(path))
+    assert code == 1
+    code, out, _ = run("replay", spec, str(path))
+    assert code == 1
+    assert "same lasso: all 6 steps apply and steps 3-6 lead back to state 2" in out
+    document = json.loads(path.read_text())
+
+    def tampered(**changes: Any) -> tuple[int, str]:
+        path.write_text(json.dumps({**document, **changes}))
+        code, out, _ = run("replay", spec, str(path), "--format", "json")
+        report = json.loads(out)
+        assert report["violated"] is None
+        return code, report["outcome"] + ": " + report["message"]
+
+    # The cycle said to start one state earlier: every step applies, the cycle does not
+    # close, and replay says which state differs and how (exit 0, as docs/trace-formats.md).
+    code, message = tampered(loop=1)
+    assert code == 0
+    assert message == (
+        "no_violation: the lasso no longer closes: all 6 steps apply, but not: steps 2-6 "
+        "lead back to state 1 (state 6 differs from state 1: r2.value 'b' instead of None, "
+        "in flight r1->r2 Gossip(value='a'); r2->r1 Gossip(value='b') instead of "
+        "r1->r2 Gossip(value='a'))"
+    )
+    # The last step of the cycle cut off: steps 3-5 end elsewhere than state 2.
+    code, message = tampered(steps=document["steps"][:-1], length=5)
+    assert code == 0
+    assert message.startswith(
+        "no_violation: the lasso no longer closes: all 5 steps apply, but not: steps 3-5 "
+        "lead back to state 2 (state 5 differs from state 2: "
+    )
+    # Said to stop in its last state, where deliveries are still enabled (fair ones).
+    code, message = tampered(loop=6)
+    assert code == 0
+    assert message.startswith(
+        "no_violation: the lasso no longer closes: all 6 steps apply, but not: state 6 "
+        "enables deliver"
+    )
