@@ -22,6 +22,7 @@ from .errors import SpecError, StopRequested
 from .execution import user_frame
 from .plan import Plan
 from .properties import (
+    HANDLER_PROPERTY,
     Fail,
     HistoryProperty,
     Invariant,
@@ -107,6 +108,9 @@ class Checker:
         self.environment = environment
         self.tables = tables
         self.n = plan.n
+        # How many checked states violated each property (index 0: a handler raised);
+        # with the premise counters below, what `premise_counts` reports.
+        self.verdicts = [0] * (len(plan.properties) + 1)
         self.sessions = next((p for p in parts if isinstance(p, Sessions)), None)
         self.timers = next((p for p in parts if isinstance(p, Timers)), None)
         # obs[i][sid]: id of what replica i observes in slot sid; obs_values: the values.
@@ -119,6 +123,7 @@ class Checker:
         # invariants judge (a symmetry reduction checks they do not single out a replica).
         self.invariant_watchers: list[Callable[[tuple[int, ...], int], None]] = []
         tables.on_new_slot(self._observe)
+        self.premise_counters: Callable[[], tuple[int, int]] = lambda: (0, 0)
         self.check: Callable[[tuple[int, ...]], int | None] = self._compile()
 
     def _observe(self, sid: int, slot: Slot) -> None:
@@ -182,8 +187,26 @@ class Checker:
                     location=self.plan.location,
                 )
         inv_cache: dict[tuple[int, ...], int] = {}
-        sec_cache: dict[tuple[int, ...], tuple[int, int] | None] = {}
+        # per combination of replica slots: (a diverged pair or None, premise met)
+        sec_cache: dict[tuple[int, ...], tuple[tuple[int, int] | None, bool]] = {}
         diverged_pair = self.diverged_pair
+        sec_premise = self.sec_premise
+        verdicts = self.verdicts
+        # Premises, counted where check evaluates them: quiescent states judged by
+        # quiescent convergence, states where strong eventual consistency had two
+        # replicas to compare (see `sec_premise`).
+        quiet_states = 0
+        sec_states = 0
+
+        def premise_counters() -> tuple[int, int]:
+            return quiet_states, sec_states
+
+        self.premise_counters = premise_counters
+
+        def failed(index: int) -> int:
+            verdicts[index] += 1
+            return index
+
         right = self.right_value
         violated_history = self.violated_history
         view = self.world_view
@@ -217,50 +240,56 @@ class Checker:
         self.replica_invariants_verdict = judged
 
         def check(world: tuple[int, ...]) -> int | None:
+            nonlocal quiet_states, sec_states
             g = world[n]
             info = infos[g]
             if info.failed:
-                return 0
+                return failed(0)
             if history:
                 violated = violated_history(g)
                 if violated >= 0:
-                    return violated
+                    return failed(violated)
             if (
                 conv is not None
                 and len(world) == n1
                 and info.quiet
                 and (is_busy is None or not any(is_busy(i, world[i]) for i in range(n)))
             ):
+                quiet_states += 1
                 first = obs[0][world[0]]
                 for i in range(1, n):
                     if obs[i][world[i]] != first:
-                        return conv
+                        return failed(conv)
                 if conv_expected is not None and not right(0, world[0], conv_expected):
-                    return conv
+                    return failed(conv)
             if sec is not None:
                 slots = world[:n]
-                if slots in sec_cache:
-                    diverged = sec_cache[slots]
-                else:
-                    diverged = sec_cache[slots] = diverged_pair(slots)
-                if diverged is not None:
-                    return sec
+                cached = sec_cache.get(slots)
+                if cached is None:
+                    cached = sec_cache[slots] = (
+                        diverged_pair(slots),
+                        sec_premise(slots, sec_expected is not None),
+                    )
+                if cached[1]:
+                    sec_states += 1
+                if cached[0] is not None:
+                    return failed(sec)
                 if sec_expected is not None:
                     for i in range(n):
                         if not right(i, slots[i], sec_expected):
-                            return sec
+                            return failed(sec)
             if replica_invs:
                 slots = world[:n]
                 verdict = inv_cache.get(slots)
                 if verdict is None:
                     verdict = evaluate(slots)
                 if verdict >= 0:
-                    return verdict
+                    return failed(verdict)
             if network_invs:
                 w = view(world, with_network=True)
                 for index, inv in network_invs:
                     if not holds(inv, w):
-                        return index
+                        return failed(index)
             return None
 
         return check
@@ -295,6 +324,16 @@ class Checker:
                 if a[APPLIED] == b[APPLIED] and self.obs[i][slots[i]] != self.obs[j][slots[j]]:
                     return (i, j)
         return None
+
+    def sec_premise(self, slots: tuple[int, ...], expected: bool) -> bool:
+        """Whether strong eventual consistency judges something in replica slots `slots`:
+        two replicas that applied the same updates, at least one (replicas that applied
+        nothing only show their initial values); with an expected value, a replica that
+        applied an update."""
+        applied = [self.tables.slots[s][APPLIED] for s in slots]
+        if expected:
+            return any(applied)
+        return any(a and a in applied[i + 1 :] for i, a in enumerate(applied))
 
     def world_view(self, world: tuple[int, ...], with_network: bool) -> WorldView:
         """The view of `world` an invariant gets (`with_network`: the environment too;
@@ -406,3 +445,57 @@ def holds(inv: Invariant, w: Any) -> bool:
             location=user_frame(exc) or inv.location,
         ) from None
     return bool(invariant_verdict(inv, returned))
+
+
+# ----------------------------------------------------------------- premises
+
+
+def describe_premises(
+    plan: Plan, counters: Sequence[int], states: int
+) -> dict[str, tuple[str, int, str]]:
+    """Per safety property: (what its premise is, how often it occurred, what a count of 0
+    means), from the raw counters of `Semantics.premise_counts` (or the native core's,
+    which counts the same) and the number of states checked.
+
+    A state is judged property by property in `Checker.check`'s order and not further once
+    it violates one, so the states that reached a property are the states checked minus
+    those that violated one judged before it."""
+    quiet, sec_states, reads, *verdicts = counters
+    verdicts += [0] * (len(plan.properties) + 1 - len(verdicts))  # the core's may be short
+    out: dict[str, tuple[str, int, str]] = {
+        HANDLER_PROPERTY: ("states checked", states, "no state was checked")
+    }
+    history = {index for index, _ in plan.history_properties}
+    # States past the handler, history and quiescent-convergence checks.
+    reached = states - verdicts[0] - sum(verdicts[i] for i in history)
+    ordered: list[tuple[int, Any]] = []  # properties judged after those, in check's order
+    for index, prop in enumerate(plan.properties, start=1):
+        if isinstance(prop, QuiescentConvergence):
+            reached -= verdicts[index]
+            out[prop.name] = ("quiescent states checked", quiet, "no quiescent state was reached")
+        elif isinstance(prop, HistoryProperty):
+            out[prop.name] = ("reads judged", reads, "no client session read anything")
+        elif isinstance(prop, StrongConvergence):
+            ordered.insert(0, (index, prop))
+            if prop.expected is not None:
+                out[prop.name] = (
+                    "states where a replica applied updates",
+                    sec_states,
+                    "no replica applied an update",
+                )
+            else:
+                out[prop.name] = (
+                    "states where two replicas applied the same updates",
+                    sec_states,
+                    "no two replicas ever applied the same updates",
+                )
+    invariants = [
+        (i, p) for i, p in enumerate(plan.properties, start=1) if isinstance(p, Invariant)
+    ]
+    ordered += [(i, p) for i, p in invariants if not p.sees_network]
+    ordered += [(i, p) for i, p in invariants if p.sees_network]
+    for index, prop in ordered:
+        if isinstance(prop, Invariant):
+            out[prop.name] = ("states checked", reached, "no state was checked")
+        reached -= verdicts[index]
+    return out

@@ -669,7 +669,9 @@ def replay(spec_file: str, trace_file: str, fmt: str, debug: bool) -> None:
     property still fails at the same step (exit 1), a different property fails or
     the same one at another step (exit 1), the trace applies and nothing fails: the
     bug is fixed (exit 0), or the trace no longer applies, naming the step whose
-    action is not enabled (exit 3). A malformed trace file exits 2.
+    action is not enabled (exit 3). A malformed trace file exits 2. A lasso (a liveness
+    counterexample) must also close: its last step must lead back to the state its
+    cycle starts from (exit 1 if it does; exit 0, saying what differs, if not).
     """
     try:
         spec = load_spec(spec_file)

@@ -105,6 +105,8 @@ class Verdict:
     lasso: Lasso | None  # counterexample of a liveness property, witness of sometimes
     premise: str
     explanation: str
+    count: int = 0  # how often the premise occurred (the number in `premise`)
+    vacuity: str = ""  # what a count of 0 means
 
 
 class Recorder:
@@ -756,11 +758,14 @@ def _sometimes(graph: Graph, index: int, prop: Sometimes, bit: int) -> Verdict:
     found = shortest(graph, graph.initial, lambda v: bool(bits[v] & mask))
     occurred = _count(graph, bit)
     premise = f"states where it holds: {occurred:,}"
+    never = "no reachable state satisfies it"
     if found is None:
-        return Verdict(index, False, None, premise, f"no reachable state satisfies {prop.name}")
+        why = f"no reachable state satisfies {prop.name}"
+        return Verdict(index, False, None, premise, why, occurred, never)
     source, steps = found
     lasso = Lasso(graph.initial.index(source), tuple(a for _, a in steps), None)
-    return Verdict(index, True, lasso, premise, f"witnessed after {len(steps)} step(s)")
+    why = f"witnessed after {len(steps)} step(s)"
+    return Verdict(index, True, lasso, premise, why, occurred, never)
 
 
 def _liveness(
@@ -810,11 +815,18 @@ def _liveness(
     stops = _stops(graph, fairness)
     dead_set = {v for v in stops if allowed[v] and bad(v)}
     if isinstance(prop, EventualConvergence):
-        premise = f"{what}: {len(ends) + len(stops):,}"
+        count = len(ends) + len(stops)
+        never = "no fair execution has an end to check"
     else:
-        premise = f"{what}: {_count(graph, predicates.bit[(index, 'p')]):,}"
+        count = _count(graph, predicates.bit[(index, "p")])
+        never = "its premise never holds" if prop.shape == "leads_to" else "it never holds"
+    premise = f"{what}: {count:,}"
+
+    def verdict(holds: bool, lasso: Lasso | None, why: str) -> Verdict:
+        return Verdict(index, holds, lasso, premise, why, count, never)
+
     if not end_of and not dead_set:
-        return Verdict(index, True, None, premise, "")
+        return verdict(True, None, "")
     found = shortest(
         graph,
         sources,
@@ -824,7 +836,7 @@ def _liveness(
         second_ok,
     )
     if found is None:
-        return Verdict(index, True, None, premise, "")
+        return verdict(True, None, "")
     source, steps = found
     target = graph.targets[graph.first[steps[-1][0]] + steps[-1][1]] if steps else source
     prefix = tuple(a for _, a in steps)
@@ -839,7 +851,7 @@ def _liveness(
     else:
         actions = prefix
         why = f"in state {len(prefix)} no fair action is enabled: the execution may stay there forever"
-    return Verdict(index, False, Lasso(initial, actions, len(prefix)), premise, why)
+    return verdict(False, Lasso(initial, actions, len(prefix)), why)
 
 
 def _stops(graph: Graph, fairness: Fairness) -> list[int]:

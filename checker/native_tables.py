@@ -221,10 +221,10 @@ class NativeTables:
 
     def session_ops(
         self, g: int, k: int, i: int, sid: int
-    ) -> list[tuple[int, tuple[int, ...], int, int, int]]:
+    ) -> list[tuple[int, tuple[int, ...], int, int, int, bool]]:
         """Session k's operations at replica i in slot sid from global state g, in
         `Sessions.expand` order: (new slot or -1-failure, sends, delta, next global
-        state, its delta)."""
+        state, its delta, whether it is a read the monitors judge)."""
         part = self.sessions
         assert part is not None
         plan = self.plan
@@ -233,7 +233,7 @@ class NativeTables:
             return []
         counts = part.component(g)[1]
         session = part.sessions[k]
-        out: list[tuple[int, tuple[int, ...], int, int, int]] = []
+        out: list[tuple[int, tuple[int, ...], int, int, int, bool]] = []
         for op_index, instance in enumerate(plan.replicas[i].operations):
             if session.ops is not None and instance.name not in session.ops:
                 continue
@@ -242,11 +242,12 @@ class NativeTables:
             if s2 == DISABLED:
                 continue
             if s2 < 0:
-                out.append((s2, (), 0, 0, 0))
+                out.append((s2, (), 0, 0, 0, False))
                 continue
             _, move = part.event_of(k, i, op_index, args, result)
             g2, gdelta = tables.gmove(g, part, move)
-            out.append((s2, sends, delta & MASK, g2, gdelta & MASK))
+            reads = instance.kind in ("read", "multiread")
+            out.append((s2, sends, delta & MASK, g2, gdelta & MASK, reads))
         return out
 
     def timers(self, i: int, sid: int) -> list[EntryT]:
@@ -290,14 +291,16 @@ class NativeTables:
         world, delta = self.tables.fail((0,) * self.n + (g,), code)
         return (world[self.n], delta & MASK)
 
-    def slots_verdict(self, slots: tuple[int, ...]) -> int:
+    def slots_verdict(self, slots: tuple[int, ...]) -> tuple[int, bool]:
         """The first property of the replica slots that `slots` violates, or -1 (strong
-        eventual consistency, then invariants, as `Checker.check` orders them)."""
+        eventual consistency, then invariants, as `Checker.check` orders them), and
+        whether strong eventual consistency's premise is met (`Checker.sec_premise`)."""
+        met = self.sec is not None and self.checker.sec_premise(slots, False)
         if self.sec is not None and self.checker.diverged_pair(slots) is not None:
-            return self.sec
+            return self.sec, met
         if self.invariants:
-            return self.checker.replica_invariants_verdict(slots)
-        return -1
+            return self.checker.replica_invariants_verdict(slots), met
+        return -1, met
 
     def sym_slot(self, sid: int) -> list[int]:
         assert self.symmetric is not None

@@ -59,10 +59,15 @@ class Result:
     lanes: list[str] = field(default_factory=list)
     engine: str = "python"  # which engine explored: "native" or "python"
     engine_note: str | None = None  # why the Python engine ran where native was asked for
-    # Graph properties: a shortest witness per `sometimes` property that holds, and per
-    # liveness or sometimes property how often its premise occurred (non-vacuity).
+    # Graph properties: a shortest witness per `sometimes` property that holds; per
+    # property how often its premise occurred (non-vacuity), as "what: N" (see
+    # `evcheck.checking.describe_premises` and docs/consistency.md).
     witnesses: list[Counterexample] = field(default_factory=list)
     premises: dict[str, str] = field(default_factory=dict)
+    # Per property, the number in `premises`, and for those whose premise never occurred
+    # what that means (a "holds" of theirs holds vacuously).
+    premise_counts: dict[str, int] = field(default_factory=dict)
+    vacuity: dict[str, str] = field(default_factory=dict)
     graph: GraphStats | None = None
     state_graph: Graph | None = None  # kept when asked for (`--graph`)
     graph_path: list[int] = field(default_factory=list)  # its nodes along the counterexample
@@ -70,6 +75,16 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.status == "holds"
+
+    def set_premise(self, name: str, what: str, count: int, never: str) -> None:
+        """Record that the premise of property `name` (`what`) occurred `count` times;
+        `never` says what a count of 0 means."""
+        self.premises[name] = f"{what}: {count:,}"
+        self.premise_counts[name] = count
+        if count == 0:
+            self.vacuity[name] = never
+        else:
+            self.vacuity.pop(name, None)
 
     @property
     def counterexample(self) -> Counterexample | None:

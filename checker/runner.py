@@ -7,6 +7,7 @@ from collections.abc import Hashable
 from dataclasses import replace
 from typing import Any
 
+from .checking import describe_premises
 from .consistency import HISTORY_PROPERTIES, Event, Op, as_siblings, check_history, event_to_op
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
@@ -25,7 +26,7 @@ from .semantics import Semantics
 from .shrink import shrink as shrink_labels
 from .solver import judge
 from .symmetry import Symmetric
-from .trace import Trace, replay, replay_labels
+from .trace import Step, Trace, replay, replay_labels
 from .tracefile import SavedTrace
 from .transfer import Transport
 
@@ -85,10 +86,15 @@ def verify_spec(
         if strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
         transport = Transport(system.tables)
-        outcome = parallel_bfs(explored, transport, limits, progress, workers, signature)
+        outcome = parallel_bfs(
+            explored, transport, limits, progress, workers, signature, system.premise_counts
+        )
     else:
         outcome = ENGINES[strategy](explored, limits, progress, signature)
+    if native is None and workers == 1:  # counted by the Python semantics themselves
+        outcome.premises = system.premise_counts()
     result = _result(spec, system, explored, outcome, strategy, shrink)
+    _premises(system, outcome, result)
     result.workers = workers
     result.engine = "python" if native is None else "native"
     result.engine_note = note
@@ -131,6 +137,15 @@ def _native_engine(
     return NativeTables(system, explored if isinstance(explored, Symmetric) else None), None
 
 
+def _premises(system: Semantics, outcome: Outcome, result: Result) -> None:
+    """How often each safety property's premise occurred, from the engine's counters."""
+    if outcome.premises is None:
+        return
+    described = describe_premises(system.plan, outcome.premises, outcome.stats.states)
+    for name, (what, count, never) in described.items():
+        result.set_premise(name, what, count, never)
+
+
 def _decide_graph(
     system: Semantics,
     recorder: Recorder,
@@ -148,6 +163,9 @@ def _decide_graph(
         name = system.property_names[verdict.prop]
         description = system.property_descriptions[verdict.prop]
         result.premises[name] = verdict.premise
+        result.premise_counts[name] = verdict.count
+        if verdict.count == 0:
+            result.vacuity[name] = verdict.vacuity
         if verdict.lasso is None:
             if not verdict.holds:  # sometimes, never witnessed
                 result.counterexamples.append(
@@ -398,6 +416,11 @@ def _replay_lasso(system: Semantics, saved: SavedTrace, trace: Trace) -> ReplayR
     if saved.loop < len(saved.actions):
         closes = trace.steps[saved.loop].state == last
         what = f"steps {saved.loop + 1}-{len(saved.actions)} lead back to state {saved.loop}"
+        if not closes:
+            what += (
+                f" (state {len(saved.actions)} differs from state {saved.loop}: "
+                f"{_difference(trace.steps[saved.loop], trace.steps[-1])})"
+            )
     else:
         fair = {"deliver", "lose", "heal", "recover", "timer"}
         enabled = [a.label for a in system.actions(last) if a.kind in fair]
@@ -421,6 +444,22 @@ def _replay_lasso(system: Semantics, saved: SavedTrace, trace: Trace) -> ReplayR
         f"the lasso no longer closes: all {len(saved.actions)} steps apply, but not: {what}",
         trace,
     )
+
+
+def _difference(start: Step, end: Step) -> str:
+    """How state `end` differs from state `start`, as people read them."""
+    facts = []
+    a, b = start.view.components, end.view.components
+    for name in dict.fromkeys([*a, *b]):
+        fields_a, fields_b = a.get(name, {}), b.get(name, {})
+        for key in dict.fromkeys([*fields_a, *fields_b]):
+            was, now = fields_a.get(key, "-"), fields_b.get(key, "-")
+            if was != now:
+                facts.append(f"{name}.{key} {now} instead of {was}")
+    if start.view.in_flight != end.view.in_flight:
+        shown = "; ".join(end.view.in_flight) or "nothing"
+        facts.append(f"in flight {shown} instead of {'; '.join(start.view.in_flight) or 'nothing'}")
+    return ", ".join(facts) or "the states differ in what the report does not show"
 
 
 def z3_all(spec: Spec, max_histories: int = 20_000) -> Z3Report:

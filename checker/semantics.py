@@ -101,6 +101,14 @@ class Semantics:
     def property_descriptions(self) -> tuple[str, ...]:
         return self.plan.property_descriptions
 
+    def premise_counts(self) -> tuple[int, ...]:
+        """The raw premise counters of the run so far (`evcheck.premises.describe` reads
+        them): quiescent states judged, states where strong eventual consistency compared
+        replicas, reads judged, then per property how many checked states violated it."""
+        quiet, sec = self.checker.premise_counters()
+        reads = self.clients.reads if isinstance(self.clients, Sessions) else 0
+        return (quiet, sec, reads, *self.checker.verdicts)
+
     # ----------------------------------------------------------------- transitions
 
     def initial(self) -> list[Node]:
@@ -145,7 +153,7 @@ class Semantics:
             for e in replies:
                 rest.remove(e)
                 fp -= tables.env_keys[e]
-                g, delta, note, reply = sessions.complete(g, tables.envs[e].msg)
+                g, delta, note, reply = sessions.complete(g, tables.envs[e].msg, labels is None)
                 fp += delta
                 notes.append(note)
                 made.append(reply)

@@ -26,6 +26,31 @@ def lww_counts(
     With `loss`/`dup` budgets, any distinct in-flight message may also be dropped or
     copied while the budget lasts; the budgets spent are part of the state.
     """
+    seen, transitions, converged = _lww_states(n, writes, values, tiebreak, max_ops, loss, dup)
+    return len(seen), transitions, converged
+
+
+def lww_quiescent(
+    n: int,
+    writes: int | None,
+    values: Sequence[object] = (1, 2),
+    tiebreak: bool = True,
+    max_ops: int | None = None,
+) -> int:
+    """How many reachable states have nothing in flight (quiescent convergence's premise)."""
+    seen, _, _ = _lww_states(n, writes, values, tiebreak, max_ops, 0, 0)
+    return sum(1 for state in seen if not state[1])
+
+
+def _lww_states(
+    n: int,
+    writes: int | None,
+    values: Sequence[object],
+    tiebreak: bool,
+    max_ops: int | None,
+    loss: int,
+    dup: int,
+) -> tuple[set[tuple[object, ...]], int, bool]:
     init = (tuple((None, 0, 0, 0) for _ in range(n)), (), 0, 0, 0)
     seen = {init}
     queue = deque([init])
@@ -75,4 +100,4 @@ def lww_counts(
             if s not in seen:
                 seen.add(s)
                 queue.append(s)
-    return len(seen), transitions, converged
+    return seen, transitions, converged

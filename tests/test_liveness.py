@@ -7,6 +7,7 @@ import json
 import random
 from array import array
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -391,3 +392,85 @@ def test_recorded_kinds_are_the_actions_kinds(protocol: type, faults: dict[str, 
         assert recorded == expected, node
         stack.extend(out)
     assert len(seen) > 100
+
+
+def test_the_svg_chart_draws_the_cycle_on_a_band() -> None:
+    import dataclasses
+    import re
+
+    from evcheck.render.svg import ROW, TOP, svg_chart
+
+    result = verify(SPECS / "gossip_pingpong.py")
+    cex = result.counterexample
+    assert cex is not None and cex.loop == 2 and len(cex.trace) == 6
+    svg = svg_chart(cex, result.lanes)
+    band = re.search(
+        r'<rect class="cycle-band" x="2" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', svg
+    )
+    assert band is not None
+    top, height = float(band.group(1)), float(band.group(2))
+    # from the top of step 3's row to the bottom of step 6's: the steps that repeat
+    assert (top, top + height) == (TOP + 3 * ROW - ROW / 2, TOP + 6 * ROW + ROW / 2)
+    assert svg.index("cycle-band") < svg.index('class="row"')  # behind the rows
+    assert "cycle repeats forever: steps 3-6, back to state 2</text>" in svg
+    cycle_rows = re.findall(r'data-step="(\d+)"[^>]* data-cycle', svg)
+    assert cycle_rows == ["3", "4", "5", "6"]
+    assert "(cycle repeats forever)</title>" in svg
+    # the arrow back from the last step's row to the row of the state it returns to
+    assert f'd="M10,{TOP + 6 * ROW} H5 V{TOP + 2 * ROW} H9"' in svg
+    # a stutter: the last state stays forever
+    stutter = svg_chart(dataclasses.replace(cex, loop=6), result.lanes)
+    assert "cycle repeats forever: state 6 stays, no fair action is enabled there" in stutter
+    assert re.findall(r'data-step="(\d+)"[^>]* data-cycle', stutter) == ["6"]
+    assert "cycle-return" not in stutter
+    # a safety counterexample has no cycle
+    broken = verify(SPECS / "lww_no_tiebreak.py")
+    assert broken.counterexample is not None
+    plain = svg_chart(broken.counterexample, broken.lanes)
+    assert "cycle-band" not in plain and "data-cycle" not in plain
+    assert "cycle-return" not in plain and "cycle repeats" not in plain
+
+
+def test_replay_checks_that_a_saved_lasso_still_closes(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    spec = str(SPECS / "gossip_pingpong.py")
+    path = tmp_path / "lasso.json"
+    code, _, _ = run("verify", spec, "-q", "--trace-out", str(path))
+    assert code == 1
+    code, out, _ = run("replay", spec, str(path))
+    assert code == 1
+    assert "same lasso: all 6 steps apply and steps 3-6 lead back to state 2" in out
+    document = json.loads(path.read_text())
+
+    def tampered(**changes: Any) -> tuple[int, str]:
+        path.write_text(json.dumps({**document, **changes}))
+        code, out, _ = run("replay", spec, str(path), "--format", "json")
+        report = json.loads(out)
+        assert report["violated"] is None
+        return code, report["outcome"] + ": " + report["message"]
+
+    # The cycle said to start one state earlier: every step applies, the cycle does not
+    # close, and replay says which state differs and how (exit 0, as docs/trace-formats.md).
+    code, message = tampered(loop=1)
+    assert code == 0
+    assert message == (
+        "no_violation: the lasso no longer closes: all 6 steps apply, but not: steps 2-6 "
+        "lead back to state 1 (state 6 differs from state 1: r2.value 'b' instead of None, "
+        "in flight r1->r2 Gossip(value='a'); r2->r1 Gossip(value='b') instead of "
+        "r1->r2 Gossip(value='a'))"
+    )
+    # The last step of the cycle cut off: steps 3-5 end elsewhere than state 2.
+    code, message = tampered(steps=document["steps"][:-1], length=5)
+    assert code == 0
+    assert message.startswith(
+        "no_violation: the lasso no longer closes: all 5 steps apply, but not: steps 3-5 "
+        "lead back to state 2 (state 5 differs from state 2: "
+    )
+    # Said to stop in its last state, where deliveries are still enabled (fair ones).
+    code, message = tampered(loop=6)
+    assert code == 0
+    assert message.startswith(
+        "no_violation: the lasso no longer closes: all 6 steps apply, but not: state 6 "
+        "enables deliver"
+    )

@@ -33,6 +33,10 @@ class Sessions(Part):
         self.history = plan.history_properties
         self._memo: dict[tuple[int, int, int, tuple[Any, ...]], SessionEntry] = {}
         self._index = {session.name: k for k, session in enumerate(self.sessions)}
+        # Reads the monitors judged: read operations among the successors generated
+        # (not counting those generated to label actions), the premise count of the
+        # history properties.
+        self.reads = 0
 
     def start(self) -> Any:
         names = [s.name for s in self.sessions]
@@ -50,7 +54,9 @@ class Sessions(Part):
     def pending(self, g: int) -> tuple[Any, ...]:
         return self.component(g)[3]  # type: ignore[no-any-return]
 
-    def complete(self, g: int, reply: Reply) -> tuple[int, int, str, tuple[Any, ...]]:
+    def complete(
+        self, g: int, reply: Reply, count: bool = True
+    ) -> tuple[int, int, str, tuple[Any, ...]]:
         """A handler replied: (global state, fp delta, what the trace says, the reply as
         the history records it: (session, number, value, completed?)). A reply to a
         request that is not pending (late, duplicated) changes nothing."""
@@ -61,6 +67,9 @@ class Sessions(Part):
             note = f" [reply {reply.value!r} to {request!r} ignored: not pending]"
             return (g, 0, note, (request.session, request.number, reply.value, False))
         g2, delta = self.tables.gmove(g, self, ("reply", k, reply.value))
+        _, i, op_index, _ = pending
+        if count and self.plan.replicas[i].operations[op_index].kind in ("read", "multiread"):
+            self.reads += 1  # a read is judged when it completes
         note = f" [{request!r} completes: {reply.value!r}]"
         return (g2, delta, note, (request.session, request.number, reply.value, True))
 
@@ -231,6 +240,12 @@ class Sessions(Part):
                         w2, d2 = tables.fail(world, s2)
                         out.append((w2, (fp + d2) & MASK))
                     else:
+                        if (
+                            kind in ("read", "multiread")
+                            and not instance.request
+                            and labels is None
+                        ):
+                            self.reads += 1
                         g2, gdelta = tables.gmove(g, self, move)
                         rest = tuple(sorted(net + sends)) if sends else net
                         w2 = world[:i] + (s2,) + world[i + 1 : n] + (g2,) + rest

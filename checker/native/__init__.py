@@ -160,4 +160,6 @@ def _explore(
         frontier_left=left,
         depth_bounded=bounded,
     )
-    return Outcome(status, stats, violations.found, reason)
+    quiet, sec, reads, verdicts = core.premises
+    premises = (quiet, sec, reads, *verdicts)
+    return Outcome(status, stats, violations.found, reason, premises=premises)

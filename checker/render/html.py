@@ -61,6 +61,7 @@ td.changed { background: #fff4c2; }
 .summary table { margin-bottom: 8px; }
 .summary td.violated { color: #d93025; font-weight: 600; }
 .summary td.holds { color: #188038; }
+.summary td.vacuous { color: #b06000; font-weight: bold; }
 .summary pre { margin: 0; font-size: 12.5px; white-space: pre-wrap; }
 svg text { font: 12px ui-monospace, monospace; fill: #1d2330; }
 svg .lane-name { font: 600 14px system-ui, sans-serif; }
@@ -71,6 +72,9 @@ svg .row:focus rect.hit { stroke: #1a73e8; stroke-width: 2; }
 svg .row[data-conflict] rect.hit { fill: #fff4c2; }
 svg .row[data-conflict].selected rect.hit { fill: #ffe48a; }
 svg .badge { fill: #b06000; font-weight: 700; }
+svg .cycle-band { fill: #eef3ff; stroke: #3b6fd9; stroke-dasharray: 4 3; }
+svg text.cycle-label { font: 600 10px ui-monospace, monospace; fill: #3b6fd9; }
+svg .cycle-return { stroke: #3b6fd9; stroke-width: 1.5; fill: none; }
 svg .msg { stroke: #1a73e8; stroke-width: 2; fill: none; }
 svg .msg.lost { stroke: #d93025; stroke-dasharray: 5 3; }
 svg .msg.dup { stroke: #8e44ad; stroke-dasharray: 2 3; }
@@ -237,11 +241,18 @@ def _explanation(cex: Counterexample) -> str:
     )
 
 
+def _verdict_class(verdict: str) -> str:
+    if verdict.startswith("VIOLATED"):
+        return "violated"
+    if verdict.startswith("holds vacuously"):
+        return "vacuous"
+    return "holds" if verdict.startswith("holds") else ""
+
+
 def _summary(result: Result) -> str:
     """Every property with its verdict, the statistics and the faults: on every report."""
     rows = "".join(
-        f"<tr><td>{escape(name)}</td>"
-        f'<td class="{"violated" if verdict.startswith("VIOLATED") else "holds" if verdict == "holds" else ""}">'
+        f'<tr><td>{escape(name)}</td><td class="{_verdict_class(verdict)}">'
         f"{escape(verdict)}</td></tr>"
         for name, verdict in property_verdicts(result)
     )

@@ -7,6 +7,7 @@ from typing import Any
 from ..display import show
 from ..results import Counterexample, Result
 from ..trace import Trace
+from .text import property_verdicts
 
 SCHEMA = "evcheck.result/1"
 
@@ -27,6 +28,7 @@ def trace_to_list(trace: Trace) -> list[dict[str, Any]]:
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The result as JSON-ready data: verdict, bounds, statistics, and the counterexample."""
     stats = result.stats
+    verdicts = dict(property_verdicts(result))
     data: dict[str, Any] = {
         "schema": SCHEMA,
         "spec": result.spec.name,
@@ -64,6 +66,10 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "counterexamples": [counterexample_to_dict(c) for c in result.counterexamples],
         "witnesses": [counterexample_to_dict(c) for c in result.witnesses],
         "premises": result.premises,
+        "premise_counts": {
+            name: {"count": count, "vacuous": verdicts[name].startswith("holds vacuously")}
+            for name, count in result.premise_counts.items()
+        },
         "graph": None
         if result.graph is None
         else {

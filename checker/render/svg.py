@@ -1,7 +1,10 @@
 """The sequence chart of a counterexample as SVG, for the HTML report.
 
 One row per step, each a focusable group (`class="row"`, `data-step`) that the
-report's script selects; steps Z3 names in a conflict carry `data-conflict`. A lost
+report's script selects; steps Z3 names in a conflict carry `data-conflict`. A lasso's
+cycle (the steps that repeat forever) lies on a band (`class="cycle-band"`) labelled
+"cycle repeats forever", its rows carry `data-cycle`, and an arrow on the left leads
+from its last step back to the state it returns to. A lost
 message is a dashed line to its receiver's lane with a cross at the tip; the messages
 still in flight when the property failed are drawn below the violation. Labels are
 clipped, and the SVG is as wide as its lanes and labels need.
@@ -35,6 +38,8 @@ def svg_chart(cex: Counterexample, lanes: list[str]) -> str:
     last_x = LEFT + (len(lanes) - 1) * LANE_GAP
     height = TOP + (len(steps) + 1 + len(pending)) * ROW + (ROW if pending else 0)
     canvas = _Canvas(last_x + 40)
+    if cex.loop is not None:
+        _cycle(canvas, cex, last_x)
     for lane, lx in x.items():
         canvas.text(lx, 24, _clip(lane, 20), 'class="lane-name" text-anchor="middle"')
         canvas.add(f'<line class="lane" x1="{lx}" y1="34" x2="{lx}" y2="{height - 10}"/>')
@@ -61,12 +66,47 @@ def svg_chart(cex: Counterexample, lanes: list[str]) -> str:
     )
 
 
+CYCLE_LABEL = "cycle repeats forever"
+
+
+def _cycle(canvas: _Canvas, cex: Counterexample, last_x: int) -> None:
+    """A lasso's cycle: a band behind the rows that repeat forever (for a stutter, the
+    last state's row), its label, and an arrow from its end back to where it returns."""
+    loop = cex.loop
+    assert loop is not None
+    last = len(cex.trace)
+    first = min(loop + 1, last)  # a stutter: the last state repeats
+    top = TOP + first * ROW - ROW / 2
+    bottom = TOP + last * ROW + ROW / 2
+    if loop < last:
+        label = f"{CYCLE_LABEL}: steps {loop + 1}-{last}, back to state {loop}"
+    else:
+        label = f"{CYCLE_LABEL}: state {last} stays, no fair action is enabled there"
+    x_label = last_x + 16
+    width = max(last_x + 36, x_label + len(label) * CHAR * 10 / 12 + 8)
+    canvas.add(
+        f'<rect class="cycle-band" x="2" y="{top}" width="{width:g}" '
+        f'height="{bottom - top}" rx="6" fill="#eef3ff" stroke="#3b6fd9" '
+        'stroke-dasharray="4 3"/>'
+    )
+    # along the band's top edge, above the first row's labels
+    canvas.text(x_label, top + 10, label, 'class="cycle-label" fill="#3b6fd9" font-size="10"')
+    if loop < last:  # back from the end of the cycle to the state it starts from
+        y_end, y_back = TOP + last * ROW, TOP + loop * ROW
+        canvas.add(
+            f'<path class="cycle-return" d="M10,{y_end} H5 V{y_back} H9" fill="none" '
+            'stroke="#3b6fd9" stroke-width="1.5" marker-end="url(#cycle-arrow)"/>'
+        )
+
+
 MARKERS = (
     "<defs>"
     '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
     '<path d="M0,0 L10,5 L0,10 z" fill="#1a73e8"/></marker>'
     '<marker id="open-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-    '<path d="M0,0 L10,5 L0,10" fill="none" stroke="#7a8194" stroke-width="1.5"/></marker></defs>'
+    '<path d="M0,0 L10,5 L0,10" fill="none" stroke="#7a8194" stroke-width="1.5"/></marker>'
+    '<marker id="cycle-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">'
+    '<path d="M0,0 L10,5 L0,10 z" fill="#3b6fd9"/></marker></defs>'
 )
 MESSAGE_CLASSES = {"deliver": "msg", "drop": "msg lost", "lose": "msg lost", "duplicate": "msg dup"}
 
@@ -111,9 +151,13 @@ def _row(canvas: _Canvas, step: Step, cex: Counterexample, x: dict[str, int], la
     k = step.index
     label = "initial state" if step.action is None else step.action
     conflict = " data-conflict" if k in cex.conflict_steps else ""
+    in_cycle = cex.loop is not None and (k > cex.loop or k == cex.loop == len(cex.trace))
+    cycle = " data-cycle" if in_cycle else ""
+    note = f" ({CYCLE_LABEL})" if in_cycle else ""
     canvas.add(
-        f'<g class="row" data-step="{k}" tabindex="0"{conflict} aria-label="step {k}: {escape(label)}">'
-        f"<title>{escape(label)}</title>"
+        f'<g class="row" data-step="{k}" tabindex="0"{conflict}{cycle} '
+        f'aria-label="step {k}: {escape(label)}{note}">'
+        f"<title>{escape(label)}{note}</title>"
         f'<rect class="hit" x="0" y="{y - ROW / 2}" width="100%" height="{ROW}" fill="transparent"/>'
     )
     canvas.text(12, y + 4, str(k), 'class="num"')

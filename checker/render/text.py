@@ -171,6 +171,8 @@ def property_verdicts(result: Result) -> list[tuple[str, str]]:
             verdict = "no violation found" + (
                 " (search stopped first)" if result.status == "stopped" or violated else ""
             )
+        if verdict == "holds" and name in result.vacuity:
+            verdict = f"holds vacuously: {result.vacuity[name]}"
         if name in result.premises:
             verdict += f" ({result.premises[name]})"
         rows.append((name, verdict))
@@ -198,7 +200,13 @@ def verdict_line(result: Result) -> str:
             "simulation samples executions, it does not prove the properties"
         )
     if result.status == "holds":
-        return f"OK: all properties hold within the bounds ({props})"
+        vacuous = [n for n, v in property_verdicts(result) if v.startswith("holds vacuously")]
+        warning = (
+            f"; WARNING: {', '.join(vacuous)} hold(s) vacuously, the premise never occurred"
+            if vacuous
+            else ""
+        )
+        return f"OK: all properties hold within the bounds ({props}){warning}"
     if result.status == "stopped":
         return f"STOPPED: {result.stop_reason}; no violation found in the explored part"
     cex = result.counterexamples[0]

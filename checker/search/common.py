@@ -64,6 +64,9 @@ class Outcome:
     violations: list[Found] = field(default_factory=list)
     stop_reason: str | None = None
     runs: int | None = None  # simulation only
+    # Premise counters, from engines that count them themselves (the native core and
+    # the parallel engine; see `Semantics.premise_counts`).
+    premises: tuple[int, ...] | None = None
 
     @property
     def found(self) -> Found | None:

@@ -30,6 +30,7 @@ import os
 import queue
 import signal
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -123,6 +124,7 @@ class _Level:
     transitions: int
     violations: list[tuple[int, int]]  # (property, local state number)
     peak_memory: int
+    premises: tuple[int, ...] | None = None  # this worker's premise counters so far
 
 
 class Transport(Protocol):
@@ -140,8 +142,12 @@ def parallel_bfs(
     progress: ProgressFn | None = None,
     workers: int = 2,
     signature: Signature | None = None,
+    premises: Callable[[], tuple[int, ...]] | None = None,
 ) -> Outcome:
-    """Breadth-first search over `workers` processes (same states and verdict as `bfs`)."""
+    """Breadth-first search over `workers` processes (same states and verdict as `bfs`).
+
+    `premises` reads the premise counters of the system in a worker; each state is checked
+    and expanded by one worker, so the outcome's counters are the workers' sums."""
     context = multiprocessing.get_context("fork")
     inboxes = [context.Queue() for _ in range(workers)]
     commands = [context.Queue() for _ in range(workers)]
@@ -149,7 +155,17 @@ def parallel_bfs(
     processes = [
         context.Process(
             target=_worker,
-            args=(me, workers, system, transport, inboxes, commands[me], results, os.getpid()),
+            args=(
+                me,
+                workers,
+                system,
+                transport,
+                inboxes,
+                commands[me],
+                results,
+                os.getpid(),
+                premises,
+            ),
             daemon=True,
         )
         for me in range(workers)
@@ -190,10 +206,14 @@ def _coordinate(
     depth = 0  # levels expanded so far
     deepest = 0  # the deepest level that holds a state
     peak = 0
+    counted: tuple[int, ...] | None = None
 
     def collect() -> list[_Level]:
-        nonlocal peak
+        nonlocal peak, counted
         levels = sorted((results.get() for _ in range(workers)), key=lambda lv: lv.worker)
+        reported = [lv.premises for lv in levels if lv.premises is not None]
+        if reported:
+            counted = tuple(sum(column) for column in zip(*reported, strict=True))
         stats.states = sum(lv.states for lv in levels)
         stats.transitions += sum(lv.transitions for lv in levels)
         peak = max(peak, sum(lv.peak_memory for lv in levels))
@@ -206,7 +226,7 @@ def _coordinate(
         stats.frontier_left = frontier
         if status == "holds" and violations.found:
             status = "violated"
-        return Outcome(status, stats, violations.found, reason)  # type: ignore[arg-type]
+        return Outcome(status, stats, violations.found, reason, premises=counted)  # type: ignore[arg-type]
 
     levels = collect()  # level 0: the initial states
     try:
@@ -284,6 +304,7 @@ def _worker(
     commands: Any,
     results: Any,
     coordinator: int,
+    premises: Callable[[], tuple[int, ...]] | None = None,
 ) -> None:
     """A worker's life: explore until told to stop; an error is sent back, not printed."""
     # Ctrl-C is the coordinator's to handle (it stops the workers and reports); SIGTERM
@@ -292,7 +313,7 @@ def _worker(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(coordinator)
     try:
-        _explore(me, workers, system, transport, inboxes, commands, results)
+        _explore(me, workers, system, transport, inboxes, commands, results, premises)
     except BaseException as exc:
         kind = (
             "spec"
@@ -317,6 +338,7 @@ def _explore(
     inboxes: list[Any],
     commands: Any,
     results: Any,
+    premises: Callable[[], tuple[int, ...]] | None = None,
 ) -> None:
     gc.disable()
     seen: set[int] = set()
@@ -358,6 +380,7 @@ def _explore(
                 transitions,
                 found,
                 peak_memory_bytes(),
+                None if premises is None else premises(),
             )
         )
 

@@ -25,7 +25,7 @@ use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use tables::{Config, Miss, Succs, Tables};
+use tables::{Config, Miss, Succs, Tables, QUIET, SEC};
 use visited::{FpSet, Sharded, Visited};
 
 const CLOCK_EVERY: u64 = 1 << 8;
@@ -149,6 +149,34 @@ impl Frontier {
     }
 }
 
+/// Premise counters, counted where `evcheck.checking.Checker.check` and
+/// `Sessions.expand` count them (`Semantics.premise_counts`): quiescent states judged,
+/// states where strong eventual consistency compared replicas, reads judged, and per
+/// property the checked states that violated it.
+#[derive(Default)]
+struct Counts {
+    quiet: u64,
+    sec: u64,
+    reads: u64,
+    verdicts: Vec<u64>,
+}
+
+impl Counts {
+    /// A newly stored state was checked: `check` is what `Tables::check` returned.
+    fn checked(&mut self, check: (i32, u8)) {
+        let (verdict, met) = check;
+        self.quiet += (met & QUIET != 0) as u64;
+        self.sec += (met & SEC != 0) as u64;
+        if verdict >= 0 {
+            let v = verdict as usize;
+            if self.verdicts.len() <= v {
+                self.verdicts.resize(v + 1, 0);
+            }
+            self.verdicts[v] += 1;
+        }
+    }
+}
+
 struct Limits {
     max_states: i64,
     max_depth: i64,
@@ -174,6 +202,8 @@ struct Core {
     /// States stored and left in the frontier when a Python callback raised (a stop
     /// request or an interrupt in protocol code): the caller reports them as partial.
     partial: (usize, usize),
+    /// The premise counters of the last run.
+    counts: Counts,
 }
 
 /// Retry `f` until no table entry is missing, filling misses from Python.
@@ -319,6 +349,7 @@ impl Core {
             exercised: 0,
             store_bytes: 0,
             partial: (0, 0),
+            counts: Counts::default(),
         })
     }
 
@@ -337,6 +368,15 @@ impl Core {
     #[getter]
     fn partial(&self) -> (usize, usize) {
         self.partial
+    }
+
+    /// The premise counters of the last run: (quiescent states judged, states where
+    /// strong eventual consistency compared replicas, reads judged, violations per
+    /// property index).
+    #[getter]
+    fn premises(&self) -> (u64, u64, u64, Vec<u64>) {
+        let c = &self.counts;
+        (c.quiet, c.sec, c.reads, c.verdicts.clone())
     }
 
     /// Explore from `initial` ((world, fingerprint) pairs). Returns (status, states,
@@ -372,6 +412,8 @@ impl Core {
         let exercised = &mut self.exercised;
         let store_bytes = &mut self.store_bytes;
         let partial = &mut self.partial;
+        let counts = &mut self.counts;
+        *counts = Counts::default();
         py.allow_threads(move || {
             let mut store = Store {
                 parents: Vec::new(),
@@ -398,6 +440,7 @@ impl Core {
                         &mut seen,
                         &mut frontier,
                         exercised,
+                        counts,
                         workers,
                     );
                     let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
@@ -413,6 +456,7 @@ impl Core {
                         &mut seen,
                         &mut frontier,
                         exercised,
+                        counts,
                     );
                     let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
                     (run, seen.bytes())
@@ -442,6 +486,7 @@ fn seed(
     store: &mut Store,
     seen: &mut impl FpSet,
     frontier: &mut Frontier,
+    counts: &mut Counts,
 ) -> PyResult<bool> {
     let mut lifo = Vec::new();
     for (k, (world, fp)) in initial.iter().enumerate() {
@@ -451,7 +496,9 @@ fn seed(
         }
         store.push(NO_PARENT, k);
         let number = (store.len() - 1) as u32;
-        let prop = resolve(tables, adapter, |t| t.check(world))?;
+        let check = resolve(tables, adapter, |t| t.check(world))?;
+        counts.checked(check);
+        let prop = check.0;
         if prop >= 0 {
             if ctx.violated(store, prop, number, None)? {
                 return Ok(true);
@@ -495,6 +542,7 @@ fn search(
     seen: &mut Visited,
     frontier: &mut Frontier,
     exercised: &mut u32,
+    counts: &mut Counts,
 ) -> PyResult<Run> {
     let mut run = Run {
         status: "holds",
@@ -504,7 +552,7 @@ fn search(
         depth_bounded: 0,
         frontier_left: None,
     };
-    if seed(tables, adapter, ctx, initial, store, seen, frontier)? {
+    if seed(tables, adapter, ctx, initial, store, seen, frontier, counts)? {
         return finish("violated", None, &mut run);
     }
     let mut expanded: u64 = 0;
@@ -552,6 +600,7 @@ fn search(
         let (number, depth) = (cur.number, cur.depth);
         let succs = &cur.succs;
         run.transitions += succs.len() as u64;
+        counts.reads += succs.reads as u64;
         children.clear();
         let before = store.len();
         for k in 0..succs.len() {
@@ -561,7 +610,9 @@ fn search(
             store.push(number, k);
             let child = (store.len() - 1) as u32;
             let w = succs.world(k);
-            let prop = resolve(tables, adapter, |t| t.check(w))?;
+            let check = resolve(tables, adapter, |t| t.check(w))?;
+            counts.checked(check);
+            let prop = check.0;
             if prop < 0 {
                 children.push((child, k));
             } else {
@@ -701,6 +752,7 @@ fn search_parallel(
     seen: &mut Sharded,
     frontier: &mut Frontier,
     exercised: &mut u32,
+    counts: &mut Counts,
     workers: usize,
 ) -> PyResult<Run> {
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -712,7 +764,7 @@ fn search_parallel(
         depth_bounded: 0,
         frontier_left: None,
     };
-    if seed(tables, adapter, ctx, initial, store, seen, frontier)? {
+    if seed(tables, adapter, ctx, initial, store, seen, frontier, counts)? {
         return finish("violated", None, &mut run);
     }
     let Frontier::Fifo(queue) = frontier else {
@@ -727,8 +779,8 @@ fn search_parallel(
     struct Part {
         succs: Succs,
         keys: Vec<u64>,
-        verdict: Vec<i32>,
-        states: Vec<Option<(usize, usize, usize)>>, // (from, to, transitions)
+        verdict: Vec<(i32, u8)>,
+        states: Vec<Option<(usize, usize, usize, u32)>>, // (from, to, transitions, reads)
         action: Vec<u32>,
         fresh: Vec<AtomicBool>,
         ex: u32,
@@ -771,11 +823,11 @@ fn search_parallel(
                         for (_, depth, fp, world) in mine {
                             let from = p.keys.len();
                             let Some(world) = world else {
-                                p.states.push(Some((from, from, 0)));
+                                p.states.push(Some((from, from, 0, 0)));
                                 continue;
                             };
                             if maxd >= 0 && *depth as i64 >= maxd {
-                                p.states.push(Some((from, from, 0)));
+                                p.states.push(Some((from, from, 0, 0)));
                                 continue;
                             }
                             if t.successors(world, *fp, &mut tmp, &mut p.ex).is_err() {
@@ -813,10 +865,11 @@ fn search_parallel(
                                     .items
                                     .push((start as u32, wk.len() as u32, tmp.items[k].2));
                                 p.keys.push(tkeys[k]);
-                                p.verdict.push(t.check(wk).unwrap_or(MISS));
+                                p.verdict.push(t.check(wk).unwrap_or((MISS, 0)));
                                 p.action.push(k as u32);
                             }
-                            p.states.push(Some((from, p.keys.len(), tmp.len())));
+                            p.states
+                                .push(Some((from, p.keys.len(), tmp.len(), tmp.reads)));
                         }
                     });
                 }
@@ -847,13 +900,13 @@ fn search_parallel(
                         continue;
                     }
                     p.keys.push(key);
-                    p.verdict.push(MISS);
+                    p.verdict.push((MISS, 0));
                     p.action.push(k as u32);
                     let start = p.succs.words.len();
                     p.succs.words.extend_from_slice(wk);
                     p.succs.items.push((start as u32, wk.len() as u32, cfp));
                 }
-                p.states[si] = Some((from, p.keys.len(), redo.len()));
+                p.states[si] = Some((from, p.keys.len(), redo.len(), redo.reads));
             }
             p.fresh.clear();
             p.fresh.resize_with(p.keys.len(), || AtomicBool::new(false));
@@ -873,7 +926,7 @@ fn search_parallel(
                         // prefetched a few items ahead of the insertions.
                         let mut todo: Vec<(u32, u32)> = Vec::new();
                         for (pi, p) in parts_ref.iter().enumerate() {
-                            for &(from, to, _) in p.states.iter().flatten() {
+                            for &(from, to, _, _) in p.states.iter().flatten() {
                                 for k in from..to {
                                     let shard = (p.keys[k] >> 59) as usize % count;
                                     if shard % workers == w {
@@ -911,8 +964,9 @@ fn search_parallel(
                     run.frontier_left = Some(left);
                     return finish("holds", None, &mut run);
                 }
-                let (from, to, transitions) = range.expect("every state expanded");
+                let (from, to, transitions, reads) = range.expect("every state expanded");
                 run.transitions += transitions as u64;
+                counts.reads += reads as u64;
                 let before = store.len();
                 for k in from..to {
                     if !p.fresh[k].load(Ordering::Relaxed) {
@@ -922,13 +976,15 @@ fn search_parallel(
                     store.push(number, action);
                     let child = (store.len() - 1) as u32;
                     let wk = p.succs.world(k);
-                    let mut prop = p.verdict[k];
-                    if prop == MISS {
+                    let mut check = p.verdict[k];
+                    if check.0 == MISS {
                         one.clear();
                         one.extend_from_slice(wk);
                         let w1 = &one;
-                        prop = resolve(tables, adapter, |t| t.check(w1))?;
+                        check = resolve(tables, adapter, |t| t.check(w1))?;
                     }
+                    counts.checked(check);
+                    let prop = check.0;
                     if prop < 0 {
                         queue.push(wk, p.succs.items[k].2, child, depth + 1);
                     } else {

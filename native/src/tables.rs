@@ -97,6 +97,7 @@ pub struct SEntry {
     pub delta: u64,
     pub g2: u32,
     pub gdelta: u64,
+    pub read: bool, // a read the history monitors judge
 }
 
 /// What a global state decides (`EnvInfo`, the property facts of it, its moves).
@@ -109,6 +110,11 @@ pub struct GInfo {
     pub ops: Option<Move>, // client operations enabled: (next global state, delta)
     pub acts: Vec<Act>,
 }
+
+/// Premises `Tables::check` met: a quiescent state judged by quiescent convergence, and
+/// replicas that strong eventual consistency compares (`Checker.sec_premise`).
+pub const QUIET: u8 = 1;
+pub const SEC: u8 = 2;
 
 /// A table entry that is not on the Rust side yet.
 #[derive(Debug, Clone)]
@@ -169,7 +175,7 @@ pub struct Tables {
     env_known: Vec<bool>,
     slots: Vec<Option<SlotInfo>>,
     fails: FastMap<(u32, i64), Move>,
-    slot_verdicts: FastMap<Box<[u32]>, i32>,
+    slot_verdicts: FastMap<Box<[u32]>, (i32, bool)>,
     may_send: FastMap<(u32, Box<[u32]>), bool>,
     // Symmetry: per slot [k * n + i], per global state [k], per envelope [k], the key of
     // the component moved by group element k (the identity excluded).
@@ -220,12 +226,15 @@ fn merge_into(out: &mut Vec<u32>, net: &[u32], skip: usize, sends: &[u32]) {
 pub struct Succs {
     pub words: Vec<u32>,
     pub items: Vec<(u32, u32, u64)>,
+    /// Reads by client sessions among them (the premise count of history properties).
+    pub reads: u32,
 }
 
 impl Succs {
     pub fn clear(&mut self) {
         self.words.clear();
         self.items.clear();
+        self.reads = 0;
     }
     #[inline]
     pub fn world(&self, k: usize) -> &[u32] {
@@ -624,6 +633,7 @@ impl Tables {
                                 if en.s2 < 0 {
                                     self.push_fail(out, world, fp, en.s2)?;
                                 } else {
+                                    out.reads += en.read as u32;
                                     let f = fp.wrapping_add(en.delta).wrapping_add(en.gdelta);
                                     self.push_local(
                                         out,
@@ -702,16 +712,18 @@ impl Tables {
         Ok(best)
     }
 
-    /// The index of a property `world` violates, or -1 (`evcheck.checking.Checker.check`).
-    pub fn check(&self, world: &[u32]) -> Result<i32, Miss> {
+    /// The index of a property `world` violates, or -1 (`evcheck.checking.Checker.check`),
+    /// with the premises met on the way (`QUIET`, `SEC`), counted as that counts them.
+    pub fn check(&self, world: &[u32]) -> Result<(i32, u8), Miss> {
         let n = self.cfg.n;
         let gi = self.ginfo(world[n])?;
         if gi.failed {
-            return Ok(0);
+            return Ok((0, 0));
         }
         if gi.history >= 0 {
-            return Ok(gi.history);
+            return Ok((gi.history, 0));
         }
+        let mut met = 0u8;
         if self.cfg.conv >= 0 && world.len() == n + 1 && gi.quiet {
             let mut quiet = true;
             for &s in &world[..n] {
@@ -721,22 +733,27 @@ impl Tables {
                 }
             }
             if quiet {
+                met |= QUIET;
                 let first = self.slot(world[0])?.obs[0];
                 for i in 1..n {
                     if self.slot(world[i])?.obs[i] != first {
-                        return Ok(self.cfg.conv);
+                        return Ok((self.cfg.conv, met));
                     }
                 }
             }
         }
         if self.cfg.slot_props {
             match self.slot_verdicts.get(&world[..n]) {
-                Some(&v) if v >= 0 => return Ok(v),
-                Some(_) => {}
+                Some(&(v, sec)) => {
+                    if sec {
+                        met |= SEC;
+                    }
+                    return Ok((v, met));
+                }
                 None => return Err(Miss::Slots(world[..n].to_vec().into_boxed_slice())),
             }
         }
-        Ok(-1)
+        Ok((-1, met))
     }
 
     /// Fetch one missing entry from Python (the adapter object of `evcheck.native_tables`).
@@ -816,20 +833,21 @@ impl Tables {
             }
             Miss::Slots(slots) => {
                 let t = PyTuple::new(py, slots.iter())?;
-                let v: i32 = ad.call_method1("slots_verdict", (t,))?.extract()?;
+                let v: (i32, bool) = ad.call_method1("slots_verdict", (t,))?.extract()?;
                 self.slot_verdicts.insert(slots, v);
             }
             Miss::Session(g, k, i, sid) => {
-                let v: Vec<(i64, Vec<u32>, u64, u32, u64)> =
+                let v: Vec<(i64, Vec<u32>, u64, u32, u64, bool)> =
                     ad.call_method1("session_ops", (g, k, i, sid))?.extract()?;
                 let entries = v
                     .into_iter()
-                    .map(|(s2, sends, delta, g2, gdelta)| SEntry {
+                    .map(|(s2, sends, delta, g2, gdelta, read)| SEntry {
                         s2,
                         sends: sends.into_boxed_slice(),
                         delta,
                         g2,
                         gdelta,
+                        read,
                     })
                     .collect::<Vec<_>>()
                     .into_boxed_slice();

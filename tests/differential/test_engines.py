@@ -105,8 +105,8 @@ def test_engines_explore_the_same_graph(case_id: str) -> None:
 @pytest.mark.parametrize("case_id", case_ids())
 def test_engines_agree_on_the_verdict(case_id: str) -> None:
     """With the spec's properties, the engines agree on whether it holds; BFS and the
-    workers also on the length of the shortest counterexample, and on the counts when
-    the run is complete."""
+    workers also on the length of the shortest counterexample, and on the counts (premise
+    counts included) when the run is complete."""
     c = case(case_id)
     results = {label(s, w): run(c.spec, s, w) for s, w in ENGINES}
     verdicts = {name: r.status for name, r in results.items()}
@@ -116,6 +116,9 @@ def test_engines_agree_on_the_verdict(case_id: str) -> None:
         assert {(r.stats.states, r.stats.transitions) for r in results.values()} == {
             (bfs.stats.states, bfs.stats.transitions)
         }, f"{c.origin}: complete runs explored different graphs"
+        premises = {name: r.premises for name, r in results.items()}
+        assert all(p == bfs.premises for p in premises.values()), f"{c.origin}: {premises}"
+        assert bfs.premises, c.origin
     else:
         assert bfs.counterexample is not None and parallel.counterexample is not None
         assert len(parallel.counterexample.trace) == len(bfs.counterexample.trace)

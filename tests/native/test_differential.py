@@ -1,7 +1,7 @@
 """The native core against the Python engine, the reference: on every spec in `specs/`
 (and variants: no reduction, depth-first, depth bounds, several counterexamples, two
 threads), identical verdicts, state and transition counts, depth, frontier left, fault
-kinds exercised and counterexamples, step for step."""
+kinds exercised, premise counts and counterexamples, step for step."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def summary(result: Result) -> tuple[Any, ...]:
         result.stop_reason,
         cexs,
         result.faults_exercised,
+        result.premises,
     )
 
 

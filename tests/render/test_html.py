@@ -55,7 +55,10 @@ def test_report_carries_every_step() -> None:
 def test_a_passing_report_shows_properties_statistics_and_faults() -> None:
     page = report("lww.py")
     assert "OK: all properties hold" in page and "<svg" not in page
-    assert '<td>quiescent_convergence</td><td class="holds">holds</td>' in page
+    assert (
+        '<td>quiescent_convergence</td><td class="holds">holds (quiescent states checked: 39)</td>'
+        in page
+    )
     assert "states: 1,629 distinct" in page and "faults: none declared" in page
 
 
@@ -74,7 +77,7 @@ def test_stopped_and_simulated_reports_say_so() -> None:
 
 def test_a_failing_report_shows_the_verdicts_too() -> None:
     page = report()
-    assert 'class="violated">VIOLATED (6 steps)</td>' in page
+    assert 'class="violated">VIOLATED (6 steps) (quiescent states checked: 10)</td>' in page
     assert "fingerprint collision probability" in page
 
 

@@ -117,7 +117,10 @@ def test_the_properties_table_gives_the_shortest_counterexample() -> None:
     cex = result.counterexamples[0]
     shorter = dataclasses.replace(cex, trace=Trace(cex.trace.steps[:4]))
     result = dataclasses.replace(result, counterexamples=[cex, shorter])
-    assert "  quiescent_convergence  VIOLATED (3 steps)" in summary_table(result)
+    assert (
+        "  quiescent_convergence  VIOLATED (3 steps) (quiescent states checked: 10)"
+        in summary_table(result)
+    )
 
 
 def test_the_replay_report_is_escaped_and_clipped() -> None:
