@@ -46,6 +46,10 @@ EXERCISED_BITS = {1: Loss, 2: Duplication, 4: Crashes, 8: Partitions}
 def unsupported(system: Semantics) -> str | None:
     """Why the native core cannot explore `system`, or None when it can."""
     plan = system.plan
+    if plan.detector is not None:
+        # What a replica suspects is a slot component the core does not read and wrong suspicions are
+        # actions of a part the core does not mirror.
+        return "failure detectors"
     if plan.max_calls:
         return "per-operation budgets (max_calls)"
     if any(h.when is not None for r in plan.replicas for h in r.handlers.values()):

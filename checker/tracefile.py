@@ -72,6 +72,8 @@ def trace_document(
                 "splits": None
                 if faults.splits is None
                 else [[sorted(group) for group in split] for split in faults.splits],
+                # Written only where it is spent, so traces without detectors stay as they were.
+                **({"false_suspicion": faults.false_suspicion} if faults.false_suspicion else {}),
             },
         },
         "property": cex.property,
