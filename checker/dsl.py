@@ -798,6 +798,9 @@ def _session(value: Any) -> Session:
 class Spec:
     """A protocol bound to a finite model: replicas, parameters, operation budgets, properties.
 
+    `detector="perfect"` or `"eventually_perfect"` declares the failure detector that
+    `self.suspects(r)` consults (wrong suspicions: `faults={"false_suspicion": N}`).
+
     Keyword arguments other than the named options are spec parameters (e.g.
     `values=("a", "b")`), used as operation domains and read by the protocol as
     `self.params.NAME`. A parameter that neither uses is refused as a likely misspelling.

@@ -383,12 +383,33 @@ def test_trace_files_round_trip_and_replay(tmp_path: Path) -> None:
     # Against the perfect detector the wrong suspicion is no action at all.
     other = runner.invoke(main, ["replay", str(SPECS / "failover_stepdown.py"), str(trace)])
     assert other.exit_code == 3 and "needs an eventually perfect" in other.stdout
-    # A trace without wrong suspicions records no false_suspicion budget.
+    # The budget is recorded for every spec with a detector (and replay restores it).
     plain = tmp_path / "perfect.json"
     out = runner.invoke(
         main, ["verify", str(SPECS / "failover_perfect.py"), "-q", "--trace-out", str(plain)]
     )
     assert out.exit_code == 1
-    assert "false_suspicion" not in json.loads(plain.read_text())["spec"]["faults"]
+    assert json.loads(plain.read_text())["spec"]["faults"]["false_suspicion"] == 0
     replayed = runner.invoke(main, ["replay", str(SPECS / "failover_perfect.py"), str(plain)])
     assert replayed.exit_code == 1
+    # Found with the budget at 0, a trace replays with the budget at 0 (three replicas:
+    # both backups suspect the crashed primary and promote themselves).
+    zero = tmp_path / "zero.json"
+    out = runner.invoke(
+        main,
+        [
+            "verify",
+            str(SPECS / "failover_eventual.py"),
+            "-q",
+            "--faults",
+            "false_suspicion=0",
+            "--set",
+            "replicas=3",
+            "--trace-out",
+            str(zero),
+        ],
+    )
+    assert out.exit_code == 1
+    assert json.loads(zero.read_text())["spec"]["faults"]["false_suspicion"] == 0
+    replayed = runner.invoke(main, ["replay", str(SPECS / "failover_eventual.py"), str(zero)])
+    assert replayed.exit_code == 1 and "same violation" in replayed.stdout
