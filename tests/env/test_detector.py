@@ -183,6 +183,20 @@ def test_state_counts_by_hand() -> None:
     assert counts(spec)[0] == 12 == detector_counts(2, 1, 1)[0]
 
 
+@pytest.mark.parametrize("detector", ["perfect", "eventually_perfect"])
+def test_incremental_fingerprints_match_fingerprints_from_scratch(detector: str) -> None:
+    faults = {"crash": 2, "crash_inbox": "wait"}
+    if detector == "eventually_perfect":
+        faults["false_suspicion"] = 2
+    system = System(
+        Spec(Watcher, replicas=3, max_ops=2, detector=detector, faults=faults, properties=[])
+    )
+    states = reachable(system)
+    assert len(states) > 100
+    for world, fp in states:
+        assert system.fingerprint(world) == fp
+
+
 def test_the_suspicion_a_handler_reads_is_part_of_its_memo_key() -> None:
     """The same fields, looked at with and without r2 down, give different results: were
     the look memoised by fields alone, the second look would repeat the first."""
