@@ -94,6 +94,18 @@ CONFIGS = [
         "LWW + anti-entropy, 2 replicas, loss=1, partition=1 (drop), crash=1, timers x2",
     ),
     Config(
+        "raft-noop",
+        "benchmarks/raft/raft_noop.py",
+        {},
+        "Raft-style election x3, max_term=2, periodic timer that returns where no election is allowed",
+    ),
+    Config(
+        "raft-guard",
+        "benchmarks/raft/raft_guard.py",
+        {},
+        "the same election, the timer guarded by when= (no no-op firings)",
+    ),
+    Config(
         "gcounter-faults",
         "specs/gcounter.py",
         {"faults": {"dup": 2, "partition": 1, "crash": 1, "crash_inbox": "wait"}},

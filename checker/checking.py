@@ -134,7 +134,7 @@ class Checker:
             if roles[i] != slot[ROLE]:  # a local state of another role never sits here
                 self.obs[i].append(-1)
                 continue
-            observed = runner.observe(i, slot[FIELDS], time)
+            observed = runner.observe(i, slot[FIELDS], time, self.tables.suspects(slot))
             oid = self._obs_of.get(observed)
             if oid is None:
                 oid = len(self.obs_values)
@@ -343,7 +343,9 @@ class Checker:
         for i in range(self.n):
             slot = tables.slots[world[i]]
             replicas.append(
-                tables.runner.scratch(i, slot[FIELDS], tables.time(slot), mutable=False)
+                tables.runner.scratch(
+                    i, slot[FIELDS], tables.time(slot), False, tables.suspects(slot)
+                )
             )
         applied = None
         if self.plan.tracks_applied:

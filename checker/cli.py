@@ -145,8 +145,8 @@ def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
             "--faults",
             "faults",
             metavar="KIND=N,...",
-            help="Override the spec's fault budgets: loss, dup, partition, crash, skew "
-            "(e.g. --faults loss=2,dup=1,crash=1); also partition_mode=wait|drop and "
+            help="Override the spec's fault budgets: loss, dup, partition, crash, skew, "
+            "false_suspicion (e.g. --faults loss=2,dup=1,crash=1); also partition_mode=wait|drop and "
             "crash_inbox=lose|wait. 'none' disables every fault.",
         ),
         click.option(

@@ -63,6 +63,11 @@ RESERVED = frozenset(
     }
 )
 
+# Failure detectors a spec may declare (`Spec(detector=...)`): "perfect" suspects exactly
+# the replicas that are down; "eventually_perfect" may also suspect replicas that are up,
+# within the `false_suspicion` fault budget, and trust them again.
+DETECTORS = ("perfect", "eventually_perfect")
+
 # Operation domains are materialised when the spec is built. A domain with more values
 # than this is almost surely unbounded (an infinite generator, a huge range): refusing it
 # at load beats hanging or exhausting memory while enumerating it.
@@ -637,6 +642,7 @@ class Replica:
     _evc_params: Params
     _evc_roles: tuple[type[Replica], ...]  # the class of every replica, by position
     _evc_replies: list[tuple[Request, Any, str]]  # (request, value, where)
+    _evc_suspects: frozenset[ReplicaId] | None  # what its detector suspects; None: no detector
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -744,6 +750,28 @@ class Replica:
                 location=caller_location(),
             )
         return time[0]
+
+    def suspects(self, replica: ReplicaId) -> bool:
+        """Whether this replica's failure detector suspects `replica` (needs the spec's
+        `detector=`): under "perfect", exactly when `replica` is down; under
+        "eventually_perfect", also when it is up but wrongly suspected (within the
+        `false_suspicion` budget), until this replica trusts it again."""
+        seen = self._evc_suspects
+        if seen is None:
+            raise SpecError(
+                f"{type(self).__name__} calls self.suspects(...), but the spec declares no "
+                "failure detector: pass detector='perfect' or detector='eventually_perfect' "
+                "to Spec (with faults={'false_suspicion': N} for wrong suspicions)",
+                location=caller_location(),
+            )
+        n = len(self._evc_all)
+        if isinstance(replica, bool) or not isinstance(replica, int) or not 1 <= int(replica) <= n:
+            raise SpecError(
+                f"self.suspects({replica!r}): not a replica "
+                f"(replicas: {', '.join(map(repr, self._evc_all))})",
+                location=caller_location(),
+            )
+        return self._evc_all[int.__int__(replica) - 1] in seen
 
     def start_timer(self, name: str) -> None:
         """Arm the one-shot timer `name` (it may fire at any later step)."""
@@ -854,6 +882,9 @@ def _session(value: Any) -> Session:
 class Spec:
     """A protocol bound to a finite model: replicas, parameters, operation budgets, properties.
 
+    `detector="perfect"` or `"eventually_perfect"` declares the failure detector that
+    `self.suspects(r)` consults (wrong suspicions: `faults={"false_suspicion": N}`).
+
     Keyword arguments other than the named options are spec parameters (e.g.
     `values=("a", "b")`), used as operation domains and read by the protocol as
     `self.params.NAME`. A parameter that neither uses is refused as a likely misspelling.
@@ -875,6 +906,7 @@ class Spec:
         ops_per_session: int | None = None,
         max_calls: Mapping[str, int] | None = None,
         replicas_forward_writes: bool = False,
+        detector: str | None = None,
         properties: Iterable[Property] = (quiescent_convergence,),
         name: str | None = None,
         description: str = "",
@@ -924,6 +956,7 @@ class Spec:
         self.ops_per_session = ops_per_session
         self.max_calls = dict(max_calls or {})
         self.replicas_forward_writes = bool(replicas_forward_writes)
+        self.detector = detector
         self.properties = tuple(properties)
         self.name = name or (
             self.protocol.__name__
@@ -968,6 +1001,23 @@ class Spec:
             self.symmetry_kinds()
         except SpecError as exc:
             raise SpecError(str(exc), location=where) from None
+        if self.detector is not None and self.detector not in DETECTORS:
+            raise SpecError(
+                f"detector={self.detector!r}: use one of {', '.join(map(repr, DETECTORS))} "
+                "(or no detector)",
+                location=where,
+            )
+        if self.faults.false_suspicion and self.detector != "eventually_perfect":
+            raise SpecError(
+                f"false_suspicion={self.faults.false_suspicion} needs an eventually perfect "
+                "failure detector: pass detector='eventually_perfect' to Spec"
+                + (
+                    " (a perfect detector never suspects a replica that is up)"
+                    if self.detector
+                    else ""
+                ),
+                location=where,
+            )
         if self.faults.skew and self.max_time is None:
             raise SpecError("clock skew needs clocks: set max_time=N on the Spec", location=where)
         if self.faults.start_split:

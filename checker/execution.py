@@ -71,9 +71,15 @@ class HandlerRunner:
         self.roles = tuple(per_replica)
 
     def scratch(
-        self, i: int, fields: tuple[Any, ...], time: tuple[int, int] | None, mutable: bool
+        self,
+        i: int,
+        fields: tuple[Any, ...],
+        time: tuple[int, int] | None,
+        mutable: bool,
+        suspects: frozenset[ReplicaId] | None = None,
     ) -> Replica:
-        """A replica instance holding `fields` (thawed into mutable containers if asked)."""
+        """A replica instance holding `fields` (thawed into mutable containers if asked);
+        `suspects` is what its failure detector suspects (None: the spec declares none)."""
         layout = self.layouts[i]
         obj = object.__new__(layout.cls)
         d = obj.__dict__
@@ -84,16 +90,22 @@ class HandlerRunner:
                 d[name] = thaw(value, kind) if kind is not None else value
         else:
             d.update(zip(layout.field_names, fields, strict=True))
-        self._identify(i, d, time)
+        self._identify(i, d, time, suspects)
         return obj
 
     def newborn(self, i: int) -> Replica:
         """Replica i before it has fields: what a field's `factory` sees."""
         obj = object.__new__(self.layouts[i].cls)
-        self._identify(i, obj.__dict__, None)
+        self._identify(i, obj.__dict__, None, None)
         return obj
 
-    def _identify(self, i: int, d: dict[str, Any], time: tuple[int, int] | None) -> None:
+    def _identify(
+        self,
+        i: int,
+        d: dict[str, Any],
+        time: tuple[int, int] | None,
+        suspects: frozenset[ReplicaId] | None,
+    ) -> None:
         d["_evc_id"] = self.ids[i]
         d["_evc_all"] = self.ids
         d["_evc_out"] = []
@@ -102,6 +114,7 @@ class HandlerRunner:
         d["_evc_replies"] = []
         d["_evc_params"] = self.params
         d["_evc_roles"] = self.roles
+        d["_evc_suspects"] = suspects
 
     def enabled(
         self,
@@ -110,9 +123,10 @@ class HandlerRunner:
         time: tuple[int, int] | None,
         guard: Callable[..., Any],
         args: tuple[Any, ...],
+        suspects: frozenset[ReplicaId] | None = None,
     ) -> bool | Raised:
         """Whether an enabling condition holds for replica i (on a read-only copy)."""
-        obj = self.scratch(i, fields, time, mutable=False)
+        obj = self.scratch(i, fields, time, mutable=False, suspects=suspects)
         try:
             verdict = guard(obj, *args)
         except (SpecError, StopRequested, MemoryError):
@@ -129,8 +143,14 @@ class HandlerRunner:
             )
         return verdict
 
-    def observe(self, i: int, fields: tuple[Any, ...], time: tuple[int, int] | None) -> Any:
-        obj = self.scratch(i, fields, time, mutable=False)
+    def observe(
+        self,
+        i: int,
+        fields: tuple[Any, ...],
+        time: tuple[int, int] | None,
+        suspects: frozenset[ReplicaId] | None = None,
+    ) -> Any:
+        obj = self.scratch(i, fields, time, mutable=False, suspects=suspects)
         try:
             observed = freeze(obj.observe())
             hash(observed)
@@ -151,14 +171,15 @@ class HandlerRunner:
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         where: str,
+        suspects: frozenset[ReplicaId] | None = None,
     ) -> Effects | Raised:
         """Run `fn(self, *args)` on replica i twice; the (identical) result, or SpecError.
 
         A stop request (a limit, SIGTERM) that arrives while the handler runs is tagged with
         what was running, so a handler that never returns is named in the report."""
         try:
-            first = self._run_once(i, fields, time, fn, args, where)
-            second = self._run_once(i, fields, time, fn, args, where)
+            first = self._run_once(i, fields, time, fn, args, where, suspects)
+            second = self._run_once(i, fields, time, fn, args, where, suspects)
         except StopRequested as stop:
             shown = ", ".join(map(repr, args))
             stop.add_note(f"while {self.ids[i]!r} ran {fn.__name__}({shown}) at {where}")
@@ -166,7 +187,7 @@ class HandlerRunner:
         if first != second:
             raise SpecError(
                 f"{fn.__name__} is not deterministic: run twice on the same state "
-                f"({self.scratch(i, fields, time, False)!r}) it produced different results "
+                f"({self.scratch(i, fields, time, False, suspects)!r}) it produced different results "
                 "(does it use random numbers, time, or state outside self?)",
                 location=where,
             )
@@ -180,8 +201,9 @@ class HandlerRunner:
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         where: str,
+        suspects: frozenset[ReplicaId] | None = None,
     ) -> Effects | Raised:
-        obj = self.scratch(i, fields, time, mutable=True)
+        obj = self.scratch(i, fields, time, mutable=True, suspects=suspects)
         try:
             returned = fn(obj, *args)
         except (SpecError, StopRequested, MemoryError):

@@ -15,13 +15,14 @@ from typing import Any
 
 from .errors import SpecError
 
-BUDGETS = ("loss", "dup", "partition", "crash")
+BUDGETS = ("loss", "dup", "partition", "crash", "false_suspicion")
 KINDS = {
     "loss": "message loss",
     "dup": "duplication",
     "partition": "partitions",
     "crash": "crash/recovery",
     "skew": "clock skew",
+    "false_suspicion": "false suspicions",
 }
 PARTITION_MODES = ("wait", "drop", "permanent")
 CRASH_INBOX_MODES = ("lose", "wait")
@@ -42,6 +43,8 @@ class FaultProfile:
       crashed replica be lost; `"wait"` holds them until it recovers.
     - `skew`: replica clocks run ahead of real time by 0..skew ticks (needs the
       spec's `max_time`).
+    - `false_suspicion`: how often a replica may come to suspect a replica that is up,
+      under an eventually perfect failure detector (`Spec(detector="eventually_perfect")`).
     """
 
     loss: int = 0
@@ -49,6 +52,7 @@ class FaultProfile:
     partition: int = 0
     crash: int = 0
     skew: int = 0
+    false_suspicion: int = 0
     splits: tuple[tuple[frozenset[int], ...], ...] | None = None
     partition_mode: str = "wait"
     crash_inbox: str = "lose"

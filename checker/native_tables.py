@@ -48,6 +48,10 @@ def unsupported(system: Semantics) -> str | None:
     plan = system.plan
     if plan.requests:
         return "request operations (completed by replies)"
+    if plan.detector is not None:
+        # What a replica suspects is a slot component the core does not read and wrong suspicions are
+        # actions of a part the core does not mirror.
+        return "failure detectors"
     if plan.max_calls:
         return "per-operation budgets (max_calls)"
     if any(h.when is not None for r in plan.replicas for h in r.handlers.values()):

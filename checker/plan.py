@@ -132,6 +132,9 @@ class Plan:
     # Replicas forward writes (to a primary, a quorum) rather than applying their own at
     # once: the session judges then drop the assumption that a replica applies its own.
     replicas_forward_writes: bool = False
+    # The failure detector replicas consult (`self.suspects(r)`): None, "perfect" or
+    # "eventually_perfect" (see `evcheck.env.detectors`).
+    detector: str | None = None
 
     @property
     def n(self) -> int:
@@ -177,7 +180,12 @@ class Plan:
         """Operations and deliveries only: no faults, timers, clocks, sessions or
         per-operation budgets."""
         return not (
-            self.faults.any or self.timers or self.clocks or self.sessions or self.max_calls
+            self.faults.any
+            or self.timers
+            or self.clocks
+            or self.sessions
+            or self.max_calls
+            or self.detector
         )
 
     @property
@@ -238,6 +246,8 @@ class Plan:
             parts.append(f"timers fire <= {self.timer_fires}x per change")
         for name, value in self.params.items():
             parts.append(f"{name}={value!r}")
+        if self.detector is not None:
+            parts.append(f"detector: {self.detector.replace('_', ' ')}")
         parts.append(f"faults: {self.faults.describe()}")
         if self.symmetry:
             parts.append(f"symmetry: {'+'.join(sorted(self.symmetry))} (group of {symmetry_group})")
@@ -299,6 +309,14 @@ def compile_plan(spec: Spec) -> Plan:
                 location=spec.location,
             )
         symmetry = frozenset()
+    if spec.detector is not None:
+        symmetry = _without_symmetry(spec, symmetry)
+        if any(isinstance(p, (Liveness, Sometimes)) for p in properties):
+            raise SpecError(
+                "liveness and sometimes properties are not supported with a failure detector "
+                "yet (wrong suspicions and their retraction have no fairness class)",
+                location=spec.location,
+            )
     history = [p.name for p in properties if isinstance(p, HistoryProperty)]
     if history and not sessions:
         raise SpecError(
@@ -327,6 +345,7 @@ def compile_plan(spec: Spec) -> Plan:
         params=dict(spec.params),
         timer_fires=spec.timer_fires,
         replicas_forward_writes=spec.replicas_forward_writes,
+        detector=spec.detector,
     )
     return _with_por(plan, spec.por)
 
@@ -355,6 +374,18 @@ def _check_kinds(
             f"{cas[0].name!r} is a compare-and-swap, which only linearizability judges",
             location=spec.location,
         )
+
+
+def _without_symmetry(spec: Spec, symmetry: frozenset[str]) -> frozenset[str]:
+    """A failure detector turns symmetry reduction off: what a replica suspects is part of
+    its local state, and the soundness checks of a symmetry re-run handlers without it.
+    Asked for explicitly, that is an error; chosen by "auto", it is dropped."""
+    if symmetry and spec.symmetry != "auto":
+        raise SpecError(
+            "symmetry reduction is not supported with a failure detector yet; use --symmetry none",
+            location=spec.location,
+        )
+    return frozenset()
 
 
 def _replica(

@@ -2,7 +2,8 @@
 
 This is the only composer. It chooses the parts a plan needs, in the fixed order in
 which their actions are enumerated — client operations, timers, deliveries, loss,
-duplication, crashes and recoveries, partitions and heals, ticks — and exposes them
+duplication, crashes and recoveries, wrong suspicions and their retraction, partitions
+and heals, ticks — and exposes them
 to the engines as `evcheck.model.TransitionSystem`. Fault-free specs without timers,
 clocks or sessions take a specialised successor function with the same action order
 (operations and deliveries inlined), because that is the hot path of most runs.
@@ -21,6 +22,7 @@ from .display import show
 from .env.clients import ReplicaClients
 from .env.clocks import Clocks
 from .env.crashes import Crashes
+from .env.detectors import Detectors
 from .env.duplication import Duplication
 from .env.envelope import Envelope
 from .env.loss import Loss
@@ -60,6 +62,8 @@ class Semantics:
             parts.append(Duplication(plan, tables))
         if faults.crash:
             parts.append(Crashes(plan, tables))
+        if plan.detector is not None:
+            parts.append(Detectors(plan, tables))
         if faults.partition or faults.start_split:
             parts.append(Partitions(plan, tables))
         if plan.clocks:
@@ -84,7 +88,17 @@ class Semantics:
         for offsets in itertools.product(range(faults.skew + 1), repeat=n):
             slots = tuple(
                 tables.intern_slot(
-                    (r.initial_fields, 0, 0, off, r.timers0, frozenset(), frozenset(), role)
+                    (
+                        r.initial_fields,
+                        0,
+                        0,
+                        off,
+                        r.timers0,
+                        frozenset(),
+                        frozenset(),
+                        role,
+                        frozenset(),
+                    )
                 )
                 for r, role, off in zip(plan.replicas, plan.role_numbers, offsets, strict=True)
             )
@@ -339,13 +353,16 @@ class Semantics:
         return dict(zip(self.plan.replicas[i].field_names, fields, strict=True))
 
     def faults_used(self, world: tuple[int, ...]) -> dict[str, int]:
-        """Fault events spent in `world`: loss, dup, partition, crash."""
+        """Fault events spent in `world`: loss, dup, partition, crash (and false_suspicion
+        under an eventually perfect detector)."""
         used = {"loss": 0, "dup": 0, "partition": 0, "crash": 0}
         for part, component in self._components(world):
             if isinstance(part, (Loss, Duplication)):
                 used[part.fault or ""] = component
             elif isinstance(part, (Crashes, Partitions)):
                 used[part.fault or ""] = component[1]
+            elif isinstance(part, Detectors) and part.eventual:
+                used["false_suspicion"] = component[0]
         return used
 
     def describe_bounds(self, symmetry_group: int = 1) -> str:

@@ -72,6 +72,13 @@ def trace_document(
                 "splits": None
                 if faults.splits is None
                 else [[sorted(group) for group in split] for split in faults.splits],
+                # Written only for specs with a failure detector (or a budget), so traces
+                # of other specs stay as they were.
+                **(
+                    {"false_suspicion": faults.false_suspicion}
+                    if faults.false_suspicion or result.spec.detector is not None
+                    else {}
+                ),
             },
         },
         "property": cex.property,

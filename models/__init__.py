@@ -9,6 +9,14 @@ from .counter import (
     RetransmittingCounter,
     TaggedIncrement,
 )
+from .failover import (
+    Failover,
+    Replicate,
+    SteppingDownFailover,
+    SuspectingFailover,
+    TimeoutFailover,
+    at_most_one_primary,
+)
 from .lww import (
     Ack,
     AntiEntropyLWW,
@@ -28,6 +36,7 @@ __all__ = [
     "Ack",
     "AntiEntropyLWW",
     "CounterState",
+    "Failover",
     "GCounter",
     "Increment",
     "IncrementAck",
@@ -37,14 +46,19 @@ __all__ = [
     "LamportLWW",
     "NoTiebreakLWW",
     "OpCounter",
+    "Replicate",
     "RetransmittingCounter",
     "RetryLWW",
+    "SteppingDownFailover",
+    "SuspectingFailover",
     "SyncRequest",
     "TaggedIncrement",
     "TimedUpdate",
+    "TimeoutFailover",
     "UnorderedStore",
     "Update",
     "VolatileStampLWW",
     "WallClockLWW",
+    "at_most_one_primary",
     "later_write_wins",
 ]

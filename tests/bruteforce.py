@@ -1,4 +1,5 @@
-"""An independent, plain-Python enumeration of the LWW model (no evcheck code).
+"""Independent, plain-Python enumerations of small models (no evcheck code): the LWW
+model, and a watcher under a failure detector (`detector_counts`).
 
 Used to pin the engine's state and transition counts: replica = (value, counter,
 writer, writes done); a write stamps (counter + 1, me) and sends to every other
@@ -101,3 +102,63 @@ def _lww_states(
                 seen.add(s)
                 queue.append(s)
     return seen, transitions, converged
+
+
+def detector_counts(
+    n: int, max_ops: int, crash: int, false_suspicion: int = 0, eventual: bool = False
+) -> tuple[int, int]:
+    """(distinct states, transitions) of replicas that record whom they suspect.
+
+    Each replica's only field is `saw`, the set of replicas (1-based) it has suspected
+    when it ran `look` (at most `max_ops` looks in all): `saw |= what it suspects now`.
+    What replica i suspects is every other replica that is down, plus the replicas it
+    suspects wrongly (eventually perfect only: pairs (i, j) of `wrong`, both up). A crash
+    of j ends every wrong suspicion by or of j; a recovery changes no suspicion of its
+    own (j is no longer down). A wrong suspicion of an up replica not already suspected
+    spends the `false_suspicion` budget; trusting it again is free.
+    """
+
+    def suspected(i: int, down: tuple[bool, ...], wrong: frozenset[tuple[int, int]]) -> set[int]:
+        return {j + 1 for j in range(n) if j != i and (down[j] or (i, j) in wrong)}
+
+    State = tuple[
+        tuple[frozenset[int], ...], tuple[bool, ...], int, frozenset[tuple[int, int]], int, int
+    ]
+    init: State = ((frozenset(),) * n, (False,) * n, 0, frozenset(), 0, 0)
+    seen = {init}
+    queue = deque([init])
+    transitions = 0
+    while queue:
+        saw, down, crashes, wrong, spent, looks = queue.popleft()
+        succs: list[State] = []
+        if looks < max_ops:
+            for i in range(n):
+                if not down[i]:
+                    new = saw[i] | suspected(i, down, wrong)
+                    saw2 = saw[:i] + (new,) + saw[i + 1 :]
+                    succs.append((saw2, down, crashes, wrong, spent, looks + 1))
+        if crashes < crash:
+            for j in range(n):
+                if not down[j]:
+                    down2 = down[:j] + (True,) + down[j + 1 :]
+                    rest = frozenset(p for p in wrong if j not in p)
+                    succs.append((saw, down2, crashes + 1, rest, spent, looks))
+        for j in range(n):
+            if down[j]:
+                down2 = down[:j] + (False,) + down[j + 1 :]
+                succs.append((saw, down2, crashes, wrong, spent, looks))
+        if eventual and spent < false_suspicion:
+            for i in range(n):
+                for j in range(n):
+                    if i == j or down[i] or down[j] or (j + 1) in suspected(i, down, wrong):
+                        continue
+                    succs.append((saw, down, crashes, wrong | {(i, j)}, spent + 1, looks))
+        if eventual:
+            for pair in wrong:
+                succs.append((saw, down, crashes, wrong - {pair}, spent, looks))
+        transitions += len(succs)
+        for s in succs:
+            if s not in seen:
+                seen.add(s)
+                queue.append(s)
+    return len(seen), transitions

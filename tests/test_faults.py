@@ -38,7 +38,14 @@ def test_parse_faults() -> None:
         "skew": 1,
     }
     assert parse_faults("crash=1, crash_inbox=wait") == {"crash": 1, "crash_inbox": "wait"}
-    assert parse_faults("none") == {"loss": 0, "dup": 0, "partition": 0, "crash": 0, "skew": 0}
+    assert parse_faults("none") == {
+        "loss": 0,
+        "dup": 0,
+        "partition": 0,
+        "crash": 0,
+        "skew": 0,
+        "false_suspicion": 0,
+    }
     with pytest.raises(SpecError, match="whole number"):
         parse_faults("loss=many")
     with pytest.raises(SpecError, match="name=value"):

@@ -33,6 +33,12 @@ EXPECTED: dict[str, tuple[str, int] | None] = {
     "cap_local.py": None,
     "cap_quorum_healing.py": None,
     "cap_local_healing.py": None,
+    # Failure detectors: a timeout promotes with no crash; a perfect detector needs the
+    # crash (and the old primary's recovery); an eventually perfect one a wrong suspicion.
+    "failover_timeout.py": ("at_most_one_primary", 1),
+    "failover_perfect.py": ("at_most_one_primary", 3),
+    "failover_stepdown.py": None,
+    "failover_eventual.py": ("at_most_one_primary", 2),
 }
 
 

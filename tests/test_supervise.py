@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -176,8 +177,9 @@ spec = Spec(W, replicas=2, ops_per_replica=1)
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ("self.y = 1", 2, "got set self.y, which is not a field"),
-        ("os.kill(os.getpid(), signal.SIGKILL)", 3, "worker 0 was killed by SIGKILL"),
+        ("self.y = 1", 2, r"got set self\.y, which is not a field"),
+        # Which worker owns the delivery depends on its fingerprint, not on this test.
+        ("os.kill(os.getpid(), signal.SIGKILL)", 3, r"worker [01] was killed by SIGKILL"),
         ("raise MemoryError", 3, "stopped: out of memory"),
     ],
 )
@@ -188,7 +190,7 @@ def test_a_failing_worker_ends_the_run_with_its_error(
     spec = str(write_spec(WORKER_FAILS.format(body=body)))
     done = evcheck("verify", spec, "--workers", "2", "--engine", "python")
     assert done.returncode == code
-    assert message in done.stderr
+    assert re.search(message, done.stderr), done.stderr
 
 
 def test_killing_evcheck_ends_its_workers_and_closes_the_pipe(

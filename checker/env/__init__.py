@@ -1,12 +1,14 @@
 """The environment a protocol runs in, one part per module: client operations
-(`clients`, `sessions`), `timers`, the `network`, and the faults (`loss`,
-`duplication`, `crashes`, `partitions`, `clocks`). Each part owns its state and its
-actions behind `Part`; `evcheck.semantics` composes them into a transition system.
+(`clients`, `sessions`), `timers`, the `network`, the faults (`loss`, `duplication`,
+`crashes`, `partitions`, `clocks`) and the failure `detectors`. Each part owns its
+state and its actions behind `Part`; `evcheck.semantics` composes them into a
+transition system.
 """
 
 from .clients import ReplicaClients
 from .clocks import Clocks
 from .crashes import Crashes
+from .detectors import Detectors
 from .duplication import Duplication
 from .envelope import Envelope, envelope_key
 from .loss import Loss
@@ -20,6 +22,7 @@ from .timers import Timers
 __all__ = [
     "Clocks",
     "Crashes",
+    "Detectors",
     "Duplication",
     "EnvInfo",
     "Envelope",

@@ -5,7 +5,9 @@ or wait for its recovery (`"wait"`). It may recover at any later step: durable f
 survive, volatile ones (`field(..., durable=False)`) return to their initial values,
 one-shot timers are disarmed, then the protocol's `@on_recovery` hook runs. A
 recovery changes the environment, so every other replica's timers may fire again.
-This part's global component is `(down flag per replica, crashes used)`.
+This part's global component is `(down flag per replica, crashes used)`. Under a
+failure detector, a crash and a recovery also change what the other replicas suspect
+(`evcheck.env.detectors`, through `Tables.detect`).
 """
 
 from __future__ import annotations
@@ -110,7 +112,11 @@ class Crashes(Part):
             for i in range(n):
                 if not down[i]:
                     g2, gdelta = tables.gmove(g, self, (True, i))
-                    out.append((head + (g2,) + net, (fp + gdelta) & MASK))
+                    if tables.detect is not None:  # the others come to suspect it
+                        slots, g2, ddelta = tables.detect(head, g2, i, True)
+                        out.append((slots + (g2,) + net, (fp + gdelta + ddelta) & MASK))
+                    else:
+                        out.append((head + (g2,) + net, (fp + gdelta) & MASK))
                     if labels is not None:
                         labels.append(tables.action("crash", i, f"crash {tables.ids[i]!r}"))
         for i in range(n):
@@ -125,8 +131,12 @@ class Crashes(Part):
                 # The recovering replica's timers were reset with it; everyone else's may
                 # usefully fire again.
                 slots, rdelta = tables.rearm_all(world, i)
+                slots = slots[:i] + (s2,) + slots[i + 1 :]
+                if tables.detect is not None:  # the others stop suspecting it
+                    slots, g2, ddelta = tables.detect(slots, g2, i, False)
+                    rdelta += ddelta
                 rest = tuple(sorted(net + sends)) if sends else net
-                w2 = slots[:i] + (s2,) + slots[i + 1 :] + (g2,) + rest
+                w2 = slots + (g2,) + rest
                 out.append((w2, (fp + delta + gdelta + rdelta) & MASK))
             if labels is not None:
                 labels.append(tables.action("recover", i, label))

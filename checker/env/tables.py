@@ -8,7 +8,7 @@ ints private to this process (`evcheck.transfer` translates them between process
 
 A slot (a replica's local state) is the tuple
 
-    (fields, ops done, real time, clock offset, timers, applied, made, role)
+    (fields, ops done, real time, clock offset, timers, applied, made, role, suspects)
 
 where `fields` are the protocol's fields, `ops done` counts the replica's client
 operations (the clients part), real time and the clock offset belong to the clocks
@@ -17,7 +17,10 @@ part, `timers` holds `(armed, fires)` per timer (the timers part), and `applied`
 updates the replica has applied, and which updates each message content it sent was
 made for (so that a retransmission carries what the original carried). `role` numbers
 the replica's class, so that equal field values of different roles are different local
-states (and each part knows which class's code a slot belongs to).
+states (and each part knows which class's code a slot belongs to). `suspects` is the set
+of replicas the replica's failure detector suspects (the detectors part; empty without
+a detector): handlers read it through `self.suspects(r)`, so it must be in the slot for
+their memoised results to be right.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ TIMERS: Final = 4
 APPLIED: Final = 5
 MADE: Final = 6
 ROLE: Final = 7
+SUSPECTS: Final = 8
 
 Slot = tuple[
     tuple[Any, ...],
@@ -54,6 +58,7 @@ Slot = tuple[
     frozenset[Any],
     frozenset[Any],
     int,
+    frozenset[ReplicaId],
 ]
 # A memoised transition: (new slot, or -1-failure; sent envelope ids, sorted; fp delta; label).
 Entry = tuple[int, tuple[int, ...], int, str]
@@ -85,6 +90,7 @@ class Tables:
         self.runner = HandlerRunner(plan.classes, plan.ids, plan.params)
         self.tracks_applied = plan.tracks_applied
         self.clocks = plan.clocks
+        self.detects = plan.detector is not None
         self._slot_ids = Interner()
         self.slots: list[Slot] = self._slot_ids.values
         self._slot_keys: dict[tuple[int, int], int] = {}
@@ -111,6 +117,12 @@ class Tables:
         self.rearm_all: Callable[[tuple[int, ...], int], tuple[tuple[int, ...], int]] = (
             lambda world, skip: (world[: self.n], 0)
         )
+        # Replaced by the detectors part: what replica j going down (True) or coming back
+        # up (False) does to what every replica suspects, given the replicas' slots and
+        # the global state after the crash or recovery: (slots, global state, fp delta).
+        self.detect: (
+            Callable[[tuple[int, ...], int, int, bool], tuple[tuple[int, ...], int, int]] | None
+        ) = None
 
     def attach(self, parts: Sequence[Stateful]) -> tuple[Any, ...]:
         """Give each part with global state its position; the initial global value."""
@@ -139,6 +151,10 @@ class Tables:
 
     def time(self, slot: Slot) -> tuple[int, int] | None:
         return (slot[TIME], slot[OFFSET]) if self.clocks else None
+
+    def suspects(self, slot: Slot) -> frozenset[ReplicaId] | None:
+        """What the replica in `slot` suspects, or None when the spec has no detector."""
+        return slot[SUSPECTS] if self.detects else None
 
     def intern_slot(self, value: Slot) -> int:
         sid, new = self._slot_ids.intern(value)
@@ -263,7 +279,7 @@ class Tables:
         """Run protocol code on replica i in slot `base`; watchers (a symmetry's soundness
         check) see every run that completes."""
         time = self.time(base)
-        outcome = self.runner.run(i, base[FIELDS], time, fn, args, where)
+        outcome = self.runner.run(i, base[FIELDS], time, fn, args, where, self.suspects(base))
         if not isinstance(outcome, Raised):
             for watch in self.run_watchers:
                 watch(i, base[FIELDS], time, fn, args, where, label, outcome)
@@ -310,6 +326,7 @@ class Tables:
             applied,
             made,
             base[ROLE],
+            base[SUSPECTS],
         )
         s2 = self.intern_slot(new_slot)
         me = self.ids[i]
@@ -335,7 +352,9 @@ class Tables:
     def guard(self, i: int, base: Slot, when: Any, args: tuple[Any, ...], label: str) -> int:
         """Whether an action's enabling condition holds: 1, 0, or -1-failure when the
         condition itself raised (a counterexample, like a handler that raises)."""
-        verdict = self.runner.enabled(i, base[FIELDS], self.time(base), when, args)
+        verdict = self.runner.enabled(
+            i, base[FIELDS], self.time(base), when, args, self.suspects(base)
+        )
         if isinstance(verdict, Raised):
             return self.record_failure(i, f"{label} (enabling condition)", verdict)
         return 1 if verdict else 0

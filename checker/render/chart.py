@@ -27,7 +27,7 @@ from ..display import terminal
 from ..model import Action
 from ..trace import Trace
 
-MARKS = {"op": "*", "timer": "o", "crash": "X", "recover": "^"}
+MARKS = {"op": "*", "timer": "o", "crash": "X", "recover": "^", "suspect": "?", "trust": "="}
 # Characters Mermaid may read as syntax in a label or a participant alias: `;` ends a
 # statement, `#` starts an entity, `%%` a comment or directive, `<` and `&` are HTML.
 MERMAID_UNSAFE = set(";#%<&")

@@ -37,6 +37,7 @@ from evcheck import (
 from evcheck import models as library
 from evcheck.models import (
     AntiEntropyLWW,
+    Failover,
     GCounter,
     LamportLWW,
     LWWRegister,
@@ -45,9 +46,13 @@ from evcheck.models import (
     OpCounter,
     RetransmittingCounter,
     RetryLWW,
+    SteppingDownFailover,
+    SuspectingFailover,
+    TimeoutFailover,
     UnorderedStore,
     VolatileStampLWW,
     WallClockLWW,
+    at_most_one_primary,
     later_write_wins,
 )
 from evcheck.properties import Liveness, Sometimes
@@ -153,6 +158,19 @@ def file_case(path: Path) -> Case:
 AB = ("a", "b")
 PINNED = {"s1": "r1", "s2": "r2"}
 
+
+def failover(protocol: type[Replica], detector: str | None, **faults: int) -> Spec:
+    return Spec(
+        protocol,
+        replicas=3,
+        values=("a",),
+        max_ops=1,
+        detector=detector,
+        faults={"crash": 1, **faults},
+        properties=[at_most_one_primary],
+    )
+
+
 # One small spec per library protocol, with the faults its technique is about.
 MODEL_SPECS: dict[type[Replica], Callable[[], Spec]] = {
     LamportLWW: lambda: Spec(
@@ -210,6 +228,12 @@ MODEL_SPECS: dict[type[Replica], Callable[[], Spec]] = {
         ops_per_session=2,
         keys=("x",),
         properties=[read_your_writes, monotonic_writes],
+    ),
+    Failover: lambda: failover(Failover, None),
+    TimeoutFailover: lambda: failover(TimeoutFailover, None),
+    SuspectingFailover: lambda: failover(SuspectingFailover, "perfect"),
+    SteppingDownFailover: lambda: failover(
+        SteppingDownFailover, "eventually_perfect", false_suspicion=1
     ),
     UnorderedStore: lambda: Spec(
         UnorderedStore,

@@ -9,6 +9,7 @@ from evcheck import (
     Spec,
     SpecError,
     field,
+    load_spec,
     operation,
     timer,
     verify_spec,
@@ -17,6 +18,7 @@ from evcheck.models import (
     LamportLWW,
     RetryLWW,
 )
+from tests.conftest import ROOT
 from tests.env.faulty import actions, reachable, spec
 from tests.support import System
 
@@ -79,3 +81,17 @@ def test_one_shot_timer_fires_only_when_armed_and_within_its_bound() -> None:
     assert fired == {0, 1, 2, 3}
     labels = [system.action_labels(world) for world, _ in reachable(system)]
     assert sum(lab == ["timer ring@r1"] for lab in labels) == 3
+
+
+def test_a_guard_saves_the_no_op_firings_of_the_raft_benchmark() -> None:
+    """The election model of benchmarks/raft at max_term=1: the in-body `return` and the
+    `when=` guard give the same verdict, and the guard none of the no-op firings (the
+    figures at max_term=2 are in docs/performance.md)."""
+    raft = ROOT / "benchmarks" / "raft"
+    noop = load_spec(raft / "raft_noop.py").with_settings({"max_term": 1})
+    guard = load_spec(raft / "raft_guard.py").with_settings({"max_term": 1})
+    one = verify_spec(noop, engine="python")
+    other = verify_spec(guard, engine="python")
+    assert one.ok and other.ok
+    assert (one.stats.states, one.stats.transitions) == (8_707, 43_494)
+    assert (other.stats.states, other.stats.transitions) == (1_111, 3_900)

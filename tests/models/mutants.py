@@ -23,6 +23,7 @@ from evcheck import (
     monotonic_reads,
     monotonic_writes,
     on,
+    on_recovery,
     operation,
     quiescent_convergence,
     read_your_writes,
@@ -42,9 +43,11 @@ from evcheck.models import (
     LWWStore,
     OpCounter,
     RetryLWW,
+    SteppingDownFailover,
     TimedUpdate,
     Update,
     WallClockLWW,
+    at_most_one_primary,
 )
 
 # ----------------------------------------------------------------- LWW registers
@@ -218,6 +221,17 @@ class StoreStaleLamport(LWWStore):
             self.data[msg.key] = (msg.value, msg.stamp)
 
 
+class StepDownUnlessHoldingData(SteppingDownFailover):
+    """Steps down on recovery only when it holds no data, reasoning that a primary with
+    writes must keep serving them: a primary that crashed after a write comes back
+    leading next to the backup that replaced it."""
+
+    @on_recovery
+    def step_down(self) -> None:
+        if self.value is None:
+            self.primary = False
+
+
 # ----------------------------------------------------------------- the catalogue
 
 
@@ -279,6 +293,18 @@ def wall_clock(protocol: type[Replica]) -> Spec:
     )
 
 
+def failover(protocol: type[Replica]) -> Spec:
+    return Spec(
+        protocol,
+        replicas=2,
+        values=("a",),
+        max_ops=1,
+        detector="perfect",
+        faults={"crash": 1},
+        properties=[at_most_one_primary],
+    )
+
+
 def op_counter(protocol: type[Replica]) -> Spec:
     return Spec(protocol, replicas=2, ops_per_replica=1, properties=[quiescent_convergence])
 
@@ -326,6 +352,7 @@ MUTANTS: list[Mutant] = [
     Mutant(GCounterMergeKnownOnly, GCounter, "merge", g_counter),
     Mutant(GCounterMergeOverwrites, GCounter, "merge", g_counter),
     Mutant(GCounterSilentIncrement, GCounter, "increment", g_counter),
+    Mutant(StepDownUnlessHoldingData, SteppingDownFailover, "step_down", failover),
     Mutant(RegisterWithoutLocalApply, LWWRegister, "write", register),
     Mutant(RegisterApplyBlindly, LWWRegister, "receive", register),
     Mutant(StoreDropsNewKeys, LWWStore, "apply", store),

@@ -20,8 +20,9 @@ from tests.models.mutants import MUTANTS, Mutant
 
 
 def dsl_functions(mutant: Mutant) -> dict[str, Any]:
-    """The functions evcheck will run for the mutant's operations, handlers and timers,
-    by method name: what the compiled plan holds, not what the class body says."""
+    """The functions evcheck will run for the mutant's operations, handlers, timers and
+    recovery hook, by method name: what the compiled plan holds, not what the class body
+    says."""
     plan = compile_plan(mutant.spec(mutant.cls))
     fns: dict[str, Any] = {}
     replica = plan.replicas[0]
@@ -31,6 +32,8 @@ def dsl_functions(mutant: Mutant) -> dict[str, Any]:
         fns[handler.fn.__name__] = handler.fn
     for tmr in replica.timers:
         fns[tmr.name] = tmr.fn
+    if replica.recovery is not None:
+        fns[replica.recovery.__name__] = replica.recovery
     return fns
 
 
@@ -39,7 +42,12 @@ ORIGINALS = {m.original: m for m in MUTANTS}
 
 def test_mutants_cover_every_family_of_the_library() -> None:
     families = {inspect.getmodule(m.original).__name__ for m in MUTANTS}  # type: ignore[union-attr]
-    assert families == {"evcheck.models.counter", "evcheck.models.lww", "evcheck.models.register"}
+    assert families == {
+        "evcheck.models.counter",
+        "evcheck.models.failover",
+        "evcheck.models.lww",
+        "evcheck.models.register",
+    }
     assert len(MUTANTS) >= 12
     assert len({m.name for m in MUTANTS}) == len(MUTANTS)
 
