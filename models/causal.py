@@ -36,15 +36,14 @@ class Published:
     item: tuple[Any, ...]
 
 
-class PlainFeed(Replica):
-    """A feed replicated by plain broadcast, applied on receipt."""
+class Feed(Replica):
+    """A feed: posts, and replies to the newest post a replica shows; `publish` sends."""
 
     feed = field(frozenset())
     made = field(0)
 
     def publish(self, item: tuple[Any, ...]) -> None:
-        self.feed = self.feed | {item}
-        self.broadcast(Published(item))
+        raise NotImplementedError
 
     @operation()
     def post(self) -> None:
@@ -58,12 +57,20 @@ class PlainFeed(Replica):
         parent = max(item[1] for item in self.feed if item[0] == "post")
         self.publish(("reply", (self.id, self.made), parent))
 
+    def observe(self) -> Any:
+        return self.feed
+
+
+class PlainFeed(Feed):
+    """A feed replicated by plain broadcast, applied on receipt."""
+
+    def publish(self, item: tuple[Any, ...]) -> None:
+        self.feed = self.feed | {item}
+        self.broadcast(Published(item))
+
     @on(Published)
     def receive(self, msg: Published) -> None:
         self.feed = self.feed | {msg.item}
-
-    def observe(self) -> Any:
-        return self.feed
 
 
 @message
@@ -74,10 +81,9 @@ class Numbered:
     item: tuple[Any, ...]
 
 
-class FifoFeed(PlainFeed):
+class FifoFeed(Feed):
     """FIFO broadcast: a sender's messages are applied in the order it sent them."""
 
-    receive = None  # plain Published messages are not sent any more
     sent = field(0)
     delivered = field({})  # sender -> messages of it applied
     pending = field(frozenset())  # (sender, seq, item) waiting for an earlier one
@@ -109,11 +115,10 @@ class Stamped:
     item: tuple[Any, ...]
 
 
-class CausalFeed(PlainFeed):
+class CausalFeed(Feed):
     """Causal broadcast with vector clocks (CBCAST): a message from s stamped V is applied
     once V[s] is the next message of s and V[k] <= applied[k] for every other k."""
 
-    receive = None
     vc = field({})  # replica -> messages of it applied here
     pending = field(frozenset())  # (sender, vc, item) waiting for their causal past
 
@@ -157,6 +162,7 @@ def replies_follow_their_posts(w: Any) -> Any:
 
 __all__ = [
     "CausalFeed",
+    "Feed",
     "FifoFeed",
     "Numbered",
     "PlainFeed",

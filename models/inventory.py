@@ -29,12 +29,19 @@ class Sold:
     """One unit sold at the sender."""
 
 
-class LocalStock(Replica):
-    """Each replica sells from its own view of the stock and tells the others."""
+class Stock(Replica):
+    """What every variant keeps: its view of the stock, the initial stock, its sales."""
 
     stock = field(factory=lambda self: self.params.stock)
     initial = field(factory=lambda self: self.params.stock)
     sold = field(0)
+
+    def observe(self) -> Any:
+        return self.sold
+
+
+class LocalStock(Stock):
+    """Each replica sells from its own view of the stock and tells the others."""
 
     @operation(when=lambda self: self.stock > 0)
     def buy(self) -> None:
@@ -45,9 +52,6 @@ class LocalStock(Replica):
     @on(Sold)
     def apply(self, msg: Sold) -> None:
         self.stock -= 1
-
-    def observe(self) -> Any:
-        return self.stock
 
 
 @message
@@ -60,7 +64,7 @@ class Granted:
     """The owner's answer: sold to you."""
 
 
-class OwnerStock(LocalStock):
+class OwnerStock(Stock):
     """r1 owns the stock: it sells on its own purchases and on requests it grants; any
     other replica sells only when the owner has granted its request."""
 
@@ -75,8 +79,6 @@ class OwnerStock(LocalStock):
             self.asked = True
             self.send(self.replicas[0], Reserve())
 
-    apply = None
-
     @on(Reserve)
     def reserve(self, msg: Reserve, src: ReplicaId) -> None:
         if self.stock > 0:
@@ -86,9 +88,6 @@ class OwnerStock(LocalStock):
     @on(Granted)
     def granted(self, msg: Granted) -> None:
         self.sold += 1
-
-    def observe(self) -> Any:
-        return self.sold
 
 
 @message
@@ -101,7 +100,7 @@ class Vote:
     """A vote for the requester."""
 
 
-class MajorityStock(LocalStock):
+class MajorityStock(Stock):
     """The last item goes to the replica that gathers a majority of votes; each replica
     votes once (for itself, if it asks first)."""
 
@@ -117,8 +116,6 @@ class MajorityStock(LocalStock):
             self.votes = 1
         self.broadcast(VoteRequest())
 
-    apply = None
-
     @on(VoteRequest)
     def vote(self, msg: VoteRequest, src: ReplicaId) -> None:
         if not self.voted:
@@ -131,9 +128,6 @@ class MajorityStock(LocalStock):
         if 2 * self.votes > len(self.replicas) and self.sold == 0:
             self.sold = 1
             self.stock -= 1
-
-    def observe(self) -> Any:
-        return self.sold
 
 
 @invariant
@@ -154,6 +148,7 @@ __all__ = [
     "OwnerStock",
     "Reserve",
     "Sold",
+    "Stock",
     "Vote",
     "VoteRequest",
     "not_oversold",

@@ -12,9 +12,10 @@ that saw the same writes disagree.
   `priority` ranks values) — a join on a total order.
 - `UnionRegister`: an application merge: the value is a set of items and concurrent
   versions merge by union.
-- `ConcatRegister` (broken on purpose): concurrent texts are merged by appending the
-  incoming one to the local one. Not commutative: one replica ends with "ab", the
-  other with "ba", and both believe they are up to date.
+- `ConcatRegister` (broken on purpose): the value is a sequence (a write stores (v,)),
+  and concurrent sequences are merged by appending the incoming one to the local one.
+  Not commutative: one replica ends with ('a', 'b'), the other with ('b', 'a'), and
+  both believe they are up to date.
 """
 
 from __future__ import annotations
@@ -92,8 +93,11 @@ class UnionRegister(ResolvingRegister):
 
 
 class ConcatRegister(ResolvingRegister):
-    """Concurrent texts merge by appending the incoming text to the local one (broken on
-    purpose: the merge is not commutative)."""
+    """A write stores the sequence (v,); concurrent sequences merge by appending the
+    incoming one to the local one (broken on purpose: the merge is not commutative)."""
+
+    def fresh(self, v: Any) -> Any:
+        return (v,)
 
     def resolve(self, mine: Any, theirs: Any) -> Any:
         return mine + theirs

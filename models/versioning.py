@@ -67,11 +67,11 @@ class UnversionedStore(VersionedStore):
 
 @invariant
 def no_older_write_resurrects(w: Any) -> Any:
-    """no replica holds an older version of a key than one it has already seen"""
+    """no replica holds a key at a lower version number than one it has already seen"""
     for r in w.replicas:
         for key, (value, version) in sorted(r.data.items()):
             newest = r.newest.get(key, version)
-            if version < newest:
+            if version[0] < newest[0]:
                 return Fail(
                     f"{r.id!r} holds {key}={value!r} at version {version}, although it has "
                     f"seen version {newest}: an older write overwrote a newer one"

@@ -39,7 +39,18 @@ ORIGINALS = {m.original: m for m in MUTANTS}
 
 def test_mutants_cover_every_family_of_the_library() -> None:
     families = {inspect.getmodule(m.original).__name__ for m in MUTANTS}  # type: ignore[union-attr]
-    assert families == {"evcheck.models.counter", "evcheck.models.lww", "evcheck.models.register"}
+    assert families == {
+        "evcheck.models.causal",
+        "evcheck.models.counter",
+        "evcheck.models.crdt",
+        "evcheck.models.dynamo",
+        "evcheck.models.gossip",
+        "evcheck.models.inventory",
+        "evcheck.models.lww",
+        "evcheck.models.register",
+        "evcheck.models.resolution",
+        "evcheck.models.versioning",
+    }
     assert len(MUTANTS) >= 12
     assert len({m.name for m in MUTANTS}) == len(MUTANTS)
 
