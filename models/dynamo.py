@@ -45,7 +45,7 @@ class LastSiblingWins(SiblingStore):
 
 @message(carries="state")
 class CartVersions:
-    """A replica's cart siblings: (items in order, version vector); ghost history."""
+    """A replica's cart siblings: (items, version vector); ghost history."""
 
     siblings: frozenset[Any]
     history: frozenset[Any]
@@ -60,12 +60,11 @@ class ShoppingCart(Witnessed):
         vv: dict[Any, int] = {}
         items: frozenset[Any] = frozenset()
         for cart, other in self.siblings:
-            items = items | set(cart)
+            items = items | cart
             for r, n in other.items():
                 vv[r] = max(vv.get(r, 0), n)
         vv[self.id] = vv.get(self.id, 0) + 1
-        cart = tuple(sorted(change(items)))  # sorted: a stable order to print
-        self.siblings = frozenset({(cart, FrozenDict(vv))})
+        self.siblings = frozenset({(change(items), FrozenDict(vv))})
         self.broadcast(CartVersions(self.siblings, self.history))
 
     @operation(item="items")
@@ -87,7 +86,7 @@ class ShoppingCart(Witnessed):
         """The cart a read shows: the union of the siblings."""
         items: frozenset[Any] = frozenset()
         for cart, _ in self.siblings:
-            items = items | set(cart)
+            items = items | cart
         return items
 
 

@@ -9,12 +9,16 @@ Each chart block of the page is marked with the catalog entry it shows:
 
 `python -m tests.library_page` rewrites every marked block with the chart of a fresh
 run of the entry's spec (`evcheck verify --model NAME --format mermaid` prints the same);
-tests/test_library.py checks that the page is up to date.
+`python -m tests.library_page --check` exits 1 if the page is out of date, which
+tests/test_library.py runs. Both run with PYTHONHASHSEED=0 (they re-execute themselves
+so): a message label prints sets in Python's order, which depends on the hash seed.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 
 from evcheck import verify_spec
 from evcheck.models.catalog import entry
@@ -65,9 +69,17 @@ def regenerate(text: str) -> str:
     return BLOCK.sub(lambda m: m.group(1) + chart(m.group("name")) + m.group(4), text)
 
 
-def main() -> None:
-    PAGE.write_text(regenerate(PAGE.read_text()))
+def main(argv: list[str]) -> int:
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        os.execve(sys.executable, [sys.executable, "-m", "tests.library_page", *argv], env)
+    text = PAGE.read_text()
+    fresh = regenerate(text)
+    if "--check" in argv:
+        return 0 if fresh == text else 1
+    PAGE.write_text(fresh)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
