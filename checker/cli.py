@@ -719,7 +719,7 @@ def list_command(family: str | None, fmt: str) -> None:
     """List the protocol library: each model's family, variant, faults, properties and
     expected verdict. Run one with `evcheck verify --model NAME`; docs/library.md is the
     map."""
-    families = sorted({e.family for e in catalog.CATALOG})
+    families = sorted({e.family for e in catalog.CATALOG} | set(catalog.FAMILIES))
     if family is not None and family not in families:
         raise click.BadParameter(
             f"no family {family!r}; families: {', '.join(families)}", param_hint="--family"
@@ -727,6 +727,9 @@ def list_command(family: str | None, fmt: str) -> None:
     rows = _library_rows(family)
     if fmt == "json":
         click.echo(json.dumps({"schema": "evcheck.library/1", "models": rows}, indent=2))
+        return
+    if not rows:
+        click.echo(f"no models in family {family!r} yet")
         return
     name_width = max(len(r["name"]) for r in rows)
     variant_width = max(len(r["variant"]) for r in rows)

@@ -12,7 +12,8 @@ Adding an entry is one line in `CATALOG`:
 
 The spec file lives in `specs/`, which is installed with evcheck as the package data of
 `evcheck.specs`, so entries resolve in an installed (non-editable) copy too. A new
-family shows after the known ones unless it is added to `FAMILIES`.
+family shows after the known ones unless it is added to `FAMILIES` (which already
+places "quorum", "primary-backup" and "consensus" between gossip and causal delivery).
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ FAMILIES: dict[str, str] = {
     "siblings": "version vectors keep concurrent writes side by side (Dynamo)",
     "crdt": "replicated data types whose merge is a join",
     "gossip": "anti-entropy repairs what the network loses",
+    "quorum": "reads and writes that meet a quorum of replicas",
+    "primary-backup": "one replica orders the writes, the others follow",
+    "consensus": "replicas agree on one order of writes",
     "causal delivery": "deliver a message after everything that happened before it",
     "application invariants": "invariants across replicas need coordination",
     "sessions": "what one client observes",
