@@ -65,6 +65,8 @@ from evcheck.models.crdt import (
 from evcheck.models.dynamo import SiblingStore
 from evcheck.models.gossip import GossipStore, StoreDigest
 from evcheck.models.inventory import Granted, MajorityStock, OwnerStock, Reserve, Vote, VoteRequest
+from evcheck.models.liveness import LocalRegister, QuorumRegister, Stored
+from evcheck.models.liveness import Stamped as StampedWrite
 from evcheck.models.resolution import PriorityRegister, UnionRegister, Version, dominates
 from evcheck.models.versioning import Versioned, VersionedStore
 from tests.conftest import SPECS
@@ -453,6 +455,28 @@ class MajorityVotesForEveryone(MajorityStock):
         self.send(src, Vote())
 
 
+# ----------------------------------------------------------------- availability (liveness)
+
+
+class LocalRegisterNeverCompletes(LocalRegister):
+    """Applies a write locally but forgets to tell its client it completed."""
+
+    @operation(v="values")
+    def write(self, v: Any) -> None:
+        self.stamp = (self.stamp[0] + 1, self.id)
+        self.value = self.requested = v
+        self.broadcast(StampedWrite(v, self.stamp))
+
+
+class QuorumIgnoresAcks(QuorumRegister):
+    """Drops the acknowledgements it receives: no write ever gathers its majority."""
+
+    @on(Stored)
+    def stored(self, msg: Stored, src: ReplicaId) -> None:
+        if msg.value == self.requested and self.completed is None:
+            self.acks = self.acks | {self.id}
+
+
 # ----------------------------------------------------------------- the catalogue
 
 
@@ -609,6 +633,8 @@ MUTANTS: list[Mutant] = [
     ),
     Mutant(OwnerGrantsWithoutStock, OwnerStock, "reserve", library_spec("stock_owner.py")),
     Mutant(MajorityVotesForEveryone, MajorityStock, "vote", library_spec("stock_majority.py")),
+    Mutant(LocalRegisterNeverCompletes, LocalRegister, "write", library_spec("cap_local.py")),
+    Mutant(QuorumIgnoresAcks, QuorumRegister, "stored", library_spec("cap_quorum_healing.py")),
 ]
 
 __all__ = ["MUTANTS", "Mutant"]

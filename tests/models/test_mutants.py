@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from evcheck import verify_spec
+from evcheck.models.catalog import CATALOG
 from evcheck.plan import compile_plan
 from tests.models.mutants import MUTANTS, Mutant
 
@@ -46,6 +47,7 @@ def test_mutants_cover_every_family_of_the_library() -> None:
         "evcheck.models.dynamo",
         "evcheck.models.gossip",
         "evcheck.models.inventory",
+        "evcheck.models.liveness",
         "evcheck.models.lww",
         "evcheck.models.register",
         "evcheck.models.resolution",
@@ -53,6 +55,18 @@ def test_mutants_cover_every_family_of_the_library() -> None:
     }
     assert len(MUTANTS) >= 12
     assert len({m.name for m in MUTANTS}) == len(MUTANTS)
+
+
+def test_every_correct_model_of_the_library_has_a_mutant() -> None:
+    """No "holds" of the catalog is vacuous: each correct entry's protocol is broken in a
+    small way by at least one mutant, which evcheck must find (below)."""
+    originals = {m.original for m in MUTANTS}
+    unbroken = [
+        f"{e.name} ({', '.join(c.__name__ for c in e.load().classes)})"
+        for e in CATALOG
+        if e.verdict == "holds" and not originals & set(e.load().classes)
+    ]
+    assert not unbroken, f"add a mutant to tests/models/mutants.py for: {unbroken}"
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
