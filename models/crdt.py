@@ -106,7 +106,9 @@ def lwwset_spec(history: frozenset[Any]) -> frozenset[Any]:
     return frozenset(present)
 
 
-def _matches(w: Any, spec: Any, what: str) -> Any:
+def shows_specification(w: Any, spec: Any, what: str) -> Any:
+    """True if every replica of `w` shows `spec(its ghost history)`, else a Fail naming
+    the first that does not, with the operations it applied."""
     for r in w.replicas:
         expected = spec(r.history)
         shown = r.observe()
@@ -126,19 +128,19 @@ def _matches(w: Any, spec: Any, what: str) -> Any:
 @invariant
 def orset_semantics(w: Any) -> Any:
     """every replica shows the add-wins set of the operations it applied"""
-    return _matches(w, orset_spec, "the add-wins specification")
+    return shows_specification(w, orset_spec, "the add-wins specification")
 
 
 @invariant
 def mvregister_semantics(w: Any) -> Any:
     """every replica shows exactly the values of the writes no other write has seen"""
-    return _matches(w, mvregister_spec, "the multi-value register specification")
+    return shows_specification(w, mvregister_spec, "the multi-value register specification")
 
 
 @invariant
 def lwwset_semantics(w: Any) -> Any:
     """every replica shows the LWW set of its operations, where a causally later one wins"""
-    return _matches(w, lwwset_spec, "last-writer-wins with causality respected")
+    return shows_specification(w, lwwset_spec, "last-writer-wins with causality respected")
 
 
 # ----------------------------------------------------------------- counters
@@ -466,5 +468,6 @@ __all__ = [
     "mvregister_spec",
     "orset_semantics",
     "orset_spec",
+    "shows_specification",
     "sibling_join",
 ]

@@ -26,7 +26,7 @@ from typing import Any
 
 from evcheck import FrozenDict, field, invariant, message, on, operation
 
-from .crdt import MVRegister, MVState, Witnessed, _matches, orset_spec, sibling_join
+from .crdt import MVRegister, MVState, Witnessed, orset_spec, shows_specification, sibling_join
 
 
 class SiblingStore(MVRegister):
@@ -94,7 +94,7 @@ class ShoppingCart(Witnessed):
 def removed_items_stay_removed(w: Any) -> Any:
     """every replica's cart holds exactly the items added and not removed since (add-wins
     on concurrent add and remove)"""
-    return _matches(w, orset_spec, "the observed-remove cart")
+    return shows_specification(w, orset_spec, "the observed-remove cart")
 
 
 __all__ = [
