@@ -32,6 +32,7 @@ from .faults import parse_faults
 from .histories import FORMATS as HISTORY_FORMATS
 from .histories import check_history_file
 from .loader import load_spec
+from .models import catalog
 from .render.chart import mermaid_chart
 from .render.graph import graph_text
 from .render.history import report_dict, report_text, timeline_html
@@ -127,7 +128,16 @@ def _load(
 def spec_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by `verify` and `simulate`: the model, the outputs, the limits."""
     options = [
-        click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False)),
+        click.argument(
+            "spec_file", metavar="SPEC", type=click.Path(dir_okay=False), required=False
+        ),
+        click.option(
+            "--model",
+            "-m",
+            metavar="NAME",
+            help="Check the library's model NAME instead of a SPEC file (`evcheck list` "
+            "shows them).",
+        ),
         click.option(
             "--replicas",
             "-n",
@@ -432,6 +442,7 @@ def _check(
 ) -> NoReturn:
     """Run the check in a supervised child (evcheck.supervise), then print what it
     reported and exit with its code."""
+    kw["spec_file"] = _spec_file(kw["spec_file"], kw.pop("model"))
     show = _progress_printer(progress_label) if fmt == "text" and not quiet else None
     report = supervise(
         lambda channel: _checked(run, channel, fmt=fmt, quiet=quiet, **kw),
@@ -445,6 +456,23 @@ def _check(
     for message in report.stderr:
         click.echo(message, err=True)
     sys.exit(report.code)
+
+
+def _spec_file(spec_file: str | None, model: str | None) -> str:
+    """The SPEC argument, or the file of the library model named by --model."""
+    if (spec_file is None) == (model is None):
+        raise click.UsageError("give either a SPEC file or --model NAME (see `evcheck list`)")
+    if spec_file is not None:
+        return spec_file
+    try:
+        path = catalog.entry(str(model)).path()
+    except KeyError as exc:
+        raise click.BadParameter(str(exc.args[0]), param_hint="--model") from None
+    if not path.is_file():
+        raise click.ClickException(
+            f"the spec file of model {model!r} is not installed ({path}); reinstall evcheck"
+        )
+    return str(path)
 
 
 def _checked(
@@ -653,6 +681,71 @@ def check_history_command(
     else:
         click.echo(report_text(report))
     sys.exit(EXIT_CODES[report.status])
+
+
+def _library_rows(family: str | None) -> list[dict[str, Any]]:
+    """The catalog's entries with the faults and properties their spec files declare."""
+    rows = []
+    for item in catalog.entries(family):
+        try:
+            spec = item.load()
+            faults = spec.faults.describe()
+            properties = [p.name for p in spec.properties]
+        except EvcheckError as exc:
+            faults, properties = f"(cannot load: {exc})", []
+        rows.append(
+            {
+                "name": item.name,
+                "family": item.family,
+                "variant": item.variant,
+                "spec": item.spec,
+                "faults": faults,
+                "properties": properties,
+                "verdict": item.verdict,
+                "violated": item.violated,
+                "length": item.length,
+                "expected": item.expectation,
+            }
+        )
+    return rows
+
+
+@main.command("list")
+@click.option("--family", metavar="FAMILY", help="Only this family of the library.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def list_command(family: str | None, fmt: str) -> None:
+    """List the protocol library: each model's family, variant, faults, properties and
+    expected verdict. Run one with `evcheck verify --model NAME`; docs/library.md is the
+    map."""
+    families = sorted({e.family for e in catalog.CATALOG} | set(catalog.FAMILIES))
+    if family is not None and family not in families:
+        raise click.BadParameter(
+            f"no family {family!r}; families: {', '.join(families)}", param_hint="--family"
+        )
+    rows = _library_rows(family)
+    if fmt == "json":
+        click.echo(json.dumps({"schema": "evcheck.library/1", "models": rows}, indent=2))
+        return
+    if not rows:
+        click.echo(f"no models in family {family!r} yet")
+        return
+    name_width = max(len(r["name"]) for r in rows)
+    variant_width = max(len(r["variant"]) for r in rows)
+    faults_width = max(len(r["faults"]) for r in rows)
+    current = None
+    for row in rows:
+        if row["family"] != current:
+            current = row["family"]
+            summary = catalog.FAMILIES.get(current, "")
+            click.echo(f"\n{current}" + (f": {summary}" if summary else ""))
+        click.echo(
+            f"  {row['name']:<{name_width}}  {row['variant']:<{variant_width}}  "
+            f"faults: {row['faults']:<{faults_width}}  {row['expected']}"
+        )
+        click.echo(f"  {'':<{name_width}}  properties: {', '.join(row['properties'])}")
+    click.echo(f"\n{len(rows)} models; run one with: evcheck verify --model NAME")
 
 
 @main.command()

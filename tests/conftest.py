@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from evcheck.models.catalog import CATALOG
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 
@@ -23,8 +25,9 @@ def write_spec(tmp_path: Path) -> Callable[[str, str], Path]:
     return write
 
 
-# Spec files whose default bounds take long to explore (pinned by tests/test_specs.py).
-SLOW_SPECS = ("lww_anti_entropy.py",)
+# Spec files whose default bounds take long to explore (pinned by tests/test_specs.py):
+# the library catalog marks them.
+SLOW_SPECS = tuple(e.spec for e in CATALOG if e.slow)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

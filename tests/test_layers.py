@@ -48,6 +48,9 @@ LAYERS: dict[str, int] = {
     "testing": 9,
     "pytest_plugin": 10,
     "cli": 10,
+    # The protocol library (models/, the package evcheck.models): written against the
+    # public API only; the CLI reads its catalog (`evcheck list`, `verify --model`).
+    "models": 10,
     "supervise": 10,
     "__init__": 11,  # the public API re-exports from everywhere
 }

@@ -17,9 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from evcheck import (
+    FrozenDict,
     Property,
     Replica,
+    ReplicaId,
+    Request,
     Spec,
+    linearizability,
+    load_spec,
     monotonic_reads,
     monotonic_writes,
     on,
@@ -27,6 +32,7 @@ from evcheck import (
     operation,
     quiescent_convergence,
     read_your_writes,
+    session,
     strong_eventual_consistency,
     timer,
     unique,
@@ -49,6 +55,38 @@ from evcheck.models import (
     WallClockLWW,
     at_most_one_primary,
 )
+from evcheck.models.causal import CausalFeed, Stamped
+from evcheck.models.consensus import (
+    Follower,
+    MajorityLeader,
+    RaftReplica,
+    Recovered,
+    Voted,
+)
+from evcheck.models.consensus import Vote as RaftVote
+from evcheck.models.crdt import (
+    AntiEntropyGCounter,
+    LWWElementSet,
+    LWWSetState,
+    MVRegister,
+    MVState,
+    ORSet,
+    ORSetState,
+    PNCounter,
+    PNState,
+    sibling_join,
+)
+from evcheck.models.dynamo import SiblingStore
+from evcheck.models.gossip import GossipStore, StoreDigest
+from evcheck.models.inventory import Granted, MajorityStock, OwnerStock, Reserve, Vote, VoteRequest
+from evcheck.models.liveness import LocalRegister, QuorumRegister, Stored
+from evcheck.models.liveness import Stamped as StampedWrite
+from evcheck.models.primary_backup import Backup, Replicate, SyncPrimary
+from evcheck.models.quorum import QuorumReplica
+from evcheck.models.quorum import Stored as QuorumStored
+from evcheck.models.resolution import PriorityRegister, UnionRegister, Version, dominates
+from evcheck.models.versioning import Versioned, VersionedStore
+from tests.conftest import SPECS
 
 # ----------------------------------------------------------------- LWW registers
 
@@ -232,6 +270,343 @@ class StepDownUnlessHoldingData(SteppingDownFailover):
             self.primary = False
 
 
+# ----------------------------------------------------------------- versioning and gossip
+
+
+class VersionCheckSkipped(VersionedStore):
+    """Skips the version check: applies an update whatever its version."""
+
+    @on(Versioned)
+    def apply(self, msg: Versioned) -> None:
+        self.newest[msg.key] = max(self.newest.get(msg.key, (0, 0)), msg.version)
+        self.data[msg.key] = (msg.value, msg.version)
+
+
+class VersionNotAdvanced(VersionedStore):
+    """Writes with the version it holds instead of the next one: a write made after
+    seeing another is not newer than it."""
+
+    @operation(k="keys", v="values")
+    def put(self, k: str, v: Any) -> None:
+        current = self.data.get(k)
+        version = (current[1][0] if current else 1, self.id)
+        self.data[k] = (v, version)
+        self.newest[k] = max(self.newest.get(k, (0, 0)), version)
+        self.broadcast(Versioned(k, v, version))
+
+
+class SilentGossip(GossipStore):
+    """The anti-entropy timer fires but sends nothing."""
+
+    @timer(periodic=True)
+    def anti_entropy(self) -> None:
+        if self.data:
+            pass
+
+
+class GossipReconcileKnownOnly(GossipStore):
+    """Drops a merge case: a gossiped key the replica does not hold yet is ignored."""
+
+    @on(StoreDigest)
+    def reconcile(self, msg: StoreDigest) -> None:
+        for key, (value, version) in msg.data.items():
+            current = self.data.get(key)
+            if current is not None and version > current[1]:
+                self.newest[key] = max(self.newest.get(key, (0, 0)), version)
+                self.data[key] = (value, version)
+
+
+# ----------------------------------------------------------------- conflict resolution
+
+
+class ConcurrentTakesTheirs(PriorityRegister):
+    """Treats a concurrent version as superseding: the last one received wins."""
+
+    @on(Version)
+    def receive(self, msg: Version) -> None:
+        if not dominates(FrozenDict(self.vv), msg.vv):
+            self.value = msg.value
+            for r, n in msg.vv.items():
+                self.vv[r] = max(self.vv.get(r, 0), n)
+
+
+class ConcurrentIgnored(UnionRegister):
+    """Drops the concurrent case: a concurrent version is ignored, only superseding ones
+    are applied."""
+
+    @on(Version)
+    def receive(self, msg: Version) -> None:
+        if dominates(msg.vv, FrozenDict(self.vv)) and msg.vv != FrozenDict(self.vv):
+            self.value = msg.value
+            for r, n in msg.vv.items():
+                self.vv[r] = max(self.vv.get(r, 0), n)
+
+
+# ----------------------------------------------------------------- CRDTs and siblings
+
+
+class SilentCRDTAntiEntropy(AntiEntropyGCounter):
+    """The G-Counter's anti-entropy timer fires but sends nothing: a loss is never repaired."""
+
+    @timer(periodic=True)
+    def anti_entropy(self) -> None:
+        if self.counts:
+            pass
+
+
+class PNMergeSkipsDecrements(PNCounter):
+    """Drops a merge case: the decrement counts of others are never merged."""
+
+    @on(PNState)
+    def merge(self, msg: PNState) -> None:
+        for replica, count in msg.p.items():
+            self.p[replica] = max(self.p.get(replica, 0), count)
+
+
+class ORSetMergeForgetsTombstones(ORSet):
+    """Merges the adds and forgets the tombstones: a remove never reaches the others."""
+
+    @on(ORSetState)
+    def merge(self, msg: ORSetState) -> None:
+        self.adds = self.adds | msg.adds
+        self.history = self.history | msg.history
+
+
+class ORSetRemoveObservesNothing(ORSet):
+    """A remove tombstones no tag: removing has no effect."""
+
+    @operation(e="elements")
+    def remove(self, e: Any) -> None:
+        self.record("remove", e)
+        self.share()
+
+
+class LWWSetMergeWithoutClock(LWWElementSet):
+    """Merges the stamps but skips Lamport's receive rule: a later operation can be
+    stamped below one it has seen."""
+
+    @on(LWWSetState)
+    def merge(self, msg: LWWSetState) -> None:
+        for e, stamp in msg.adds.items():
+            self.adds[e] = max(self.adds.get(e, (0, 0)), stamp)
+        for e, stamp in msg.removes.items():
+            self.removes[e] = max(self.removes.get(e, (0, 0)), stamp)
+        self.history = self.history | msg.history
+
+
+class LWWSetMergeIgnoresRemoves(LWWElementSet):
+    """Drops a merge case: remove stamps of others are never merged."""
+
+    @on(LWWSetState)
+    def merge(self, msg: LWWSetState) -> None:
+        self.witness(msg)
+        for e, stamp in msg.adds.items():
+            self.adds[e] = max(self.adds.get(e, (0, 0)), stamp)
+        self.history = self.history | msg.history
+
+
+class MVMergeKeepsDominated(MVRegister):
+    """Merges siblings by plain union: superseded versions stay visible."""
+
+    @on(MVState)
+    def merge(self, msg: MVState) -> None:
+        self.siblings = self.siblings | msg.siblings
+        self.history = self.history | msg.history
+
+
+class MVWriteWithoutContext(MVRegister):
+    """Stamps a write with its own counter only, not the context it has seen: the write
+    does not supersede the siblings it replaced."""
+
+    @operation(v="values")
+    def write(self, v: Any) -> None:
+        own = max((vv.get(self.id, 0) for _, vv in self.siblings), default=0)
+        self.siblings = frozenset({(v, FrozenDict({self.id: own + 1}))})
+        self.record("write", v)
+        self.share()
+
+
+class SiblingStoreDropsConflicts(SiblingStore):
+    """Keeps its own version of a conflict and drops the incoming one."""
+
+    @on(MVState)
+    def merge(self, msg: MVState) -> None:
+        joined = sibling_join(self.siblings, msg.siblings)
+        self.siblings = joined if len(joined) <= 1 else self.siblings
+        self.history = self.history | msg.history
+
+
+# ----------------------------------------------------------------- causal delivery, stock
+
+
+class CausalDeliversEagerly(CausalFeed):
+    """Applies a stamped message on receipt, without checking its causal past."""
+
+    @on(Stamped)
+    def receive_stamped(self, msg: Stamped, src: ReplicaId) -> None:
+        self.vc[src] = max(self.vc.get(src, 0), msg.vc[src])
+        self.feed = self.feed | {msg.item}
+
+
+class CausalIgnoresOtherSenders(CausalFeed):
+    """Checks only the sender's own entry of the vector clock: FIFO, not causal."""
+
+    @on(Stamped)
+    def receive_stamped(self, msg: Stamped, src: ReplicaId) -> None:
+        self.pending = self.pending | {(src, msg.vc, msg.item)}
+        progress = True
+        while progress:
+            progress = False
+            for sender, vc, item in sorted(self.pending, key=repr):
+                if vc[sender] == self.vc.get(sender, 0) + 1:
+                    self.pending = self.pending - {(sender, vc, item)}
+                    self.vc[sender] = vc[sender]
+                    self.feed = self.feed | {item}
+                    progress = True
+
+
+class OwnerGrantsWithoutStock(OwnerStock):
+    """The owner grants every request without checking its stock."""
+
+    @on(Reserve)
+    def reserve(self, msg: Reserve, src: ReplicaId) -> None:
+        self.stock -= 1
+        self.send(src, Granted())
+
+
+class MajorityVotesForEveryone(MajorityStock):
+    """A replica votes for every requester, not just the first."""
+
+    @on(VoteRequest)
+    def vote(self, msg: VoteRequest, src: ReplicaId) -> None:
+        self.voted = True
+        self.send(src, Vote())
+
+
+# ----------------------------------------------------------------- availability (liveness)
+
+
+class LocalRegisterNeverCompletes(LocalRegister):
+    """Applies a write locally but forgets to tell its client it completed."""
+
+    @operation(v="values")
+    def write(self, v: Any) -> None:
+        self.stamp = (self.stamp[0] + 1, self.id)
+        self.value = self.requested = v
+        self.broadcast(StampedWrite(v, self.stamp))
+
+
+class QuorumIgnoresAcks(QuorumRegister):
+    """Drops the acknowledgements it receives: no write ever gathers its majority."""
+
+    @on(Stored)
+    def stored(self, msg: Stored, src: ReplicaId) -> None:
+        if msg.value == self.requested and self.completed is None:
+            self.acks = self.acks | {self.id}
+
+
+# ----------------------------------------------------------------- requests: quorum,
+# primary-backup and consensus
+
+
+class QuorumCountsAcks(QuorumReplica):
+    """Counts acknowledgement messages, not the distinct replicas that sent them."""
+
+    @on(QuorumStored)
+    def stored(self, msg: QuorumStored, src: Any) -> None:
+        if msg.request not in self.puts:
+            return
+        acks, stamp, v = self.puts[msg.request]
+        acks = (*acks, src)
+        if len(acks) >= self.params.W:
+            del self.puts[msg.request]
+            self.reply(msg.request)
+        else:
+            self.puts[msg.request] = (acks, stamp, v)
+
+
+class PrimaryForgetsItsCopy(SyncPrimary):
+    """Ships each write to the backups but never applies it itself."""
+
+    @operation(request=True, v=unique, writes="v")
+    def put(self, request: Request, v: Any) -> None:
+        self.version += 1
+        self.waiting[request] = frozenset()
+        for backup in self.replicas_with(Backup):
+            self.send(backup, Replicate(request, self.version, v))
+
+
+class RecoversFromOneFollower(MajorityLeader):
+    """Rebuilds its log after a crash from the first follower that answers."""
+
+    @on(Recovered)
+    def recovered(self, msg: Recovered, src: Any) -> None:
+        if self.ready or msg.epoch != self.epoch:
+            return
+        self.log = msg.log
+        self.match = {src: len(msg.log)}
+        self.ready = True
+        self.advance()
+
+
+class VotesForAnyLog(RaftReplica):
+    """Grants its vote without comparing logs: a candidate missing committed entries wins."""
+
+    @on(RaftVote)
+    def on_vote(self, msg: RaftVote, src: Any) -> None:
+        if msg.term > self.term:
+            self.term, self.voted, self.leading, self.leader = msg.term, None, False, None
+        if msg.term == self.term and self.voted in (None, src):
+            self.voted = src
+            self.send(src, Voted(self.term))
+
+
+def quorum(protocol: type[Replica]) -> Spec:
+    return Spec(
+        protocol,
+        replicas=3,
+        R=2,
+        W=2,
+        sessions={"s1": "r1"},
+        ops_per_session=2,
+        faults={"dup": 1},
+        properties=[read_your_writes],
+    )
+
+
+def primary_backup(protocol: type[Replica]) -> Spec:
+    return Spec(
+        {protocol: 1, Backup: 2},
+        sessions={"writer": session("r1", ops=["put"]), "reader": session("r1", ops=["get"])},
+        ops_per_session=1,
+        faults={"crash": 1},
+        properties=[linearizability],
+    )
+
+
+def majority(protocol: type[Replica]) -> Spec:
+    return Spec(
+        {protocol: 1, Follower: 2},
+        sessions={"writer": session("r1", ops=["put"]), "reader": session("r1", ops=["get"])},
+        ops_per_session=1,
+        faults={"crash": 1},
+        properties=[linearizability],
+    )
+
+
+def raft(protocol: type[Replica]) -> Spec:
+    return Spec(
+        protocol,
+        replicas=3,
+        max_term=2,
+        sessions={"writer": session("*", ops=["put"]), "reader": session("*", ops=["get"])},
+        ops_per_session=1,
+        detector="eventually_perfect",
+        faults={"false_suspicion": 1},
+        properties=[linearizability],
+    )
+
+
 # ----------------------------------------------------------------- the catalogue
 
 
@@ -338,6 +713,25 @@ def store(protocol: type[Replica]) -> Spec:
     )
 
 
+def library_spec(file_name: str) -> Callable[[type[Replica]], Spec]:
+    """The library spec file's bounds, faults and properties, for another protocol."""
+
+    def make(protocol: type[Replica]) -> Spec:
+        spec = load_spec(SPECS / file_name)
+        return Spec(
+            protocol,
+            replicas=spec.replicas,
+            ops_per_replica=spec.ops_per_replica,
+            max_ops=spec.max_ops,
+            timer_fires=spec.timer_fires,
+            faults=spec.faults,
+            properties=spec.properties,
+            **spec.params,
+        )
+
+    return make
+
+
 MUTANTS: list[Mutant] = [
     Mutant(AdoptOnEqualCounter, LamportLWW, "receive", lww),
     Mutant(SkipTiebreak, LamportLWW, "receive", lww),
@@ -353,10 +747,41 @@ MUTANTS: list[Mutant] = [
     Mutant(GCounterMergeOverwrites, GCounter, "merge", g_counter),
     Mutant(GCounterSilentIncrement, GCounter, "increment", g_counter),
     Mutant(StepDownUnlessHoldingData, SteppingDownFailover, "step_down", failover),
+    Mutant(QuorumCountsAcks, QuorumReplica, "stored", quorum),
+    Mutant(PrimaryForgetsItsCopy, SyncPrimary, "put", primary_backup),
+    Mutant(RecoversFromOneFollower, MajorityLeader, "recovered", majority),
+    Mutant(VotesForAnyLog, RaftReplica, "on_vote", raft),
     Mutant(RegisterWithoutLocalApply, LWWRegister, "write", register),
     Mutant(RegisterApplyBlindly, LWWRegister, "receive", register),
     Mutant(StoreDropsNewKeys, LWWStore, "apply", store),
     Mutant(StoreStaleLamport, LWWStore, "apply", store),
+    Mutant(VersionCheckSkipped, VersionedStore, "apply", library_spec("versioned_store.py")),
+    Mutant(VersionNotAdvanced, VersionedStore, "put", library_spec("versioned_store.py")),
+    Mutant(SilentGossip, GossipStore, "anti_entropy", library_spec("gossip_store.py")),
+    Mutant(GossipReconcileKnownOnly, GossipStore, "reconcile", library_spec("gossip_store.py")),
+    Mutant(
+        ConcurrentTakesTheirs, PriorityRegister, "receive", library_spec("priority_register.py")
+    ),
+    Mutant(ConcurrentIgnored, UnionRegister, "receive", library_spec("merge_register.py")),
+    Mutant(
+        SilentCRDTAntiEntropy, AntiEntropyGCounter, "anti_entropy", library_spec("crdt_gcounter.py")
+    ),
+    Mutant(PNMergeSkipsDecrements, PNCounter, "merge", library_spec("crdt_pncounter.py")),
+    Mutant(ORSetMergeForgetsTombstones, ORSet, "merge", library_spec("crdt_orset.py")),
+    Mutant(ORSetRemoveObservesNothing, ORSet, "remove", library_spec("crdt_orset.py")),
+    Mutant(LWWSetMergeWithoutClock, LWWElementSet, "merge", library_spec("crdt_lwwset.py")),
+    Mutant(LWWSetMergeIgnoresRemoves, LWWElementSet, "merge", library_spec("crdt_lwwset.py")),
+    Mutant(MVMergeKeepsDominated, MVRegister, "merge", library_spec("crdt_mvregister.py")),
+    Mutant(MVWriteWithoutContext, MVRegister, "write", library_spec("crdt_mvregister.py")),
+    Mutant(SiblingStoreDropsConflicts, SiblingStore, "merge", library_spec("siblings.py")),
+    Mutant(CausalDeliversEagerly, CausalFeed, "receive_stamped", library_spec("feed_causal.py")),
+    Mutant(
+        CausalIgnoresOtherSenders, CausalFeed, "receive_stamped", library_spec("feed_causal.py")
+    ),
+    Mutant(OwnerGrantsWithoutStock, OwnerStock, "reserve", library_spec("stock_owner.py")),
+    Mutant(MajorityVotesForEveryone, MajorityStock, "vote", library_spec("stock_majority.py")),
+    Mutant(LocalRegisterNeverCompletes, LocalRegister, "write", library_spec("cap_local.py")),
+    Mutant(QuorumIgnoresAcks, QuorumRegister, "stored", library_spec("cap_quorum_healing.py")),
 ]
 
 __all__ = ["MUTANTS", "Mutant"]

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from evcheck import verify_spec
+from evcheck.models.catalog import CATALOG
 from evcheck.plan import compile_plan
 from tests.models.mutants import MUTANTS, Mutant
 
@@ -43,13 +44,36 @@ ORIGINALS = {m.original: m for m in MUTANTS}
 def test_mutants_cover_every_family_of_the_library() -> None:
     families = {inspect.getmodule(m.original).__name__ for m in MUTANTS}  # type: ignore[union-attr]
     assert families == {
+        "evcheck.models.causal",
+        "evcheck.models.consensus",
         "evcheck.models.counter",
+        "evcheck.models.crdt",
+        "evcheck.models.dynamo",
         "evcheck.models.failover",
+        "evcheck.models.gossip",
+        "evcheck.models.inventory",
+        "evcheck.models.liveness",
         "evcheck.models.lww",
+        "evcheck.models.primary_backup",
+        "evcheck.models.quorum",
         "evcheck.models.register",
+        "evcheck.models.resolution",
+        "evcheck.models.versioning",
     }
     assert len(MUTANTS) >= 12
     assert len({m.name for m in MUTANTS}) == len(MUTANTS)
+
+
+def test_every_correct_model_of_the_library_has_a_mutant() -> None:
+    """No "holds" of the catalog is vacuous: each correct entry's protocol is broken in a
+    small way by at least one mutant, which evcheck must find (below)."""
+    originals = {m.original for m in MUTANTS}
+    unbroken = [
+        f"{e.name} ({', '.join(c.__name__ for c in e.load().classes)})"
+        for e in CATALOG
+        if e.verdict == "holds" and not originals & set(e.load().classes)
+    ]
+    assert not unbroken, f"add a mutant to tests/models/mutants.py for: {unbroken}"
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
