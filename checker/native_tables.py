@@ -6,15 +6,18 @@ per distinct entry. Every method answers from the Python parts' own memoised tab
 (`evcheck.env`), so both engines share one definition of the semantics. Answers are
 plain ints and tuples; fingerprint deltas are reduced mod 2**64.
 
-Which specs the core covers: `unsupported` names what it does not (client sessions,
-symmetry, invariants that read the network), and the runner falls back to the Python
-engine for those, saying so.
+Which specs the core covers: `unsupported` names what it does not (failure detectors,
+invariants that read the environment, convergence to an expected value), and the runner
+falls back to the Python engine for those, saying so. Enabling conditions (`when=`) are
+decided by the Python parts, whose entries the core reads: a DISABLED entry is skipped
+exactly where the Python engine skips it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .dsl import Request
 from .env.clients import ReplicaClients
 from .env.clocks import Clocks
 from .env.crashes import Crashes
@@ -24,7 +27,7 @@ from .env.network import Network
 from .env.part import Part
 from .env.partitions import Partitions
 from .env.sessions import Sessions
-from .env.tables import DISABLED, ROLE, TIME
+from .env.tables import DISABLED, TIME
 from .env.tables import OPS as OPS_DONE
 from .env.timers import Timers
 from .fingerprint import MASK
@@ -46,18 +49,10 @@ EXERCISED_BITS = {1: Loss, 2: Duplication, 4: Crashes, 8: Partitions}
 def unsupported(system: Semantics) -> str | None:
     """Why the native core cannot explore `system`, or None when it can."""
     plan = system.plan
-    if plan.requests:
-        return "request operations (completed by replies)"
     if plan.detector is not None:
         # What a replica suspects is a slot component the core does not read and wrong suspicions are
         # actions of a part the core does not mirror.
         return "failure detectors"
-    if plan.max_calls:
-        return "per-operation budgets (max_calls)"
-    if any(h.when is not None for r in plan.replicas for h in r.handlers.values()):
-        return "enabling conditions on message handlers"
-    if any(t.when is not None for r in plan.replicas for t in r.timers):
-        return "enabling conditions on timers"
     for prop in plan.properties:
         if isinstance(prop, Invariant) and prop.sees_network:
             return f"invariant {prop.name} reads the environment"
@@ -139,9 +134,10 @@ class NativeTables:
 
     # -- what the core is built with ---------------------------------------------------
 
-    def config(self) -> tuple[int, bool, int, bool, bool, int, int]:
+    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool]:
         """(replicas, partial-order reduction, convergence property or -1, properties of
-        the replica slots, timers, max time, symmetry group elements besides identity)."""
+        the replica slots, timers, max time, symmetry group elements besides identity,
+        request operations)."""
         slot_props = self.sec is not None or bool(self.invariants)
         return (
             self.n,
@@ -151,6 +147,7 @@ class NativeTables:
             self.timer_part is not None,
             self.plan.max_time or 0,
             self.symmetric.size - 1 if self.symmetric is not None else 0,
+            self.plan.requests,
         )
 
     def mark_exercised(self, mask: int) -> None:
@@ -165,14 +162,33 @@ class NativeTables:
 
     def glob(
         self, g: int
-    ) -> tuple[bool, int, bool, tuple[bool, ...], tuple[int, ...], Move | None, list[Any]]:
+    ) -> tuple[
+        bool,
+        int,
+        bool,
+        tuple[bool, ...],
+        tuple[int, ...],
+        Move | None,
+        list[Move | None],
+        list[Any],
+    ]:
+        """(failed, violated history property or -1, quiet, up, links, the move of client
+        operations or None, per budgeted operation (max_calls) its move or None once
+        spent, the parts' actions)."""
         tables = self.tables
         info = tables.infos[g]
         history = self.checker.violated_history(g) if self.history else -1
-        enabled = self.clients.enabled(g) if self.clients is not None else None
+        clients = self.clients
+        enabled = clients.enabled(g) if clients is not None else None
         ops = None if enabled is None else _move(enabled)
+        budgets: list[Move | None] = []
+        if clients is not None and enabled is not None and clients.per_op:
+            calls = clients.component(g)[1]
+            for index, name in enumerate(clients.per_op):
+                spent = calls[index] >= clients.budgets[name]
+                budgets.append(None if spent else _move(tables.gmove(g, clients, name)))
         acts: list[tuple[Any, ...]] = [self._act(g, part) for part in info.active]
-        return (info.failed, history, info.quiet, info.up, info.links, ops, acts)
+        return (info.failed, history, info.quiet, info.up, info.links, ops, budgets, acts)
 
     def _act(self, g: int, part: Part) -> tuple[Any, ...]:
         tables = self.tables
@@ -209,26 +225,40 @@ class NativeTables:
             return (TICK,)
         if isinstance(part, Sessions):
             plan = self.plan
-            used, counts, _, _ = part.component(g)
+            used, counts, _, pending = part.component(g)
             active: list[tuple[int, list[int]]] = []
             if plan.max_ops is None or used < plan.max_ops:
                 for k, session in enumerate(part.sessions):
                     if session.max_ops is not None and counts[k] >= session.max_ops:
                         continue
+                    if pending[k] is not None:
+                        continue  # a sequential client waits for its request's reply
                     active.append((k, list(session.homes)))
             return (SESSIONS, active)
         raise AssertionError(f"the native core has no part {part.name}")
 
-    def ops(self, i: int, sid: int) -> list[EntryT]:
-        assert self.clients is not None
-        return [_entry(e) for e in self.clients.entries(i, sid) if e[0] != DISABLED]
+    def ops(self, i: int, sid: int) -> list[tuple[EntryT, int]]:
+        """Replica i's operations in slot sid, each with the index of its operation's
+        budget (max_calls) or -1; disabled ones left out (`ReplicaClients.expand`)."""
+        clients = self.clients
+        assert clients is not None
+        operations = self.plan.replicas[i].operations
+        per_op = clients.per_op
+        out: list[tuple[EntryT, int]] = []
+        for k, e in enumerate(clients.entries(i, sid)):
+            if e[0] == DISABLED:
+                continue
+            name = operations[k].name if k < len(operations) else ""
+            out.append((_entry(e), per_op.index(name) if name in clients.budgets else -1))
+        return out
 
     def session_ops(
         self, g: int, k: int, i: int, sid: int
     ) -> list[tuple[int, tuple[int, ...], int, int, int, bool]]:
         """Session k's operations at replica i in slot sid from global state g, in
         `Sessions.expand` order: (new slot or -1-failure, sends, delta, next global
-        state, its delta, whether it is a read the monitors judge)."""
+        state, its delta, whether it is a read the monitors judge now: a request's read
+        is judged when its reply completes it, see `reply`)."""
         part = self.sessions
         assert part is not None
         plan = self.plan
@@ -242,6 +272,8 @@ class NativeTables:
             if session.ops is not None and instance.name not in session.ops:
                 continue
             args = instance.concrete(session.name, counts[k] + 1)
+            if instance.request:
+                args = (Request(session.name, counts[k] + 1), *args)
             s2, sends, delta, _, result = part.operation(i, sid, op_index, args)
             if s2 == DISABLED:
                 continue
@@ -250,9 +282,24 @@ class NativeTables:
                 continue
             _, move = part.event_of(k, i, op_index, args, result)
             g2, gdelta = tables.gmove(g, part, move)
-            reads = instance.kind in ("read", "multiread")
+            reads = instance.kind in ("read", "multiread") and not instance.request
             out.append((s2, sends, delta & MASK, g2, gdelta & MASK, reads))
         return out
+
+    def reply(self, g: int, e: int) -> tuple[int, int, bool]:
+        """Reply envelope e completes its request from global state g
+        (`Semantics._settle`, `Sessions.complete`): (next global state, fp delta, whether
+        it completes a read the history monitors judge)."""
+        part = self.sessions
+        assert part is not None
+        reply = self.tables.envs[e].msg
+        g2, delta, _, made = part.complete(g, reply, False)
+        read = False
+        if made[3]:  # completed: the request was pending in g
+            names = [s.name for s in part.sessions]
+            _, i, op_index, _ = part.pending(g)[names.index(made[0])]
+            read = self.plan.replicas[i].operations[op_index].kind in ("read", "multiread")
+        return (g2, delta & MASK, read)
 
     def timers(self, i: int, sid: int) -> list[EntryT]:
         assert self.timer_part is not None
@@ -277,19 +324,13 @@ class NativeTables:
         assert self.clock_part is not None
         return _move(self.clock_part.tick(i, sid))
 
-    def slot(self, sid: int) -> tuple[bool, int, list[int]]:
-        """(a timer may still fire, real time, what each replica observes) of slot sid."""
-        # Without enabling conditions on timers (the core does not run with them), whether
-        # a timer may fire depends on the slot alone: ask a replica of the slot's role.
-        slot = self.tables.slots[sid]
-        busy = False
-        if self.timer_part is not None:
-            roles = self.plan.role_numbers
-            owner = next(i for i in range(self.n) if roles[i] == slot[ROLE])
-            busy = self.timer_part.is_busy(owner, sid)
+    def slot(self, sid: int) -> tuple[int, list[int]]:
+        """(real time, what each replica observes) of slot sid. (Whether a timer may still
+        fire, the core reads from the timer entries of (replica, slot), which respect
+        enabling conditions.)"""
         # (-1 marks a position of another role, where this slot never sits: any id will do.)
         obs = [max(self.checker.obs[i][sid], 0) for i in range(self.n)]
-        return (busy, self.tables.slots[sid][TIME], obs)
+        return (self.tables.slots[sid][TIME], obs)
 
     def fail(self, g: int, code: int) -> Move:
         world, delta = self.tables.fail((0,) * self.n + (g,), code)

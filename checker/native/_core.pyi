@@ -14,6 +14,7 @@ class Core:
         has_timers: bool,
         max_time: int,
         group: int,
+        requests: bool = False,
     ) -> None: ...
     @property
     def exercised(self) -> int: ...

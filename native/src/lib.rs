@@ -318,7 +318,7 @@ fn fmt_g(x: f64) -> String {
 #[pymethods]
 impl Core {
     #[new]
-    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group))]
+    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group, requests=false))]
     fn new(
         adapter: Py<PyAny>,
         n: usize,
@@ -328,6 +328,7 @@ impl Core {
         has_timers: bool,
         max_time: u32,
         group: usize,
+        requests: bool,
     ) -> PyResult<Self> {
         if n > 16 {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -342,6 +343,7 @@ impl Core {
             has_timers,
             max_time,
             group,
+            requests,
         };
         Ok(Core {
             tables: Tables::new(cfg),

@@ -53,6 +53,15 @@ const DROP: u8 = 3;
 // (envelope, slot) pair up to it); slots above it go through a hash map.
 const DIRECT: u32 = 1 << 12;
 
+// The new slot of a memoised entry whose enabling condition (`when=`) is false
+// (`evcheck.env.tables.DISABLED`): no transition, the action waits.
+pub const DISABLED: i64 = -(1 << 62);
+
+// The receiver of a reply (`evcheck.env.envelope.CLIENT`, env_dst -1): the client
+// sessions. Replies never stay in a stored world: `settle` completes them in the step
+// that made them.
+pub const CLIENT: u32 = u32::MAX;
+
 // Fault kinds exercised (bit mask reported back to Python).
 pub const EX_LOSS: u32 = 1;
 pub const EX_DUP: u32 = 2;
@@ -67,6 +76,13 @@ pub struct Entry {
 }
 
 pub type Move = (u32, u64); // (new global state or slot, fp delta)
+
+/// A memoised client operation, and the per-operation budget (`max_calls`) it spends:
+/// an index into `GInfo::budgets`, or -1.
+pub struct OpEntry {
+    pub en: Entry,
+    pub budget: i32,
+}
 
 /// One part active in a global state, with the global moves it may make from there.
 pub enum Act {
@@ -108,6 +124,9 @@ pub struct GInfo {
     pub up: Vec<bool>,
     pub links: Vec<u8>,
     pub ops: Option<Move>, // client operations enabled: (next global state, delta)
+    /// Per budgeted operation (`max_calls`): where spending it moves the global state,
+    /// or None once the budget is spent (`ReplicaClients.expand`).
+    pub budgets: Vec<Option<Move>>,
     pub acts: Vec<Act>,
 }
 
@@ -135,12 +154,13 @@ pub enum Miss {
     SymGlob(u32),
     SymEnv(u32),
     Session(u32, u32, u32, u32),
+    Reply(u32, u32),
 }
 
-/// Per-slot facts the property check reads: whether a timer may still fire, and what
-/// each replica observes in that slot (an interned id).
+/// Per-slot facts the property check reads: real time, and what each replica observes
+/// in that slot (an interned id). (Whether a timer may still fire depends on the replica
+/// too, through enabling conditions: it is read from the timer table.)
 pub struct SlotInfo {
-    pub busy: bool,
     pub time: u32,
     pub obs: Box<[u32]>,
 }
@@ -154,12 +174,13 @@ pub struct Config {
     pub has_timers: bool,
     pub max_time: u32,
     pub group: usize, // symmetry group elements besides the identity (0: no symmetry)
+    pub requests: bool, // request operations: replies complete them (`settle`)
 }
 
 pub struct Tables {
     pub cfg: Config,
     globs: Vec<Option<GInfo>>,
-    ops: Vec<Vec<Option<Box<[Entry]>>>>,
+    ops: Vec<Vec<Option<Box<[OpEntry]>>>>,
     timers: Vec<Vec<Option<Box<[Entry]>>>>,
     recovery: Vec<Vec<Option<Entry>>>,
     rearm: Vec<Vec<Option<Move>>>,
@@ -183,6 +204,9 @@ pub struct Tables {
     sym_glob: Vec<Option<Box<[u64]>>>,
     sym_env: Vec<Option<Box<[u64]>>>,
     sessions: FastMap<(u32, u32, u32, u32), Box<[SEntry]>>,
+    // A reply envelope completing a request from a global state: (next global state,
+    // fp delta, whether it completes a read the history monitors judge).
+    replies: FastMap<(u32, u32), (u32, u64, bool)>,
 }
 
 fn get2<T>(v: &[Vec<Option<T>>], i: u32, sid: u32) -> Option<&T> {
@@ -281,6 +305,7 @@ impl Tables {
             sym_glob: Vec::new(),
             sym_env: Vec::new(),
             sessions: FastMap::default(),
+            replies: FastMap::default(),
         }
     }
 
@@ -325,7 +350,7 @@ impl Tables {
     }
 
     #[inline]
-    fn ops_of(&self, i: u32, sid: u32) -> Result<&[Entry], Miss> {
+    fn ops_of(&self, i: u32, sid: u32) -> Result<&[OpEntry], Miss> {
         get2(&self.ops, i, sid)
             .map(|b| &b[..])
             .ok_or(Miss::Ops(i, sid))
@@ -337,6 +362,18 @@ impl Tables {
             .get(&(g, code))
             .copied()
             .ok_or(Miss::Fail(g, code))
+    }
+
+    /// Whether a timer of replica i may fire in slot sid (`Timers.is_busy`): its timer
+    /// entries, which respect enabling conditions, are not all gone.
+    #[inline]
+    fn busy(&self, i: u32, sid: u32) -> Result<bool, Miss> {
+        if !self.cfg.has_timers {
+            return Ok(false);
+        }
+        get2(&self.timers, i, sid)
+            .map(|t| !t.is_empty())
+            .ok_or(Miss::Timers(i, sid))
     }
 
     #[inline]
@@ -437,12 +474,21 @@ impl Tables {
         for act in &gi.acts {
             match act {
                 Act::Ops => {
-                    let Some((g2, gdelta)) = gi.ops else { continue };
+                    let Some(step) = gi.ops else { continue };
                     for i in 0..n {
                         if !gi.up[i] {
                             continue;
                         }
-                        for en in self.ops_of(i as u32, world[i])? {
+                        for op in self.ops_of(i as u32, world[i])? {
+                            let en = &op.en;
+                            let (g2, gdelta) = if op.budget >= 0 {
+                                match gi.budgets[op.budget as usize] {
+                                    Some(m) => m,
+                                    None => continue, // its budget is spent
+                                }
+                            } else {
+                                step
+                            };
                             if en.s2 < 0 {
                                 self.push_fail(out, world, fp, en.s2)?;
                             } else {
@@ -500,6 +546,9 @@ impl Tables {
                         }
                         let s = world[d as usize];
                         let en = self.delivery(e, s).ok_or(Miss::Delivery(e, s))?;
+                        if en.s2 == DISABLED {
+                            continue; // the receiver does not accept it yet: it waits
+                        }
                         if en.s2 < 0 {
                             self.push_fail(out, world, fp, en.s2)?;
                         } else {
@@ -668,6 +717,49 @@ impl Tables {
                 }
             }
         }
+        if self.cfg.requests {
+            self.settle(out)?;
+        }
+        Ok(())
+    }
+
+    /// Replies made in a step complete their requests in that step
+    /// (`evcheck.semantics.Semantics._settle`): each reply envelope leaves the
+    /// successor's network, in network order, and moves its global state. Worlds only
+    /// shrink, so each is compacted where it lies.
+    fn settle(&self, out: &mut Succs) -> Result<(), Miss> {
+        let n = self.cfg.n;
+        for k in 0..out.items.len() {
+            let (s, l, mut fp) = out.items[k];
+            let (s, l) = (s as usize, l as usize);
+            let mut any = false;
+            for &e in &out.words[s + n + 1..s + l] {
+                if self.env(e)?.1 == CLIENT {
+                    any = true;
+                    break;
+                }
+            }
+            if !any {
+                continue;
+            }
+            let mut g = out.words[s + n];
+            let mut w = s + n + 1;
+            for r in s + n + 1..s + l {
+                let e = out.words[r];
+                let (_, d, key) = self.env(e)?;
+                if d != CLIENT {
+                    out.words[w] = e;
+                    w += 1;
+                    continue;
+                }
+                let &(g2, delta, read) = self.replies.get(&(g, e)).ok_or(Miss::Reply(g, e))?;
+                fp = fp.wrapping_sub(key).wrapping_add(delta);
+                out.reads += read as u32;
+                g = g2;
+            }
+            out.words[s + n] = g;
+            out.items[k] = (s as u32, (w - s) as u32, fp);
+        }
         Ok(())
     }
 
@@ -726,8 +818,8 @@ impl Tables {
         let mut met = 0u8;
         if self.cfg.conv >= 0 && world.len() == n + 1 && gi.quiet {
             let mut quiet = true;
-            for &s in &world[..n] {
-                if self.slot(s)?.busy {
+            for (i, &s) in world[..n].iter().enumerate() {
+                if self.busy(i as u32, s)? {
                     quiet = false;
                     break;
                 }
@@ -764,8 +856,18 @@ impl Tables {
                 put1(&mut self.globs, g, info);
             }
             Miss::Ops(i, sid) => {
-                let v = ad.call_method1("ops", (i, sid))?;
-                put2(&mut self.ops, i, sid, entries(&v)?);
+                let v: Vec<(Bound<'_, PyAny>, i32)> =
+                    ad.call_method1("ops", (i, sid))?.extract()?;
+                let ops = v
+                    .iter()
+                    .map(|(en, budget)| {
+                        Ok(OpEntry {
+                            en: entry(en)?,
+                            budget: *budget,
+                        })
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                put2(&mut self.ops, i, sid, ops.into_boxed_slice());
             }
             Miss::Timers(i, sid) => {
                 let v = ad.call_method1("timers", (i, sid))?;
@@ -793,7 +895,8 @@ impl Tables {
                 }
             }
             Miss::Env(e) => {
-                let (src, dst, key): (u32, u32, u64) = ad.call_method1("env", (e,))?.extract()?;
+                let (src, dst, key): (u32, i64, u64) = ad.call_method1("env", (e,))?.extract()?;
+                let dst = if dst < 0 { CLIENT } else { dst as u32 };
                 let k = e as usize;
                 if self.env_known.len() <= k {
                     self.env_known.resize(k + 1, false);
@@ -815,13 +918,11 @@ impl Tables {
                 put2(&mut self.tick, i, sid, m);
             }
             Miss::Slot(sid) => {
-                let (busy, time, obs): (bool, u32, Vec<u32>) =
-                    ad.call_method1("slot", (sid,))?.extract()?;
+                let (time, obs): (u32, Vec<u32>) = ad.call_method1("slot", (sid,))?.extract()?;
                 put1(
                     &mut self.slots,
                     sid,
                     SlotInfo {
-                        busy,
                         time,
                         obs: obs.into_boxed_slice(),
                     },
@@ -853,6 +954,10 @@ impl Tables {
                     .into_boxed_slice();
                 self.sessions.insert((g, k, i, sid), entries);
             }
+            Miss::Reply(g, e) => {
+                let v: (u32, u64, bool) = ad.call_method1("reply", (g, e))?.extract()?;
+                self.replies.insert((g, e), v);
+            }
             Miss::SymSlot(sid) => {
                 let v: Vec<u64> = ad.call_method1("sym_slot", (sid,))?.extract()?;
                 put1(&mut self.sym_slot, sid, v.into_boxed_slice());
@@ -876,13 +981,14 @@ impl Tables {
 
     fn fetch_glob(&mut self, _py: Python<'_>, ad: &Bound<'_, PyAny>, g: u32) -> PyResult<GInfo> {
         let v = ad.call_method1("glob", (g,))?;
-        let (failed, history, quiet, up, links, ops, acts): (
+        let (failed, history, quiet, up, links, ops, budgets, acts): (
             bool,
             i32,
             bool,
             Vec<bool>,
             Vec<u8>,
             Option<Move>,
+            Vec<Option<Move>>,
             Vec<Bound<'_, PyAny>>,
         ) = v.extract()?;
         let mut out = Vec::with_capacity(acts.len());
@@ -920,6 +1026,7 @@ impl Tables {
             up,
             links,
             ops,
+            budgets,
             acts: out,
         })
     }
