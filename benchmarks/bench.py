@@ -106,6 +106,12 @@ CONFIGS = [
         "the same election, the timer guarded by when= (no no-op firings)",
     ),
     Config(
+        "quorum-requests",
+        "benchmarks/requests/quorum.py",
+        {},
+        "quorum register x3, R=W=2, request operations (2 + 1) completed by replies",
+    ),
+    Config(
         "gcounter-faults",
         "specs/gcounter.py",
         {"faults": {"dup": 2, "partition": 1, "crash": 1, "crash_inbox": "wait"}},
