@@ -6,8 +6,8 @@ per distinct entry. Every method answers from the Python parts' own memoised tab
 (`evcheck.env`), so both engines share one definition of the semantics. Answers are
 plain ints and tuples; fingerprint deltas are reduced mod 2**64.
 
-Which specs the core covers: `unsupported` names what it does not (failure detectors,
-invariants that read the environment, convergence to an expected value), and the runner
+Which specs the core covers: `unsupported` names what it does not (invariants that
+read the environment, convergence to an expected value), and the runner
 falls back to the Python engine for those, saying so. Enabling conditions (`when=`) are
 decided by the Python parts, whose entries the core reads: a DISABLED entry is skipped
 exactly where the Python engine skips it.
@@ -21,13 +21,14 @@ from .dsl import Request
 from .env.clients import ReplicaClients
 from .env.clocks import Clocks
 from .env.crashes import Crashes
+from .env.detectors import Detectors
 from .env.duplication import Duplication
 from .env.loss import Loss
 from .env.network import Network
 from .env.part import Part
 from .env.partitions import Partitions
 from .env.sessions import Sessions
-from .env.tables import DISABLED, TIME
+from .env.tables import DISABLED, SUSPECTS, TIME
 from .env.tables import OPS as OPS_DONE
 from .env.timers import Timers
 from .fingerprint import MASK
@@ -41,18 +42,20 @@ Move = tuple[int, int]
 EntryT = tuple[int, tuple[int, ...], int]
 
 # Part kinds as the core numbers them (tables.rs, `Act`).
-OPS, TIMERS, NET, LOSS, DUP, CRASH, PARTITION, TICK, SESSIONS = range(9)
+OPS, TIMERS, NET, LOSS, DUP, CRASH, PARTITION, TICK, SESSIONS, DETECT = range(10)
 # Fault kinds the core reports as exercised (bit mask).
-EXERCISED_BITS = {1: Loss, 2: Duplication, 4: Crashes, 8: Partitions}
+EXERCISED_BITS: dict[int, type[Part]] = {
+    1: Loss,
+    2: Duplication,
+    4: Crashes,
+    8: Partitions,
+    16: Detectors,
+}
 
 
 def unsupported(system: Semantics) -> str | None:
     """Why the native core cannot explore `system`, or None when it can."""
     plan = system.plan
-    if plan.detector is not None:
-        # What a replica suspects is a slot component the core does not read and wrong suspicions are
-        # actions of a part the core does not mirror.
-        return "failure detectors"
     for prop in plan.properties:
         if isinstance(prop, Invariant) and prop.sees_network:
             return f"invariant {prop.name} reads the environment"
@@ -75,6 +78,7 @@ def unsupported(system: Semantics) -> str | None:
                 Crashes,
                 Partitions,
                 Clocks,
+                Detectors,
             ),
         ):
             return f"environment part {part.name}"
@@ -103,6 +107,7 @@ class NativeTables:
         self.timer_part = next((p for p in parts if isinstance(p, Timers)), None)
         self.crash_part = next((p for p in parts if isinstance(p, Crashes)), None)
         self.clock_part = next((p for p in parts if isinstance(p, Clocks)), None)
+        self.detector = next((p for p in parts if isinstance(p, Detectors)), None)
         self.por = system.network.target is not None
         self.tail = (
             DeliveryTail(self.tables, self.clients, system.network)
@@ -206,15 +211,26 @@ class NativeTables:
         if isinstance(part, Crashes):
             down, used = part.component(g)
             may = used < faults.crash
-            crash = (
-                [(i, _move(tables.gmove(g, part, (True, i)))) for i in range(self.n) if not down[i]]
-                if may
-                else []
-            )
+            crash = [self._crash(g, part, i) for i in range(self.n) if not down[i]] if may else []
             recover = [
                 (i, _move(tables.gmove(g, part, (False, i)))) for i in range(self.n) if down[i]
             ]
-            return (CRASH, may, crash, recover)
+            return (CRASH, may, crash, recover, self.detector is not None)
+        if isinstance(part, Detectors):
+            # `Detectors.expand`: wrong suspicions that may start (the core leaves out those
+            # the observer's slot holds already), then those that may end.
+            used, wrong = part.component(g)
+            up = tables.infos[g].up
+            suspect = []
+            if used < part.budget:
+                for i in range(self.n):
+                    for j in range(self.n):
+                        if i != j and up[i] and up[j]:
+                            suspect.append((i, j, _move(tables.gmove(g, part, ("suspect", i, j)))))
+            trust = [
+                (i, j, _move(tables.gmove(g, part, ("trust", i, j)))) for i, j in sorted(wrong)
+            ]
+            return (DETECT, used < part.budget, suspect, trust)
         if isinstance(part, Partitions):
             groups, used = part.component(g)
             may = groups is None and used < faults.partition
@@ -236,6 +252,27 @@ class NativeTables:
                     active.append((k, list(session.homes)))
             return (SESSIONS, active)
         raise AssertionError(f"the native core has no part {part.name}")
+
+    def _crash(self, g: int, part: Crashes, j: int) -> tuple[int, Move, list[int]]:
+        """Replica j crashes from global state g: (j, the move of the global state, the
+        replicas j wrongly suspects, whose suspicion its detector drops), as
+        `Crashes.expand` and `Detectors.detect` make it."""
+        tables = self.tables
+        g2, delta = tables.gmove(g, part, (True, j))
+        dropped: list[int] = []
+        detector = self.detector
+        if detector is not None:
+            wrong = detector.component(g2)[1]
+            if any(j in pair for pair in wrong):
+                dropped = [k for i, k in sorted(wrong) if i == j]
+                g2, more = tables.gmove(g2, detector, ("down", j))
+                delta += more
+        return (j, _move((g2, delta)), dropped)
+
+    def suspect(self, i: int, sid: int, j: int, suspected: bool) -> Move:
+        """Replica i in slot sid with replica j suspected, or trusted (`Detectors.move`)."""
+        assert self.detector is not None
+        return _move(self.detector.move(i, sid, j, suspected))
 
     def ops(self, i: int, sid: int) -> list[tuple[EntryT, int]]:
         """Replica i's operations in slot sid, each with the index of its operation's
@@ -324,13 +361,15 @@ class NativeTables:
         assert self.clock_part is not None
         return _move(self.clock_part.tick(i, sid))
 
-    def slot(self, sid: int) -> tuple[int, list[int]]:
-        """(real time, what each replica observes) of slot sid. (Whether a timer may still
-        fire, the core reads from the timer entries of (replica, slot), which respect
-        enabling conditions.)"""
+    def slot(self, sid: int) -> tuple[int, int, list[int]]:
+        """(real time, the replicas it suspects as a bit mask, what each replica observes)
+        of slot sid. (Whether a timer may still fire, the core reads from the timer entries
+        of (replica, slot), which respect enabling conditions.)"""
+        slot = self.tables.slots[sid]
         # (-1 marks a position of another role, where this slot never sits: any id will do.)
         obs = [max(self.checker.obs[i][sid], 0) for i in range(self.n)]
-        return (self.tables.slots[sid][TIME], obs)
+        suspects = sum(1 << (int(r) - 1) for r in slot[SUSPECTS])
+        return (slot[TIME], suspects, obs)
 
     def fail(self, g: int, code: int) -> Move:
         world, delta = self.tables.fail((0,) * self.n + (g,), code)

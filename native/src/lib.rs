@@ -355,7 +355,8 @@ impl Core {
         })
     }
 
-    /// Fault kinds exercised so far (bits: loss 1, dup 2, crash 4, partition 8).
+    /// Fault kinds exercised so far (bits: loss 1, dup 2, crash 4, partition 8, false
+    /// suspicion 16).
     #[getter]
     fn exercised(&self) -> u32 {
         self.exercised

@@ -67,6 +67,7 @@ pub const EX_LOSS: u32 = 1;
 pub const EX_DUP: u32 = 2;
 pub const EX_CRASH: u32 = 4;
 pub const EX_PARTITION: u32 = 8;
+pub const EX_SUSPICION: u32 = 16;
 
 /// A memoised handler run: new slot (or -1-failure), sent envelopes (sorted), fp delta.
 pub struct Entry {
@@ -91,10 +92,21 @@ pub enum Act {
     Net,
     Loss(Move),
     Dup(Move),
+    /// With a failure detector (`detect`), a crash of j makes every other replica
+    /// suspect j and drops j's own wrong suspicions (the replicas listed with it; its
+    /// move includes the detectors' part), and a recovery makes the others trust j.
     Crash {
         exercised: bool,
-        crash: Vec<(u32, Move)>,
+        crash: Vec<(u32, Move, Vec<u32>)>,
         recover: Vec<(u32, Move)>,
+        detect: bool,
+    },
+    /// An eventually perfect detector: wrong suspicions (i, j) that may start (unless
+    /// i's slot suspects j already), and those outstanding, which may end.
+    Detect {
+        exercised: bool,
+        suspect: Vec<(u32, u32, Move)>,
+        trust: Vec<(u32, u32, Move)>,
     },
     Partition {
         exercised: bool,
@@ -155,6 +167,7 @@ pub enum Miss {
     SymEnv(u32),
     Session(u32, u32, u32, u32),
     Reply(u32, u32),
+    Suspect(u32, u32, u32, bool),
 }
 
 /// Per-slot facts the property check reads: real time, and what each replica observes
@@ -162,6 +175,7 @@ pub enum Miss {
 /// too, through enabling conditions: it is read from the timer table.)
 pub struct SlotInfo {
     pub time: u32,
+    pub suspects: u32, // the replicas this slot suspects (bit i: replica i)
     pub obs: Box<[u32]>,
 }
 
@@ -207,6 +221,8 @@ pub struct Tables {
     // A reply envelope completing a request from a global state: (next global state,
     // fp delta, whether it completes a read the history monitors judge).
     replies: FastMap<(u32, u32), (u32, u64, bool)>,
+    // Replica i's slot with replica j suspected or not (`Detectors.move`).
+    suspicion: FastMap<(u32, u32, u32, bool), Move>,
 }
 
 fn get2<T>(v: &[Vec<Option<T>>], i: u32, sid: u32) -> Option<&T> {
@@ -306,6 +322,7 @@ impl Tables {
             sym_env: Vec::new(),
             sessions: FastMap::default(),
             replies: FastMap::default(),
+            suspicion: FastMap::default(),
         }
     }
 
@@ -374,6 +391,15 @@ impl Tables {
         get2(&self.timers, i, sid)
             .map(|t| !t.is_empty())
             .ok_or(Miss::Timers(i, sid))
+    }
+
+    /// Replica i in slot sid comes to suspect replica j, or to trust it (`Detectors.move`).
+    #[inline]
+    fn suspect(&self, i: u32, sid: u32, j: u32, suspected: bool) -> Result<Move, Miss> {
+        self.suspicion
+            .get(&(i, sid, j, suspected))
+            .copied()
+            .ok_or(Miss::Suspect(i, sid, j, suspected))
     }
 
     #[inline]
@@ -602,15 +628,34 @@ impl Tables {
                     exercised: ex,
                     crash,
                     recover,
+                    detect,
                 } => {
                     if *ex {
                         *exercised |= EX_CRASH;
                     }
-                    for &(_, (g2, gdelta)) in crash {
+                    for (j, (g2, gdelta), wrong) in crash {
                         let start = out.begin();
                         out.words.extend_from_slice(world);
-                        out.words[start + n] = g2;
-                        out.end(start, fp.wrapping_add(gdelta));
+                        out.words[start + n] = *g2;
+                        let mut f = fp.wrapping_add(*gdelta);
+                        if *detect {
+                            // `Detectors.detect(..., down=True)`: the others suspect j,
+                            // j drops its wrong suspicions.
+                            for k in 0..n {
+                                if k != *j as usize {
+                                    let (s2, d) = self.suspect(k as u32, world[k], *j, true)?;
+                                    out.words[start + k] = s2;
+                                    f = f.wrapping_add(d);
+                                }
+                            }
+                            for &w in wrong {
+                                let at = start + *j as usize;
+                                let (s2, d) = self.suspect(*j, out.words[at], w, false)?;
+                                out.words[at] = s2;
+                                f = f.wrapping_add(d);
+                            }
+                        }
+                        out.end(start, f);
                     }
                     for &(i, (g2, gdelta)) in recover {
                         let en = get2(&self.recovery, i, world[i as usize])
@@ -625,9 +670,15 @@ impl Tables {
                             if k == i as usize {
                                 out.words.push(en.s2 as u32);
                             } else {
-                                let (s2, d2) = self.rearm_of(k as u32, world[k])?;
-                                out.words.push(s2);
+                                let (mut s2, d2) = self.rearm_of(k as u32, world[k])?;
                                 rdelta = rdelta.wrapping_add(d2);
+                                if *detect {
+                                    // `Detectors.detect(..., down=False)`: they trust i.
+                                    let (s3, d3) = self.suspect(k as u32, s2, i, false)?;
+                                    s2 = s3;
+                                    rdelta = rdelta.wrapping_add(d3);
+                                }
+                                out.words.push(s2);
                             }
                         }
                         out.words.push(g2);
@@ -637,6 +688,35 @@ impl Tables {
                             .wrapping_add(gdelta)
                             .wrapping_add(rdelta);
                         out.end(start, f);
+                    }
+                }
+                Act::Detect {
+                    exercised: ex,
+                    suspect,
+                    trust,
+                } => {
+                    if *ex {
+                        *exercised |= EX_SUSPICION;
+                    }
+                    for &(i, j, (g2, gdelta)) in suspect {
+                        let s = world[i as usize];
+                        if self.slot(s)?.suspects & (1 << j) != 0 {
+                            continue;
+                        }
+                        let (s2, d) = self.suspect(i, s, j, true)?;
+                        let start = out.begin();
+                        out.words.extend_from_slice(world);
+                        out.words[start + i as usize] = s2;
+                        out.words[start + n] = g2;
+                        out.end(start, fp.wrapping_add(d).wrapping_add(gdelta));
+                    }
+                    for &(i, j, (g2, gdelta)) in trust {
+                        let (s2, d) = self.suspect(i, world[i as usize], j, false)?;
+                        let start = out.begin();
+                        out.words.extend_from_slice(world);
+                        out.words[start + i as usize] = s2;
+                        out.words[start + n] = g2;
+                        out.end(start, fp.wrapping_add(d).wrapping_add(gdelta));
                     }
                 }
                 Act::Partition {
@@ -918,12 +998,14 @@ impl Tables {
                 put2(&mut self.tick, i, sid, m);
             }
             Miss::Slot(sid) => {
-                let (time, obs): (u32, Vec<u32>) = ad.call_method1("slot", (sid,))?.extract()?;
+                let (time, suspects, obs): (u32, u32, Vec<u32>) =
+                    ad.call_method1("slot", (sid,))?.extract()?;
                 put1(
                     &mut self.slots,
                     sid,
                     SlotInfo {
                         time,
+                        suspects,
                         obs: obs.into_boxed_slice(),
                     },
                 );
@@ -953,6 +1035,12 @@ impl Tables {
                     .collect::<Vec<_>>()
                     .into_boxed_slice();
                 self.sessions.insert((g, k, i, sid), entries);
+            }
+            Miss::Suspect(i, sid, j, suspected) => {
+                let m: Move = ad
+                    .call_method1("suspect", (i, sid, j, suspected))?
+                    .extract()?;
+                self.suspicion.insert((i, sid, j, suspected), m);
             }
             Miss::Reply(g, e) => {
                 let v: (u32, u64, bool) = ad.call_method1("reply", (g, e))?.extract()?;
@@ -1004,6 +1092,7 @@ impl Tables {
                     exercised: a.get_item(1)?.extract()?,
                     crash: a.get_item(2)?.extract()?,
                     recover: a.get_item(3)?.extract()?,
+                    detect: a.get_item(4)?.extract()?,
                 },
                 6 => Act::Partition {
                     exercised: a.get_item(1)?.extract()?,
@@ -1012,6 +1101,11 @@ impl Tables {
                 },
                 7 => Act::Tick,
                 8 => Act::Sessions(a.get_item(1)?.extract()?),
+                9 => Act::Detect {
+                    exercised: a.get_item(1)?.extract()?,
+                    suspect: a.get_item(2)?.extract()?,
+                    trust: a.get_item(3)?.extract()?,
+                },
                 _ => {
                     return Err(pyo3::exceptions::PyValueError::new_err(format!(
                         "unknown part kind {kind}"

@@ -3,7 +3,8 @@
 threads), identical verdicts, state and transition counts, depth, frontier left, fault
 kinds exercised, premise counts and counterexamples, step for step. Specs written here
 exercise what the core covers since issue 17 item 3: enabling conditions on handlers
-and timers, per-operation budgets, and request operations completed by replies."""
+and timers, per-operation budgets, request operations completed by replies, and failure
+detectors."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from evcheck import (
+    Fail,
     Replica,
     Spec,
     field,
@@ -31,7 +33,7 @@ from evcheck import (
     timer,
     verify_spec,
 )
-from evcheck.models import LamportLWW
+from evcheck.models import LamportLWW, SteppingDownFailover, SuspectingFailover
 from evcheck.models.consensus import RaftReplica, SelfCommitRaft
 from evcheck.models.primary_backup import AsyncPrimary, Backup, SyncPrimary
 from evcheck.models.quorum import CountingQuorumReplica, QuorumReplica, SloppyQuorumReplica
@@ -250,6 +252,39 @@ class Elections(Replica):
         return self.term
 
 
+class Watcher(Replica):
+    """Records whom it suspected each time it looks (tests/env/test_detector.py)."""
+
+    saw = field(frozenset())
+
+    @operation()
+    def look(self) -> None:
+        self.saw = self.saw | {r for r in self.peers if self.suspects(r)}
+
+    def observe(self) -> Any:
+        return len(self.saw)
+
+
+@invariant
+def one_primary(w: Any) -> bool | Fail:
+    """At most one replica believes it is the primary, crashed ones included (a replica
+    invariant: the failover specs' own reads `w.down`, which the core does not cover)."""
+    leading = [r.id for r in w.replicas if r.primary]
+    return len(leading) <= 1 or Fail(f"{leading} all act as primary")
+
+
+def detecting(protocol: type[Replica], detector: str, **faults: int) -> Spec:
+    return Spec(
+        protocol,
+        replicas=3,
+        values=("a",),
+        max_ops=1,
+        detector=detector,
+        faults={"crash": 1, **faults},
+        properties=[one_primary],
+    )
+
+
 FEATURE_SPECS: dict[str, Callable[[], Spec]] = {
     # enabling conditions (when=) on operations, handlers and timers
     "guarded-handler": lambda: Spec(Patient, replicas=3, max_ops=2),
@@ -323,6 +358,30 @@ FEATURE_SPECS: dict[str, Callable[[], Spec]] = {
         ops_per_session=2,
         properties=[linearizability],
     ),
+    # failure detectors: suspicions in the slots, wrong ones as actions
+    "perfect-detector": lambda: Spec(
+        Watcher, replicas=3, max_ops=2, detector="perfect", faults={"crash": 1}, properties=[]
+    ),
+    "eventually-perfect-detector": lambda: Spec(
+        Watcher,
+        replicas=3,
+        max_ops=2,
+        detector="eventually_perfect",
+        faults={"crash": 2, "false_suspicion": 2},
+        properties=[quiescent_convergence],
+    ),
+    "suspecting-failover": lambda: detecting(SuspectingFailover, "perfect"),
+    "stepping-down-failover": lambda: detecting(
+        SteppingDownFailover, "eventually_perfect", false_suspicion=1
+    ),
+    "stepping-down-failover-loss": lambda: Spec(
+        SteppingDownFailover,
+        replicas=3,
+        values=("a",),
+        max_ops=2,
+        detector="eventually_perfect",
+        faults={"crash": 1, "false_suspicion": 1, "loss": 1},
+    ),
 }
 FEATURE_CAP = 5_000
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -335,7 +394,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("name", FEATURE_SPECS)
-def test_guards_budgets_and_requests_run_natively(name: str, variant: str) -> None:
+def test_guards_budgets_requests_and_detectors_run_natively(name: str, variant: str) -> None:
     spec = FEATURE_SPECS[name]()
     assert unsupported(System(spec)) is None
     kw = dict(VARIANTS[variant])
@@ -370,6 +429,11 @@ def test_the_feature_specs_exercise_what_they_name() -> None:
         "async-primary-backup": "violated",
         "raft": "stopped",
         "raft-self-commit": "violated",
+        "perfect-detector": "holds",
+        "eventually-perfect-detector": "violated",
+        "suspecting-failover": "violated",
+        "stepping-down-failover": "violated",
+        "stepping-down-failover-loss": "violated",
     }
     quorum = verify_spec(FEATURE_SPECS["quorum"](), engine="native")
     assert quorum.premise_counts["read_your_writes"] > 0  # reads completed by replies
