@@ -6,8 +6,8 @@ per distinct entry. Every method answers from the Python parts' own memoised tab
 (`evcheck.env`), so both engines share one definition of the semantics. Answers are
 plain ints and tuples; fingerprint deltas are reduced mod 2**64.
 
-Which specs the core covers: `unsupported` names what it does not (invariants that
-read the environment, convergence to an expected value), and the runner
+Which specs the core covers: `unsupported` names what it does not (convergence to an
+expected value, liveness and `sometimes` properties), and the runner
 falls back to the Python engine for those, saying so. Enabling conditions (`when=`) are
 decided by the Python parts, whose entries the core reads: a DISABLED entry is skipped
 exactly where the Python engine skips it.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .checking import WorldView, holds
 from .dsl import Request
 from .env.clients import ReplicaClients
 from .env.clocks import Clocks
@@ -28,7 +29,7 @@ from .env.network import Network
 from .env.part import Part
 from .env.partitions import Partitions
 from .env.sessions import Sessions
-from .env.tables import DISABLED, SUSPECTS, TIME
+from .env.tables import APPLIED, DISABLED, SUSPECTS, TIME
 from .env.tables import OPS as OPS_DONE
 from .env.timers import Timers
 from .fingerprint import MASK
@@ -57,8 +58,6 @@ def unsupported(system: Semantics) -> str | None:
     """Why the native core cannot explore `system`, or None when it can."""
     plan = system.plan
     for prop in plan.properties:
-        if isinstance(prop, Invariant) and prop.sees_network:
-            return f"invariant {prop.name} reads the environment"
         if isinstance(prop, (QuiescentConvergence, StrongConvergence)) and prop.expected:
             return f"{prop.name} with an expected value"
         if not isinstance(
@@ -116,14 +115,17 @@ class NativeTables:
         )
         self.conv = -1
         self.sec: int | None = None
-        self.invariants: list[tuple[int, Invariant]] = []
+        self.invariants: list[tuple[int, Invariant]] = []  # of the replica slots
+        self.env_invariants: list[tuple[int, Invariant]] = []  # reading the environment
         for index, prop in enumerate(plan.properties, start=1):
             if isinstance(prop, QuiescentConvergence):
                 self.conv = index
             elif isinstance(prop, StrongConvergence):
                 self.sec = index
             elif isinstance(prop, Invariant):
-                self.invariants.append((index, prop))
+                (self.env_invariants if prop.sees_network else self.invariants).append(
+                    (index, prop)
+                )
         self.history = bool(plan.history_properties)
 
     # -- the engines' contract (delegated) ---------------------------------------------
@@ -139,10 +141,10 @@ class NativeTables:
 
     # -- what the core is built with ---------------------------------------------------
 
-    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool]:
+    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool, bool]:
         """(replicas, partial-order reduction, convergence property or -1, properties of
         the replica slots, timers, max time, symmetry group elements besides identity,
-        request operations)."""
+        request operations, invariants that read the environment)."""
         slot_props = self.sec is not None or bool(self.invariants)
         return (
             self.n,
@@ -153,6 +155,7 @@ class NativeTables:
             self.plan.max_time or 0,
             self.symmetric.size - 1 if self.symmetric is not None else 0,
             self.plan.requests,
+            bool(self.env_invariants),
         )
 
     def mark_exercised(self, mask: int) -> None:
@@ -386,6 +389,31 @@ class NativeTables:
             return self.checker.replica_invariants_verdict(slots), met
         return -1, met
 
+    def env_verdict(self, world: tuple[int, ...]) -> tuple[int, bool]:
+        """The first invariant reading the environment that `world` violates, or -1 (in
+        `Checker.check`'s order), and whether they read the network. If not, the verdict
+        is one of (replica slots, global state), which decide the rest of the
+        environment, and the core keeps it per those: a deterministic predicate that did
+        not read the network here reads the same and answers the same on every world
+        that differs only there."""
+        tables = self.tables
+        plan = self.plan
+        slots = [tables.slots[s] for s in world[: self.n]]
+        replicas = self.checker.world_view(world, False).replicas
+        environment = _Watched(self.system.environment(world))
+        applied = (
+            {tables.ids[i]: slot[APPLIED] for i, slot in enumerate(slots)}
+            if plan.tracks_applied
+            else None
+        )
+        view = WorldView(replicas, environment, applied)
+        verdict = -1
+        for index, prop in self.env_invariants:
+            if not holds(prop, view):
+                verdict = index
+                break
+        return verdict, "network" in environment.read
+
     def sym_slot(self, sid: int) -> list[int]:
         assert self.symmetric is not None
         return [k & MASK for k in self.symmetric.keys_of_slot(sid)]
@@ -401,6 +429,18 @@ class NativeTables:
     def may_send(self, sid: int, pending: tuple[int, ...]) -> bool:
         assert self.tail is not None
         return self.tail.may_send(sid, pending)
+
+
+class _Watched(dict[str, Any]):
+    """An environment that records which of its entries an invariant read."""
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        super().__init__(items)
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> Any:
+        self.read.add(name)
+        return super().__getitem__(name)
 
 
 def _move(move: tuple[int, int]) -> Move:

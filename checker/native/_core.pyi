@@ -15,6 +15,7 @@ class Core:
         max_time: int,
         group: int,
         requests: bool = False,
+        env_props: bool = False,
     ) -> None: ...
     @property
     def exercised(self) -> int: ...

@@ -318,7 +318,7 @@ fn fmt_g(x: f64) -> String {
 #[pymethods]
 impl Core {
     #[new]
-    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group, requests=false))]
+    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group, requests=false, env_props=false))]
     fn new(
         adapter: Py<PyAny>,
         n: usize,
@@ -329,6 +329,7 @@ impl Core {
         max_time: u32,
         group: usize,
         requests: bool,
+        env_props: bool,
     ) -> PyResult<Self> {
         if n > 16 {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -344,6 +345,7 @@ impl Core {
             max_time,
             group,
             requests,
+            env_props,
         };
         Ok(Core {
             tables: Tables::new(cfg),

@@ -168,6 +168,7 @@ pub enum Miss {
     Session(u32, u32, u32, u32),
     Reply(u32, u32),
     Suspect(u32, u32, u32, bool),
+    EnvCheck(Box<[u32]>),
 }
 
 /// Per-slot facts the property check reads: real time, and what each replica observes
@@ -189,6 +190,7 @@ pub struct Config {
     pub max_time: u32,
     pub group: usize, // symmetry group elements besides the identity (0: no symmetry)
     pub requests: bool, // request operations: replies complete them (`settle`)
+    pub env_props: bool, // invariants that read the environment
 }
 
 pub struct Tables {
@@ -223,6 +225,11 @@ pub struct Tables {
     replies: FastMap<(u32, u32), (u32, u64, bool)>,
     // Replica i's slot with replica j suspected or not (`Detectors.move`).
     suspicion: FastMap<(u32, u32, u32, bool), Move>,
+    // Verdicts of the invariants that read the environment: per (slots, global state)
+    // where they did not read the network; the last world's where they did (the core
+    // asks for a world's verdict and reads it back at once).
+    env_verdicts: FastMap<Box<[u32]>, i32>,
+    env_last: Option<(Box<[u32]>, i32)>,
 }
 
 fn get2<T>(v: &[Vec<Option<T>>], i: u32, sid: u32) -> Option<&T> {
@@ -323,6 +330,8 @@ impl Tables {
             sessions: FastMap::default(),
             replies: FastMap::default(),
             suspicion: FastMap::default(),
+            env_verdicts: FastMap::default(),
+            env_last: None,
         }
     }
 
@@ -920,12 +929,31 @@ impl Tables {
                     if sec {
                         met |= SEC;
                     }
-                    return Ok((v, met));
+                    if v >= 0 {
+                        return Ok((v, met));
+                    }
                 }
                 None => return Err(Miss::Slots(world[..n].to_vec().into_boxed_slice())),
             }
         }
+        if self.cfg.env_props {
+            return Ok((self.env_verdict(world)?, met));
+        }
         Ok((-1, met))
+    }
+
+    /// The first invariant that reads the environment and `world` violates, or -1:
+    /// per (replica slots, global state) when the invariants did not read the network
+    /// (the rest of the environment is a function of those), else for this world alone.
+    fn env_verdict(&self, world: &[u32]) -> Result<i32, Miss> {
+        let n = self.cfg.n;
+        if let Some(&v) = self.env_verdicts.get(&world[..=n]) {
+            return Ok(v);
+        }
+        match &self.env_last {
+            Some((w, v)) if &w[..] == world => Ok(*v),
+            _ => Err(Miss::EnvCheck(world.to_vec().into_boxed_slice())),
+        }
     }
 
     /// Fetch one missing entry from Python (the adapter object of `evcheck.native_tables`).
@@ -1041,6 +1069,16 @@ impl Tables {
                     .call_method1("suspect", (i, sid, j, suspected))?
                     .extract()?;
                 self.suspicion.insert((i, sid, j, suspected), m);
+            }
+            Miss::EnvCheck(world) => {
+                let t = PyTuple::new(py, world.iter())?;
+                let (v, network): (i32, bool) = ad.call_method1("env_verdict", (t,))?.extract()?;
+                if network {
+                    self.env_last = Some((world, v));
+                } else {
+                    let n = self.cfg.n;
+                    self.env_verdicts.insert(world[..=n].into(), v);
+                }
             }
             Miss::Reply(g, e) => {
                 let v: (u32, u64, bool) = ad.call_method1("reply", (g, e))?.extract()?;
