@@ -368,15 +368,20 @@ def test_failover_counterexamples() -> None:
     assert accurate.stats.transitions == stepdown.stats.transitions == 35
 
 
-def test_the_native_core_falls_back_for_the_environment_invariant_and_says_why() -> None:
-    """The detector runs on the native core (tests/native/test_differential.py); the
-    failover specs' invariant reads `w.down`, which the core does not cover."""
+def test_the_native_core_runs_detectors() -> None:
+    """Detectors and the failover specs' invariant (it reads `w.down`) run on the native
+    core, exploring what the Python engine explores (tests/native/test_differential.py
+    compares them step for step)."""
     spec = load_spec(SPECS / "failover_eventual.py")
+    python = verify_spec(spec, engine="python")
     result = verify_spec(spec, engine="native")
-    assert result.engine == "python"
-    assert result.engine_note is not None
-    assert "at_most_one_primary reads the environment" in result.engine_note
-    assert "failure detectors" not in result.engine_note
+    assert result.engine == "native", result.engine_note
+    assert (result.status, result.stats.states, result.stats.transitions) == (
+        python.status,
+        python.stats.states,
+        python.stats.transitions,
+    )
+    assert result.faults_exercised == python.faults_exercised
 
 
 # ---------------------------------------------------------------- trace files
