@@ -6,8 +6,9 @@ per distinct entry. Every method answers from the Python parts' own memoised tab
 (`evcheck.env`), so both engines share one definition of the semantics. Answers are
 plain ints and tuples; fingerprint deltas are reduced mod 2**64.
 
-Which specs the core covers: `unsupported` names what it does not (convergence to an
-expected value, liveness and `sometimes` properties), and the runner
+Which specs the core covers: `unsupported` names what it does not (liveness and
+`sometimes` properties, which the runner decides on a recorded graph anyway, and parts
+or properties it does not know), and the runner
 falls back to the Python engine for those, saying so. Enabling conditions (`when=`) are
 decided by the Python parts, whose entries the core reads: a DISABLED entry is skipped
 exactly where the Python engine skips it.
@@ -58,8 +59,6 @@ def unsupported(system: Semantics) -> str | None:
     """Why the native core cannot explore `system`, or None when it can."""
     plan = system.plan
     for prop in plan.properties:
-        if isinstance(prop, (QuiescentConvergence, StrongConvergence)) and prop.expected:
-            return f"{prop.name} with an expected value"
         if not isinstance(
             prop, (Invariant, QuiescentConvergence, StrongConvergence, HistoryProperty)
         ):
@@ -114,14 +113,18 @@ class NativeTables:
             else None
         )
         self.conv = -1
+        self.conv_expected: Any = None
         self.sec: int | None = None
+        self.sec_expected: Any = None
         self.invariants: list[tuple[int, Invariant]] = []  # of the replica slots
         self.env_invariants: list[tuple[int, Invariant]] = []  # reading the environment
         for index, prop in enumerate(plan.properties, start=1):
             if isinstance(prop, QuiescentConvergence):
                 self.conv = index
+                self.conv_expected = prop.expected
             elif isinstance(prop, StrongConvergence):
                 self.sec = index
+                self.sec_expected = prop.expected
             elif isinstance(prop, Invariant):
                 (self.env_invariants if prop.sees_network else self.invariants).append(
                     (index, prop)
@@ -141,10 +144,11 @@ class NativeTables:
 
     # -- what the core is built with ---------------------------------------------------
 
-    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool, bool]:
+    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool, bool, bool]:
         """(replicas, partial-order reduction, convergence property or -1, properties of
         the replica slots, timers, max time, symmetry group elements besides identity,
-        request operations, invariants that read the environment)."""
+        request operations, invariants that read the environment, convergence to an
+        expected value)."""
         slot_props = self.sec is not None or bool(self.invariants)
         return (
             self.n,
@@ -156,6 +160,7 @@ class NativeTables:
             self.symmetric.size - 1 if self.symmetric is not None else 0,
             self.plan.requests,
             bool(self.env_invariants),
+            self.conv_expected is not None,
         )
 
     def mark_exercised(self, mask: int) -> None:
@@ -382,12 +387,24 @@ class NativeTables:
         """The first property of the replica slots that `slots` violates, or -1 (strong
         eventual consistency, then invariants, as `Checker.check` orders them), and
         whether strong eventual consistency's premise is met (`Checker.sec_premise`)."""
-        met = self.sec is not None and self.checker.sec_premise(slots, False)
-        if self.sec is not None and self.checker.diverged_pair(slots) is not None:
-            return self.sec, met
+        checker = self.checker
+        expected = self.sec_expected
+        met = self.sec is not None and checker.sec_premise(slots, expected is not None)
+        if self.sec is not None:
+            if checker.diverged_pair(slots) is not None:
+                return self.sec, met
+            if expected is not None and not all(
+                checker.right_value(i, s, expected) for i, s in enumerate(slots)
+            ):
+                return self.sec, met
         if self.invariants:
             return self.checker.replica_invariants_verdict(slots), met
         return -1, met
+
+    def right(self, sid: int) -> bool:
+        """Whether the first replica, in slot sid, exposes the value quiescent convergence
+        expects from the updates it applied (`Checker.right_value`)."""
+        return self.checker.right_value(0, sid, self.conv_expected)
 
     def env_verdict(self, world: tuple[int, ...]) -> tuple[int, bool]:
         """The first invariant reading the environment that `world` violates, or -1 (in

@@ -16,6 +16,7 @@ class Core:
         group: int,
         requests: bool = False,
         env_props: bool = False,
+        expected: bool = False,
     ) -> None: ...
     @property
     def exercised(self) -> int: ...

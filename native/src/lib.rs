@@ -318,7 +318,7 @@ fn fmt_g(x: f64) -> String {
 #[pymethods]
 impl Core {
     #[new]
-    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group, requests=false, env_props=false))]
+    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group, requests=false, env_props=false, expected=false))]
     fn new(
         adapter: Py<PyAny>,
         n: usize,
@@ -330,6 +330,7 @@ impl Core {
         group: usize,
         requests: bool,
         env_props: bool,
+        expected: bool,
     ) -> PyResult<Self> {
         if n > 16 {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -346,6 +347,7 @@ impl Core {
             group,
             requests,
             env_props,
+            expected,
         };
         Ok(Core {
             tables: Tables::new(cfg),

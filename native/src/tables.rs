@@ -169,6 +169,7 @@ pub enum Miss {
     Reply(u32, u32),
     Suspect(u32, u32, u32, bool),
     EnvCheck(Box<[u32]>),
+    Right(u32),
 }
 
 /// Per-slot facts the property check reads: real time, and what each replica observes
@@ -191,6 +192,7 @@ pub struct Config {
     pub group: usize, // symmetry group elements besides the identity (0: no symmetry)
     pub requests: bool, // request operations: replies complete them (`settle`)
     pub env_props: bool, // invariants that read the environment
+    pub expected: bool, // quiescent convergence to an expected value
 }
 
 pub struct Tables {
@@ -230,6 +232,9 @@ pub struct Tables {
     // asks for a world's verdict and reads it back at once).
     env_verdicts: FastMap<Box<[u32]>, i32>,
     env_last: Option<(Box<[u32]>, i32)>,
+    // Per slot of the first replica: whether it exposes the value its applied updates
+    // call for (`Checker.right_value`).
+    rights: Vec<Option<bool>>,
 }
 
 fn get2<T>(v: &[Vec<Option<T>>], i: u32, sid: u32) -> Option<&T> {
@@ -332,6 +337,7 @@ impl Tables {
             suspicion: FastMap::default(),
             env_verdicts: FastMap::default(),
             env_last: None,
+            rights: Vec::new(),
         }
     }
 
@@ -921,6 +927,17 @@ impl Tables {
                         return Ok((self.cfg.conv, met));
                     }
                 }
+                if self.cfg.expected {
+                    let right = self
+                        .rights
+                        .get(world[0] as usize)
+                        .copied()
+                        .flatten()
+                        .ok_or(Miss::Right(world[0]))?;
+                    if !right {
+                        return Ok((self.cfg.conv, met));
+                    }
+                }
             }
         }
         if self.cfg.slot_props {
@@ -1069,6 +1086,10 @@ impl Tables {
                     .call_method1("suspect", (i, sid, j, suspected))?
                     .extract()?;
                 self.suspicion.insert((i, sid, j, suspected), m);
+            }
+            Miss::Right(sid) => {
+                let v: bool = ad.call_method1("right", (sid,))?.extract()?;
+                put1(&mut self.rights, sid, v);
             }
             Miss::EnvCheck(world) => {
                 let t = PyTuple::new(py, world.iter())?;

@@ -4,7 +4,7 @@ threads), identical verdicts, state and transition counts, depth, frontier left,
 kinds exercised, premise counts and counterexamples, step for step. Specs written here
 exercise what the core covers since issue 17 item 3: enabling conditions on handlers
 and timers, per-operation budgets, request operations completed by replies, failure
-detectors, and invariants that read the environment."""
+detectors, invariants that read the environment, and convergence to an expected value."""
 
 from __future__ import annotations
 
@@ -30,11 +30,12 @@ from evcheck import (
     quiescent_convergence,
     read_your_writes,
     session,
+    strong_eventual_consistency,
     symmetric_values,
     timer,
     verify_spec,
 )
-from evcheck.models import LamportLWW, SteppingDownFailover, SuspectingFailover
+from evcheck.models import GCounter, LamportLWW, SteppingDownFailover, SuspectingFailover
 from evcheck.models.consensus import RaftReplica, SelfCommitRaft
 from evcheck.models.primary_backup import AsyncPrimary, Backup, SyncPrimary
 from evcheck.models.quorum import CountingQuorumReplica, QuorumReplica, SloppyQuorumReplica
@@ -306,6 +307,17 @@ def down_stays_quiet(w: Any) -> bool | Fail:
     return True
 
 
+def count(updates: list[Any]) -> int:
+    """A counter's right value: one per increment applied."""
+    return len(updates)
+
+
+def last_by_replica(updates: list[Any]) -> Any:
+    """Wrong for last-writer-wins (the highest replica's write, not the latest): a
+    convergence to an expected value that fails."""
+    return updates[-1].args[0] if updates else None
+
+
 def detecting(protocol: type[Replica], detector: str, **faults: int) -> Spec:
     return Spec(
         protocol,
@@ -444,6 +456,38 @@ FEATURE_SPECS: dict[str, Callable[[], Spec]] = {
         properties=[within_budgets, down_stays_quiet],
     ),
     "failover-spec": lambda: load_spec(str(ROOT / "specs" / "failover_eventual.py")),
+    # convergence to an expected value
+    "expected-quiescent": lambda: Spec(
+        GCounter,
+        replicas=3,
+        max_ops=2,
+        faults={"dup": 1},
+        properties=[quiescent_convergence.expecting(count)],
+    ),
+    "expected-strong": lambda: Spec(
+        GCounter,
+        replicas=3,
+        max_ops=2,
+        faults={"dup": 1},
+        properties=[strong_eventual_consistency.expecting(count)],
+    ),
+    "expected-both-loss": lambda: Spec(
+        GCounter,
+        replicas=3,
+        max_ops=2,
+        faults={"dup": 1, "loss": 1},
+        properties=[
+            quiescent_convergence.expecting(count),
+            strong_eventual_consistency.expecting(count),
+        ],
+    ),
+    "expected-wrong-value": lambda: Spec(
+        LamportLWW,
+        replicas=2,
+        ops_per_replica=1,
+        values=("a", "b"),
+        properties=[quiescent_convergence.expecting(last_by_replica)],
+    ),
 }
 FEATURE_CAP = 5_000
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -501,6 +545,10 @@ def test_the_feature_specs_exercise_what_they_name() -> None:
         "environment-invariant-violated": "violated",
         "environment-and-network-invariant": "violated",
         "failover-spec": "violated",
+        "expected-quiescent": "holds",
+        "expected-strong": "holds",
+        "expected-both-loss": "violated",
+        "expected-wrong-value": "violated",
     }
     quorum = verify_spec(FEATURE_SPECS["quorum"](), engine="native")
     assert quorum.premise_counts["read_your_writes"] > 0  # reads completed by replies
