@@ -6,12 +6,12 @@ per distinct entry. Every method answers from the Python parts' own memoised tab
 (`evcheck.env`), so both engines share one definition of the semantics. Answers are
 plain ints and tuples; fingerprint deltas are reduced mod 2**64.
 
-Which specs the core covers: `unsupported` names what it does not (liveness and
-`sometimes` properties, which the runner decides on a recorded graph anyway, and parts
-or properties it does not know), and the runner
-falls back to the Python engine for those, saying so. Enabling conditions (`when=`) are
-decided by the Python parts, whose entries the core reads: a DISABLED entry is skipped
-exactly where the Python engine skips it.
+Which specs the core covers: `unsupported` names what it does not (properties other
+than invariants, convergence and history properties: liveness and `sometimes` are
+decided on a recorded graph; parts it does not know), and the runner falls back to the
+Python engine for those, saying so. Enabling conditions (`when=`) are decided by the
+Python parts, whose entries the core reads: a DISABLED entry is skipped exactly where
+the Python engine skips it.
 """
 
 from __future__ import annotations
