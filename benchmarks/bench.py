@@ -106,6 +106,19 @@ CONFIGS = [
         "the same election, the timer guarded by when= (no no-op firings)",
     ),
     Config(
+        "quorum-requests",
+        "benchmarks/requests/quorum.py",
+        {},
+        "quorum register x3, R=W=2, request operations (2 + 1) completed by replies",
+    ),
+    Config(
+        "failover-detector",
+        "specs/failover_stepdown.py",
+        {"max_ops": 5, "values": ["a", "b"], "faults": {"crash": 2, "dup": 3, "loss": 2}},
+        "stepping-down failover x2, perfect detector, environment invariant (w.down), "
+        "5 writes, crash=2, dup=3, loss=2",
+    ),
+    Config(
         "gcounter-faults",
         "specs/gcounter.py",
         {"faults": {"dup": 2, "partition": 1, "crash": 1, "crash_inbox": "wait"}},

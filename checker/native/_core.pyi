@@ -14,6 +14,9 @@ class Core:
         has_timers: bool,
         max_time: int,
         group: int,
+        requests: bool = False,
+        env_props: bool = False,
+        expected: bool = False,
     ) -> None: ...
     @property
     def exercised(self) -> int: ...

@@ -318,7 +318,7 @@ fn fmt_g(x: f64) -> String {
 #[pymethods]
 impl Core {
     #[new]
-    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group))]
+    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group, requests=false, env_props=false, expected=false))]
     fn new(
         adapter: Py<PyAny>,
         n: usize,
@@ -328,6 +328,9 @@ impl Core {
         has_timers: bool,
         max_time: u32,
         group: usize,
+        requests: bool,
+        env_props: bool,
+        expected: bool,
     ) -> PyResult<Self> {
         if n > 16 {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -342,6 +345,9 @@ impl Core {
             has_timers,
             max_time,
             group,
+            requests,
+            env_props,
+            expected,
         };
         Ok(Core {
             tables: Tables::new(cfg),
@@ -353,7 +359,8 @@ impl Core {
         })
     }
 
-    /// Fault kinds exercised so far (bits: loss 1, dup 2, crash 4, partition 8).
+    /// Fault kinds exercised so far (bits: loss 1, dup 2, crash 4, partition 8, false
+    /// suspicion 16).
     #[getter]
     fn exercised(&self) -> u32 {
         self.exercised

@@ -53,11 +53,21 @@ const DROP: u8 = 3;
 // (envelope, slot) pair up to it); slots above it go through a hash map.
 const DIRECT: u32 = 1 << 12;
 
+// The new slot of a memoised entry whose enabling condition (`when=`) is false
+// (`evcheck.env.tables.DISABLED`): no transition, the action waits.
+pub const DISABLED: i64 = -(1 << 62);
+
+// The receiver of a reply (`evcheck.env.envelope.CLIENT`, env_dst -1): the client
+// sessions. Replies never stay in a stored world: `settle` completes them in the step
+// that made them.
+pub const CLIENT: u32 = u32::MAX;
+
 // Fault kinds exercised (bit mask reported back to Python).
 pub const EX_LOSS: u32 = 1;
 pub const EX_DUP: u32 = 2;
 pub const EX_CRASH: u32 = 4;
 pub const EX_PARTITION: u32 = 8;
+pub const EX_SUSPICION: u32 = 16;
 
 /// A memoised handler run: new slot (or -1-failure), sent envelopes (sorted), fp delta.
 pub struct Entry {
@@ -68,6 +78,13 @@ pub struct Entry {
 
 pub type Move = (u32, u64); // (new global state or slot, fp delta)
 
+/// A memoised client operation, and the per-operation budget (`max_calls`) it spends:
+/// an index into `GInfo::budgets`, or -1.
+pub struct OpEntry {
+    pub en: Entry,
+    pub budget: i32,
+}
+
 /// One part active in a global state, with the global moves it may make from there.
 pub enum Act {
     Ops,
@@ -75,10 +92,21 @@ pub enum Act {
     Net,
     Loss(Move),
     Dup(Move),
+    /// With a failure detector (`detect`), a crash of j makes every other replica
+    /// suspect j and drops j's own wrong suspicions (the replicas listed with it; its
+    /// move includes the detectors' part), and a recovery makes the others trust j.
     Crash {
         exercised: bool,
-        crash: Vec<(u32, Move)>,
+        crash: Vec<(u32, Move, Vec<u32>)>,
         recover: Vec<(u32, Move)>,
+        detect: bool,
+    },
+    /// An eventually perfect detector: wrong suspicions (i, j) that may start (unless
+    /// i's slot suspects j already), and those outstanding, which may end.
+    Detect {
+        exercised: bool,
+        suspect: Vec<(u32, u32, Move)>,
+        trust: Vec<(u32, u32, Move)>,
     },
     Partition {
         exercised: bool,
@@ -108,6 +136,9 @@ pub struct GInfo {
     pub up: Vec<bool>,
     pub links: Vec<u8>,
     pub ops: Option<Move>, // client operations enabled: (next global state, delta)
+    /// Per budgeted operation (`max_calls`): where spending it moves the global state,
+    /// or None once the budget is spent (`ReplicaClients.expand`).
+    pub budgets: Vec<Option<Move>>,
     pub acts: Vec<Act>,
 }
 
@@ -135,13 +166,18 @@ pub enum Miss {
     SymGlob(u32),
     SymEnv(u32),
     Session(u32, u32, u32, u32),
+    Reply(u32, u32),
+    Suspect(u32, u32, u32, bool),
+    EnvCheck(Box<[u32]>),
+    Right(u32),
 }
 
-/// Per-slot facts the property check reads: whether a timer may still fire, and what
-/// each replica observes in that slot (an interned id).
+/// Per-slot facts the property check reads: real time, and what each replica observes
+/// in that slot (an interned id). (Whether a timer may still fire depends on the replica
+/// too, through enabling conditions: it is read from the timer table.)
 pub struct SlotInfo {
-    pub busy: bool,
     pub time: u32,
+    pub suspects: u32, // the replicas this slot suspects (bit i: replica i)
     pub obs: Box<[u32]>,
 }
 
@@ -154,12 +190,15 @@ pub struct Config {
     pub has_timers: bool,
     pub max_time: u32,
     pub group: usize, // symmetry group elements besides the identity (0: no symmetry)
+    pub requests: bool, // request operations: replies complete them (`settle`)
+    pub env_props: bool, // invariants that read the environment
+    pub expected: bool, // quiescent convergence to an expected value
 }
 
 pub struct Tables {
     pub cfg: Config,
     globs: Vec<Option<GInfo>>,
-    ops: Vec<Vec<Option<Box<[Entry]>>>>,
+    ops: Vec<Vec<Option<Box<[OpEntry]>>>>,
     timers: Vec<Vec<Option<Box<[Entry]>>>>,
     recovery: Vec<Vec<Option<Entry>>>,
     rearm: Vec<Vec<Option<Move>>>,
@@ -183,6 +222,19 @@ pub struct Tables {
     sym_glob: Vec<Option<Box<[u64]>>>,
     sym_env: Vec<Option<Box<[u64]>>>,
     sessions: FastMap<(u32, u32, u32, u32), Box<[SEntry]>>,
+    // A reply envelope completing a request from a global state: (next global state,
+    // fp delta, whether it completes a read the history monitors judge).
+    replies: FastMap<(u32, u32), (u32, u64, bool)>,
+    // Replica i's slot with replica j suspected or not (`Detectors.move`).
+    suspicion: FastMap<(u32, u32, u32, bool), Move>,
+    // Verdicts of the invariants that read the environment: per (slots, global state)
+    // where they did not read the network; the last world's where they did (the core
+    // asks for a world's verdict and reads it back at once).
+    env_verdicts: FastMap<Box<[u32]>, i32>,
+    env_last: Option<(Box<[u32]>, i32)>,
+    // Per slot of the first replica: whether it exposes the value its applied updates
+    // call for (`Checker.right_value`).
+    rights: Vec<Option<bool>>,
 }
 
 fn get2<T>(v: &[Vec<Option<T>>], i: u32, sid: u32) -> Option<&T> {
@@ -281,6 +333,11 @@ impl Tables {
             sym_glob: Vec::new(),
             sym_env: Vec::new(),
             sessions: FastMap::default(),
+            replies: FastMap::default(),
+            suspicion: FastMap::default(),
+            env_verdicts: FastMap::default(),
+            env_last: None,
+            rights: Vec::new(),
         }
     }
 
@@ -325,7 +382,7 @@ impl Tables {
     }
 
     #[inline]
-    fn ops_of(&self, i: u32, sid: u32) -> Result<&[Entry], Miss> {
+    fn ops_of(&self, i: u32, sid: u32) -> Result<&[OpEntry], Miss> {
         get2(&self.ops, i, sid)
             .map(|b| &b[..])
             .ok_or(Miss::Ops(i, sid))
@@ -337,6 +394,27 @@ impl Tables {
             .get(&(g, code))
             .copied()
             .ok_or(Miss::Fail(g, code))
+    }
+
+    /// Whether a timer of replica i may fire in slot sid (`Timers.is_busy`): its timer
+    /// entries, which respect enabling conditions, are not all gone.
+    #[inline]
+    fn busy(&self, i: u32, sid: u32) -> Result<bool, Miss> {
+        if !self.cfg.has_timers {
+            return Ok(false);
+        }
+        get2(&self.timers, i, sid)
+            .map(|t| !t.is_empty())
+            .ok_or(Miss::Timers(i, sid))
+    }
+
+    /// Replica i in slot sid comes to suspect replica j, or to trust it (`Detectors.move`).
+    #[inline]
+    fn suspect(&self, i: u32, sid: u32, j: u32, suspected: bool) -> Result<Move, Miss> {
+        self.suspicion
+            .get(&(i, sid, j, suspected))
+            .copied()
+            .ok_or(Miss::Suspect(i, sid, j, suspected))
     }
 
     #[inline]
@@ -437,12 +515,21 @@ impl Tables {
         for act in &gi.acts {
             match act {
                 Act::Ops => {
-                    let Some((g2, gdelta)) = gi.ops else { continue };
+                    let Some(step) = gi.ops else { continue };
                     for i in 0..n {
                         if !gi.up[i] {
                             continue;
                         }
-                        for en in self.ops_of(i as u32, world[i])? {
+                        for op in self.ops_of(i as u32, world[i])? {
+                            let en = &op.en;
+                            let (g2, gdelta) = if op.budget >= 0 {
+                                match gi.budgets[op.budget as usize] {
+                                    Some(m) => m,
+                                    None => continue, // its budget is spent
+                                }
+                            } else {
+                                step
+                            };
                             if en.s2 < 0 {
                                 self.push_fail(out, world, fp, en.s2)?;
                             } else {
@@ -500,6 +587,9 @@ impl Tables {
                         }
                         let s = world[d as usize];
                         let en = self.delivery(e, s).ok_or(Miss::Delivery(e, s))?;
+                        if en.s2 == DISABLED {
+                            continue; // the receiver does not accept it yet: it waits
+                        }
                         if en.s2 < 0 {
                             self.push_fail(out, world, fp, en.s2)?;
                         } else {
@@ -553,15 +643,34 @@ impl Tables {
                     exercised: ex,
                     crash,
                     recover,
+                    detect,
                 } => {
                     if *ex {
                         *exercised |= EX_CRASH;
                     }
-                    for &(_, (g2, gdelta)) in crash {
+                    for (j, (g2, gdelta), wrong) in crash {
                         let start = out.begin();
                         out.words.extend_from_slice(world);
-                        out.words[start + n] = g2;
-                        out.end(start, fp.wrapping_add(gdelta));
+                        out.words[start + n] = *g2;
+                        let mut f = fp.wrapping_add(*gdelta);
+                        if *detect {
+                            // `Detectors.detect(..., down=True)`: the others suspect j,
+                            // j drops its wrong suspicions.
+                            for k in 0..n {
+                                if k != *j as usize {
+                                    let (s2, d) = self.suspect(k as u32, world[k], *j, true)?;
+                                    out.words[start + k] = s2;
+                                    f = f.wrapping_add(d);
+                                }
+                            }
+                            for &w in wrong {
+                                let at = start + *j as usize;
+                                let (s2, d) = self.suspect(*j, out.words[at], w, false)?;
+                                out.words[at] = s2;
+                                f = f.wrapping_add(d);
+                            }
+                        }
+                        out.end(start, f);
                     }
                     for &(i, (g2, gdelta)) in recover {
                         let en = get2(&self.recovery, i, world[i as usize])
@@ -576,9 +685,15 @@ impl Tables {
                             if k == i as usize {
                                 out.words.push(en.s2 as u32);
                             } else {
-                                let (s2, d2) = self.rearm_of(k as u32, world[k])?;
-                                out.words.push(s2);
+                                let (mut s2, d2) = self.rearm_of(k as u32, world[k])?;
                                 rdelta = rdelta.wrapping_add(d2);
+                                if *detect {
+                                    // `Detectors.detect(..., down=False)`: they trust i.
+                                    let (s3, d3) = self.suspect(k as u32, s2, i, false)?;
+                                    s2 = s3;
+                                    rdelta = rdelta.wrapping_add(d3);
+                                }
+                                out.words.push(s2);
                             }
                         }
                         out.words.push(g2);
@@ -588,6 +703,35 @@ impl Tables {
                             .wrapping_add(gdelta)
                             .wrapping_add(rdelta);
                         out.end(start, f);
+                    }
+                }
+                Act::Detect {
+                    exercised: ex,
+                    suspect,
+                    trust,
+                } => {
+                    if *ex {
+                        *exercised |= EX_SUSPICION;
+                    }
+                    for &(i, j, (g2, gdelta)) in suspect {
+                        let s = world[i as usize];
+                        if self.slot(s)?.suspects & (1 << j) != 0 {
+                            continue;
+                        }
+                        let (s2, d) = self.suspect(i, s, j, true)?;
+                        let start = out.begin();
+                        out.words.extend_from_slice(world);
+                        out.words[start + i as usize] = s2;
+                        out.words[start + n] = g2;
+                        out.end(start, fp.wrapping_add(d).wrapping_add(gdelta));
+                    }
+                    for &(i, j, (g2, gdelta)) in trust {
+                        let (s2, d) = self.suspect(i, world[i as usize], j, false)?;
+                        let start = out.begin();
+                        out.words.extend_from_slice(world);
+                        out.words[start + i as usize] = s2;
+                        out.words[start + n] = g2;
+                        out.end(start, fp.wrapping_add(d).wrapping_add(gdelta));
                     }
                 }
                 Act::Partition {
@@ -668,6 +812,49 @@ impl Tables {
                 }
             }
         }
+        if self.cfg.requests {
+            self.settle(out)?;
+        }
+        Ok(())
+    }
+
+    /// Replies made in a step complete their requests in that step
+    /// (`evcheck.semantics.Semantics._settle`): each reply envelope leaves the
+    /// successor's network, in network order, and moves its global state. Worlds only
+    /// shrink, so each is compacted where it lies.
+    fn settle(&self, out: &mut Succs) -> Result<(), Miss> {
+        let n = self.cfg.n;
+        for k in 0..out.items.len() {
+            let (s, l, mut fp) = out.items[k];
+            let (s, l) = (s as usize, l as usize);
+            let mut any = false;
+            for &e in &out.words[s + n + 1..s + l] {
+                if self.env(e)?.1 == CLIENT {
+                    any = true;
+                    break;
+                }
+            }
+            if !any {
+                continue;
+            }
+            let mut g = out.words[s + n];
+            let mut w = s + n + 1;
+            for r in s + n + 1..s + l {
+                let e = out.words[r];
+                let (_, d, key) = self.env(e)?;
+                if d != CLIENT {
+                    out.words[w] = e;
+                    w += 1;
+                    continue;
+                }
+                let &(g2, delta, read) = self.replies.get(&(g, e)).ok_or(Miss::Reply(g, e))?;
+                fp = fp.wrapping_sub(key).wrapping_add(delta);
+                out.reads += read as u32;
+                g = g2;
+            }
+            out.words[s + n] = g;
+            out.items[k] = (s as u32, (w - s) as u32, fp);
+        }
         Ok(())
     }
 
@@ -726,8 +913,8 @@ impl Tables {
         let mut met = 0u8;
         if self.cfg.conv >= 0 && world.len() == n + 1 && gi.quiet {
             let mut quiet = true;
-            for &s in &world[..n] {
-                if self.slot(s)?.busy {
+            for (i, &s) in world[..n].iter().enumerate() {
+                if self.busy(i as u32, s)? {
                     quiet = false;
                     break;
                 }
@@ -740,6 +927,17 @@ impl Tables {
                         return Ok((self.cfg.conv, met));
                     }
                 }
+                if self.cfg.expected {
+                    let right = self
+                        .rights
+                        .get(world[0] as usize)
+                        .copied()
+                        .flatten()
+                        .ok_or(Miss::Right(world[0]))?;
+                    if !right {
+                        return Ok((self.cfg.conv, met));
+                    }
+                }
             }
         }
         if self.cfg.slot_props {
@@ -748,12 +946,31 @@ impl Tables {
                     if sec {
                         met |= SEC;
                     }
-                    return Ok((v, met));
+                    if v >= 0 {
+                        return Ok((v, met));
+                    }
                 }
                 None => return Err(Miss::Slots(world[..n].to_vec().into_boxed_slice())),
             }
         }
+        if self.cfg.env_props {
+            return Ok((self.env_verdict(world)?, met));
+        }
         Ok((-1, met))
+    }
+
+    /// The first invariant that reads the environment and `world` violates, or -1:
+    /// per (replica slots, global state) when the invariants did not read the network
+    /// (the rest of the environment is a function of those), else for this world alone.
+    fn env_verdict(&self, world: &[u32]) -> Result<i32, Miss> {
+        let n = self.cfg.n;
+        if let Some(&v) = self.env_verdicts.get(&world[..=n]) {
+            return Ok(v);
+        }
+        match &self.env_last {
+            Some((w, v)) if &w[..] == world => Ok(*v),
+            _ => Err(Miss::EnvCheck(world.to_vec().into_boxed_slice())),
+        }
     }
 
     /// Fetch one missing entry from Python (the adapter object of `evcheck.native_tables`).
@@ -764,8 +981,18 @@ impl Tables {
                 put1(&mut self.globs, g, info);
             }
             Miss::Ops(i, sid) => {
-                let v = ad.call_method1("ops", (i, sid))?;
-                put2(&mut self.ops, i, sid, entries(&v)?);
+                let v: Vec<(Bound<'_, PyAny>, i32)> =
+                    ad.call_method1("ops", (i, sid))?.extract()?;
+                let ops = v
+                    .iter()
+                    .map(|(en, budget)| {
+                        Ok(OpEntry {
+                            en: entry(en)?,
+                            budget: *budget,
+                        })
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                put2(&mut self.ops, i, sid, ops.into_boxed_slice());
             }
             Miss::Timers(i, sid) => {
                 let v = ad.call_method1("timers", (i, sid))?;
@@ -793,7 +1020,8 @@ impl Tables {
                 }
             }
             Miss::Env(e) => {
-                let (src, dst, key): (u32, u32, u64) = ad.call_method1("env", (e,))?.extract()?;
+                let (src, dst, key): (u32, i64, u64) = ad.call_method1("env", (e,))?.extract()?;
+                let dst = if dst < 0 { CLIENT } else { dst as u32 };
                 let k = e as usize;
                 if self.env_known.len() <= k {
                     self.env_known.resize(k + 1, false);
@@ -815,14 +1043,14 @@ impl Tables {
                 put2(&mut self.tick, i, sid, m);
             }
             Miss::Slot(sid) => {
-                let (busy, time, obs): (bool, u32, Vec<u32>) =
+                let (time, suspects, obs): (u32, u32, Vec<u32>) =
                     ad.call_method1("slot", (sid,))?.extract()?;
                 put1(
                     &mut self.slots,
                     sid,
                     SlotInfo {
-                        busy,
                         time,
+                        suspects,
                         obs: obs.into_boxed_slice(),
                     },
                 );
@@ -853,6 +1081,30 @@ impl Tables {
                     .into_boxed_slice();
                 self.sessions.insert((g, k, i, sid), entries);
             }
+            Miss::Suspect(i, sid, j, suspected) => {
+                let m: Move = ad
+                    .call_method1("suspect", (i, sid, j, suspected))?
+                    .extract()?;
+                self.suspicion.insert((i, sid, j, suspected), m);
+            }
+            Miss::Right(sid) => {
+                let v: bool = ad.call_method1("right", (sid,))?.extract()?;
+                put1(&mut self.rights, sid, v);
+            }
+            Miss::EnvCheck(world) => {
+                let t = PyTuple::new(py, world.iter())?;
+                let (v, network): (i32, bool) = ad.call_method1("env_verdict", (t,))?.extract()?;
+                if network {
+                    self.env_last = Some((world, v));
+                } else {
+                    let n = self.cfg.n;
+                    self.env_verdicts.insert(world[..=n].into(), v);
+                }
+            }
+            Miss::Reply(g, e) => {
+                let v: (u32, u64, bool) = ad.call_method1("reply", (g, e))?.extract()?;
+                self.replies.insert((g, e), v);
+            }
             Miss::SymSlot(sid) => {
                 let v: Vec<u64> = ad.call_method1("sym_slot", (sid,))?.extract()?;
                 put1(&mut self.sym_slot, sid, v.into_boxed_slice());
@@ -876,13 +1128,14 @@ impl Tables {
 
     fn fetch_glob(&mut self, _py: Python<'_>, ad: &Bound<'_, PyAny>, g: u32) -> PyResult<GInfo> {
         let v = ad.call_method1("glob", (g,))?;
-        let (failed, history, quiet, up, links, ops, acts): (
+        let (failed, history, quiet, up, links, ops, budgets, acts): (
             bool,
             i32,
             bool,
             Vec<bool>,
             Vec<u8>,
             Option<Move>,
+            Vec<Option<Move>>,
             Vec<Bound<'_, PyAny>>,
         ) = v.extract()?;
         let mut out = Vec::with_capacity(acts.len());
@@ -898,6 +1151,7 @@ impl Tables {
                     exercised: a.get_item(1)?.extract()?,
                     crash: a.get_item(2)?.extract()?,
                     recover: a.get_item(3)?.extract()?,
+                    detect: a.get_item(4)?.extract()?,
                 },
                 6 => Act::Partition {
                     exercised: a.get_item(1)?.extract()?,
@@ -906,6 +1160,11 @@ impl Tables {
                 },
                 7 => Act::Tick,
                 8 => Act::Sessions(a.get_item(1)?.extract()?),
+                9 => Act::Detect {
+                    exercised: a.get_item(1)?.extract()?,
+                    suspect: a.get_item(2)?.extract()?,
+                    trust: a.get_item(3)?.extract()?,
+                },
                 _ => {
                     return Err(pyo3::exceptions::PyValueError::new_err(format!(
                         "unknown part kind {kind}"
@@ -920,6 +1179,7 @@ impl Tables {
             up,
             links,
             ops,
+            budgets,
             acts: out,
         })
     }

@@ -25,11 +25,13 @@ from evcheck import (
     Replica,
     Spec,
     SpecError,
+    linearizability,
     load_spec,
     monotonic_reads,
     monotonic_writes,
     quiescent_convergence,
     read_your_writes,
+    session,
     strong_eventual_consistency,
     verify_spec,
     writes_follow_reads,
@@ -55,6 +57,9 @@ from evcheck.models import (
     at_most_one_primary,
     later_write_wins,
 )
+from evcheck.models.consensus import SelfCommitRaft
+from evcheck.models.primary_backup import AsyncPrimary, Backup, SyncPrimary
+from evcheck.models.quorum import CountingQuorumReplica, QuorumReplica
 from evcheck.properties import Liveness, Sometimes
 from tests.conftest import SPECS
 
@@ -263,17 +268,74 @@ def model_case(protocol: type[Replica]) -> Case:
     return Case(protocol.__name__, f"evcheck.models.{protocol.__name__}", spec, f"{size} states")
 
 
+# Request operations (completed by replies) and enabling conditions, from models the
+# library does not export yet: the engines (the native core by default) must agree on
+# them as on the rest.
+REQUEST_SPECS: dict[str, Callable[[], Spec]] = {
+    "quorum": lambda: Spec(
+        QuorumReplica,
+        replicas=3,
+        R=2,
+        W=2,
+        sessions={"s1": "r1"},
+        ops_per_session=2,
+        properties=[read_your_writes, linearizability],
+    ),
+    "quorum_counting_dup": lambda: Spec(
+        CountingQuorumReplica,
+        replicas=2,
+        R=2,
+        W=2,
+        sessions={"s1": "r1"},
+        ops_per_session=2,
+        faults={"dup": 1},
+        properties=[read_your_writes],
+    ),
+    "sync_primary_backup": lambda: Spec(
+        {SyncPrimary: 1, Backup: 2},
+        sessions={"s": session("*", max_ops=2)},
+        faults={"dup": 1},
+        properties=[linearizability],
+    ),
+    "async_primary_backup": lambda: Spec(
+        {AsyncPrimary: 1, Backup: 2},
+        sessions={"s": session("*", max_ops=3)},
+        properties=[monotonic_reads],
+    ),
+    "raft_self_commit": lambda: Spec(
+        SelfCommitRaft,
+        replicas=3,
+        max_term=1,  # no elections: guarded requests at the first leader
+        sessions={"s1": "*"},
+        ops_per_session=2,
+        properties=[linearizability],
+    ),
+}
+
+
+@functools.cache
+def request_case(name: str) -> Case:
+    spec = REQUEST_SPECS[name]()
+    size = graph_size(spec)
+    assert size is not None, f"{name}: its case exceeds {STATE_CAP} states"
+    return Case(name, f"request spec {name} (tests/differential/cases.py)", spec, f"{size} states")
+
+
 def case_ids() -> list[str]:
     """Parameter ids, resolved lazily by `case` so collection stays cheap. Spec files are
     named by stem (`lww_anti_entropy`, not `[lww_anti_entropy.py]`, which conftest marks
     slow at default bounds)."""
-    return [f"spec:{p.stem}" for p in spec_files()] + [
-        f"model:{cls.__name__}" for cls in library_protocols() if cls in MODEL_SPECS
-    ]
+    return (
+        [f"spec:{p.stem}" for p in spec_files()]
+        + [f"model:{cls.__name__}" for cls in library_protocols() if cls in MODEL_SPECS]
+        + [f"requests:{name}" for name in REQUEST_SPECS]
+    )
 
 
 def case(case_id: str) -> Case:
     kind, name = case_id.split(":", 1)
     if kind == "spec":
         return file_case(SPECS / f"{name}.py")
+    if kind == "requests":
+        return request_case(name)
     return model_case(getattr(library, name))

@@ -368,11 +368,20 @@ def test_failover_counterexamples() -> None:
     assert accurate.stats.transitions == stepdown.stats.transitions == 35
 
 
-def test_the_native_core_falls_back_and_says_why() -> None:
+def test_the_native_core_runs_detectors() -> None:
+    """Detectors and the failover specs' invariant (it reads `w.down`) run on the native
+    core, exploring what the Python engine explores (tests/native/test_differential.py
+    compares them step for step)."""
     spec = load_spec(SPECS / "failover_eventual.py")
+    python = verify_spec(spec, engine="python")
     result = verify_spec(spec, engine="native")
-    assert result.engine == "python"
-    assert result.engine_note is not None and "failure detectors" in result.engine_note
+    assert result.engine == "native", result.engine_note
+    assert (result.status, result.stats.states, result.stats.transitions) == (
+        python.status,
+        python.stats.states,
+        python.stats.transitions,
+    )
+    assert result.faults_exercised == python.faults_exercised
 
 
 # ---------------------------------------------------------------- trace files
