@@ -112,6 +112,8 @@ CATALOG: tuple[Entry, ...] = (
     holds("siblings", "siblings", "concurrent writes kept as siblings", "siblings.py"),
     violated("siblings-lww", "siblings", "one version of a conflict kept", "siblings_lww.py", "mvregister_semantics", 3),
     violated("shopping-cart", "siblings", "cart merged by union", "shopping_cart.py", "removed_items_stay_removed", 5),
+    holds("siblings-sessions", "siblings", "sibling reads, pinned sessions", "siblings_sessions.py"),
+    violated("siblings-roaming", "siblings", "sibling reads, roaming session", "siblings_roaming.py", "read_your_writes", 2),
     # 5. CRDTs
     holds("g-counter", "crdt", "G-Counter", "crdt_gcounter.py"),
     holds("pn-counter", "crdt", "PN-Counter", "crdt_pncounter.py"),

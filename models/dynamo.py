@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evcheck import FrozenDict, field, invariant, message, on, operation
+from evcheck import FrozenDict, field, invariant, message, on, operation, unique
 
 from .crdt import MVRegister, MVState, Witnessed, orset_spec, shows_specification, sibling_join
 
@@ -104,3 +104,16 @@ __all__ = [
     "SiblingStore",
     "removed_items_stay_removed",
 ]
+
+
+class SessionSiblingStore(SiblingStore):
+    """The sibling store as clients use it: unique writes, and a read that returns every
+    sibling (a multi-value read: it sees each value it returns)."""
+
+    @operation(v=unique, writes="v")
+    def put(self, v: Any) -> None:
+        self.write(v)
+
+    @operation(reads="siblings")
+    def get(self) -> Any:
+        return frozenset(v for v, _ in self.siblings)

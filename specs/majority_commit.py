@@ -1,7 +1,7 @@
 """Writes committed by a majority of three: linearizable under loss, duplication, a
 partition and a crash.
 
-    evcheck verify specs/majority_commit.py     # holds (about 20 s)
+    evcheck verify specs/majority_commit.py     # holds
 
 Technique: one leader (r1) orders client requests, reads as well as writes, in a log
 and answers a request once a majority — itself and one follower — hold its entry. The

@@ -1,7 +1,7 @@
 """Dynamo-style quorum register, N=3 with R=2 and W=2: a session reads its own writes
 under duplication, a partition and a crash.
 
-    evcheck verify specs/quorum.py     # holds (about 15 s)
+    evcheck verify specs/quorum.py     # holds
 
 Technique: a put goes to all three replicas and completes when W=2 distinct replicas
 have acknowledged it; a get asks all three and completes with the newest (by Lamport
