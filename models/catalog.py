@@ -142,6 +142,7 @@ CATALOG: tuple[Entry, ...] = (
     # 8. primary-backup
     holds("primary-backup-sync", "primary-backup", "synchronous, reads at the primary", "primary_backup_sync.py"),
     violated("primary-backup-async", "primary-backup", "asynchronous, reads at backups", "primary_backup_async.py", "monotonic_reads", 4),
+    violated("primary-backup-failover", "primary-backup", "asynchronous, failover loses acknowledged writes", "primary_backup_failover.py", "linearizability", 4),
     # 9. consensus
     holds("majority-commit", "consensus", "majority commit, all faults", "majority_commit.py", slow=True),
     violated("majority-self-commit", "consensus", "leader commits alone", "majority_self_commit.py", "linearizability", 8),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evcheck import Replica, Request, field, message, on, operation, unique
+from evcheck import Replica, Request, field, message, on, operation, timer, unique
 
 
 @message(carries="nothing")
@@ -102,3 +102,18 @@ class AsyncPrimary(Replica):
 
     def observe(self) -> Any:
         return self.value
+
+
+class PromotingBackup(Backup):
+    """A backup that takes over when its failure detector suspects the primary: from
+    then on it serves reads (and would serve writes) from its own copy."""
+
+    promoted = field(False)
+
+    @timer(periodic=True, when=lambda self: not self.promoted and self.suspects(self.replicas[0]))
+    def fail_over(self) -> None:
+        self.promoted = True
+
+    @operation(request=True, reads=True, when=lambda self: self.promoted)
+    def get(self, request: Request) -> None:
+        self.reply(request, self.value)
