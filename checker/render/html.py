@@ -72,6 +72,8 @@ svg .row:focus rect.hit { stroke: #1a73e8; stroke-width: 2; }
 svg .row[data-conflict] rect.hit { fill: #fff4c2; }
 svg .row[data-conflict].selected rect.hit { fill: #ffe48a; }
 svg .badge { fill: #b06000; font-weight: 700; }
+svg .request { fill: #d2e3fc; stroke: #1a73e8; stroke-width: 1; }
+svg .request.pending { fill: #fff; stroke-dasharray: 3 2; }
 svg .cycle-band { fill: #eef3ff; stroke: #3b6fd9; stroke-dasharray: 4 3; }
 svg text.cycle-label { font: 600 10px ui-monospace, monospace; fill: #3b6fd9; }
 svg .cycle-return { stroke: #3b6fd9; stroke-width: 1.5; fill: none; }

@@ -7,11 +7,14 @@ cycle (the steps that repeat forever) lies on a band (`class="cycle-band"`) labe
 from its last step back to the state it returns to. A lost
 message is a dashed line to its receiver's lane with a cross at the tip; the messages
 still in flight when the property failed are drawn below the violation. Labels are
-clipped, and the SVG is as wide as its lanes and labels need.
+clipped, and the SVG is as wide as its lanes and labels need. A client request is a
+bar on its session's lane from invocation to reply (`class="request"`), dashed when it
+is still pending at the end.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from ..display import show
@@ -43,6 +46,7 @@ def svg_chart(cex: Counterexample, lanes: list[str]) -> str:
     for lane, lx in x.items():
         canvas.text(lx, 24, _clip(lane, 20), 'class="lane-name" text-anchor="middle"')
         canvas.add(f'<line class="lane" x1="{lx}" y1="34" x2="{lx}" y2="{height - 10}"/>')
+    _requests(canvas, steps, x)
     for step in steps:
         _row(canvas, step, cex, x, last_x)
     y = TOP + len(steps) * ROW
@@ -67,6 +71,42 @@ def svg_chart(cex: Counterexample, lanes: list[str]) -> str:
 
 
 CYCLE_LABEL = "cycle repeats forever"
+
+
+def _requests(canvas: _Canvas, steps: Sequence[Step], x: dict[str, int]) -> None:
+    """Each request as a bar on its session's lane, from the step that invoked it to
+    the step whose reply completed it; one still pending at the end is dashed, open at
+    the bottom, and says so."""
+    started: dict[tuple[str, int], int] = {}
+    bars: list[tuple[str, int, int, int | None]] = []
+    for step in steps:
+        action = step.detail
+        if action is None:
+            continue
+        if action.request is not None and action.session is not None:
+            started[(action.session, action.request)] = step.index
+        for session, number, _, completed in action.replies:
+            begun = started.pop((session, number), None) if completed else None
+            if begun is not None:
+                bars.append((session, number, begun, step.index))
+    bars.extend((session, number, begun, None) for (session, number), begun in started.items())
+    last = TOP + len(steps) * ROW - ROW / 2
+    for session, number, begun, ended in bars:
+        if session not in x:
+            continue
+        top = TOP + begun * ROW - 6
+        bottom = TOP + ended * ROW + 6 if ended is not None else last
+        pending = " pending" if ended is None else ""
+        title = f"{session}#{number}: " + (
+            f"steps {begun}-{ended}" if ended is not None else f"invoked at step {begun}, pending"
+        )
+        canvas.add(
+            f'<rect class="request{pending}" data-request="{escape(session)}#{number}" '
+            f'x="{x[session] - 4}" y="{top}" width="8" height="{bottom - top}" rx="3">'
+            f"<title>{escape(title)}</title></rect>"
+        )
+        if ended is None:
+            canvas.text(x[session] + 8, bottom - 4, "pending", 'class="muted"')
 
 
 def _cycle(canvas: _Canvas, cex: Counterexample, last_x: int) -> None:

@@ -3,6 +3,7 @@ replies (`@operation(request=True)`, `self.reply(request, value)`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -293,3 +294,18 @@ def test_engines_agree_on_a_request_spec(engine: str) -> None:
         10,
     )
     assert result.stats.states == 3177
+
+
+def test_the_html_chart_draws_requests_as_bars() -> None:
+    from evcheck.render.svg import svg_chart
+
+    spec = load_spec(SPECS / "quorum_r1w1.py")
+    result = verify_spec(spec)
+    assert result.counterexample is not None
+    svg = svg_chart(result.counterexample, list(result.lanes))
+    assert svg.count('class="request"') == 2
+    assert 'data-request="s1#1"' in svg and "s1#1: steps 1-3" in svg
+    system = Semantics(compile_plan(spec))
+    trace = replay_labels(system, 0, ["put@r1(s1#1, 's1.1') by s1"]).trace
+    pending = replace(result.counterexample, trace=trace, loop=None)
+    assert 'class="request pending"' in svg_chart(pending, list(system.lanes))
