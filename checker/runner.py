@@ -333,20 +333,8 @@ def _counterexample(system: Semantics, found: Found, shrink: bool) -> Counterexa
         labels = shrink_labels(system, initial, trace.actions, found.prop)
         if len(labels) < len(trace):
             trace = replay_labels(system, initial, labels).trace
-    last = trace.steps[-1].state
     name = system.property_names[found.prop]
-    explanation = system.explain(last, found.prop)
-    conflict: tuple[int, ...] = ()
-    if name in HISTORY_PROPERTIES:
-        # Reported only when two independent judges agree (evcheck.histories.confirm).
-        confirmed = confirm(
-            name,
-            history_of(trace),
-            replicas_apply_own_writes=not system.plan.replicas_forward_writes,
-            from_model=True,
-        )
-        explanation = f"{confirmed.explanation}\nconfirmed by Z3: {confirmed.z3}"
-        conflict = confirmed.core
+    explanation, conflict = explain_violation(system, trace, found.prop)
     return Counterexample(
         property=name,
         description=system.property_descriptions[found.prop],
@@ -356,6 +344,22 @@ def _counterexample(system: Semantics, found: Found, shrink: bool) -> Counterexa
         found_length=found_length,
         conflict_steps=conflict,
     )
+
+
+def explain_violation(system: Semantics, trace: Trace, prop: int) -> tuple[str, tuple[int, ...]]:
+    """Why `trace` violates property `prop` (by index), and the steps in Z3's conflict.
+    A history property's violation is reported only when two independent judges agree
+    (evcheck.histories.confirm), on the history with its steps."""
+    name = system.property_names[prop]
+    if name not in HISTORY_PROPERTIES:
+        return system.explain(trace.steps[-1].state, prop), ()
+    confirmed = confirm(
+        name,
+        history_of(trace),
+        replicas_apply_own_writes=not system.plan.replicas_forward_writes,
+        from_model=True,
+    )
+    return f"{confirmed.explanation}\nconfirmed by Z3: {confirmed.z3}", confirmed.core
 
 
 def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
@@ -377,7 +381,7 @@ def replay_saved(spec: Spec, saved: SavedTrace) -> ReplayReport:
     if replayed.violation is not None:
         step, prop = replayed.violation
         name = system.property_names[prop]
-        explanation = system.explain(replayed.trace.steps[-1].state, prop)
+        explanation = explain_violation(system, replayed.trace, prop)[0].split("\n")[0]
         same = name == saved.property and step == len(saved.actions)
         where = f"{name} fails at step {step}"
         message = (

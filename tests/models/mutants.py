@@ -76,7 +76,7 @@ from evcheck.models.crdt import (
     PNState,
     sibling_join,
 )
-from evcheck.models.dynamo import SiblingStore
+from evcheck.models.dynamo import SessionSiblingStore, SiblingStore
 from evcheck.models.gossip import GossipStore, StoreDigest
 from evcheck.models.inventory import Granted, MajorityStock, OwnerStock, Reserve, Vote, VoteRequest
 from evcheck.models.liveness import LocalRegister, QuorumRegister, Stored
@@ -561,6 +561,27 @@ class VotesForAnyLog(RaftReplica):
             self.send(src, Voted(self.term))
 
 
+class SiblingReadHidesConflicts(SessionSiblingStore):
+    """Returns nothing while the replica holds concurrent siblings."""
+
+    @operation(reads="siblings")
+    def get(self) -> Any:
+        if len(self.siblings) > 1:
+            return frozenset()
+        return frozenset(v for v, _ in self.siblings)
+
+
+def siblings_sessions(protocol: type[Replica]) -> Spec:
+    return Spec(
+        protocol,
+        replicas=2,
+        values=(),
+        sessions={"s1": "r1", "s2": "r2"},
+        ops_per_session=2,
+        properties=[read_your_writes, monotonic_reads],
+    )
+
+
 def quorum(protocol: type[Replica]) -> Spec:
     return Spec(
         protocol,
@@ -748,6 +769,7 @@ MUTANTS: list[Mutant] = [
     Mutant(GCounterSilentIncrement, GCounter, "increment", g_counter),
     Mutant(StepDownUnlessHoldingData, SteppingDownFailover, "step_down", failover),
     Mutant(QuorumCountsAcks, QuorumReplica, "stored", quorum),
+    Mutant(SiblingReadHidesConflicts, SessionSiblingStore, "get", siblings_sessions),
     Mutant(PrimaryForgetsItsCopy, SyncPrimary, "put", primary_backup),
     Mutant(RecoversFromOneFollower, MajorityLeader, "recovered", majority),
     Mutant(VotesForAnyLog, RaftReplica, "on_vote", raft),

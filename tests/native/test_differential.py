@@ -393,6 +393,8 @@ FEATURE_SPECS: dict[str, Callable[[], Spec]] = {
         max_term=2,
         sessions={"s1": "*"},
         ops_per_session=2,
+        detector="eventually_perfect",
+        faults={"false_suspicion": 1},
         properties=[linearizability],
     ),
     "raft-self-commit": lambda: Spec(
@@ -401,6 +403,8 @@ FEATURE_SPECS: dict[str, Callable[[], Spec]] = {
         max_term=2,
         sessions={"s1": "*"},
         ops_per_session=2,
+        detector="eventually_perfect",
+        faults={"false_suspicion": 1},
         properties=[linearizability],
     ),
     # failure detectors: suspicions in the slots, wrong ones as actions
