@@ -26,46 +26,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use tables::{Config, Miss, Succs, Tables, QUIET, SEC};
-use visited::{FpSet, Sharded, Visited};
+use visited::{FpSet, Sharded, Store, Visited, NO_PARENT};
 
 const CLOCK_EVERY: u64 = 1 << 8;
-const NO_PARENT: u32 = u32::MAX;
 const NONE: u32 = u32::MAX; // queue record length of a violating state
-
-/// Parent number and action index per stored state: 6 bytes each.
-struct Store {
-    parents: Vec<u32>,
-    actions: Vec<u16>,
-}
-
-impl Store {
-    fn len(&self) -> usize {
-        self.parents.len()
-    }
-    fn push(&mut self, parent: u32, action: usize) {
-        if self.parents.len() == self.parents.capacity() {
-            // Grow by a quarter, not double: at most 25% spare (of 6 bytes per state).
-            let more = (self.parents.len() / 4).max(1 << 12);
-            self.parents.reserve_exact(more);
-            self.actions.reserve_exact(more);
-        }
-        self.parents.push(parent);
-        self.actions.push(action as u16);
-    }
-    fn path_to(&self, mut number: u32) -> Vec<u32> {
-        let mut steps = Vec::new();
-        loop {
-            steps.push(self.actions[number as usize] as u32);
-            let p = self.parents[number as usize];
-            if p == NO_PARENT {
-                break;
-            }
-            number = p;
-        }
-        steps.reverse();
-        steps
-    }
-}
 
 /// The BFS queue: records `[number, depth, fp_lo, fp_hi, len, world...]` back to back.
 struct Queue {
@@ -415,10 +379,7 @@ impl Core {
         let counts = &mut self.counts;
         *counts = Counts::default();
         py.allow_threads(move || {
-            let mut store = Store {
-                parents: Vec::new(),
-                actions: Vec::new(),
-            };
+            let mut store = Store::new();
             let mut frontier = if dfs {
                 Frontier::Lifo(Vec::new())
             } else {
@@ -461,7 +422,7 @@ impl Core {
                     let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
                     (run, seen.bytes())
                 };
-            *store_bytes = set_bytes + store.parents.capacity() * 4 + store.actions.capacity() * 2;
+            *store_bytes = set_bytes + store.bytes();
             let left = run.frontier_left.unwrap_or(frontier.len());
             Ok((
                 run.status,

@@ -174,3 +174,275 @@ impl FpSet for Sharded {
         self.shards[k].insert(fp)
     }
 }
+
+/// Marks a state without parent (an initial state) in the parent store.
+pub const NO_PARENT: u32 = u32::MAX;
+
+/// Grow `v` by a quarter (at least 4,096 items) when full: at most 25% spare capacity.
+#[inline]
+fn reserve_quarter<T>(v: &mut Vec<T>) {
+    if v.len() == v.capacity() {
+        let more = (v.len() / 4).max(1 << 12);
+        v.reserve_exact(more);
+    }
+}
+
+/// Parent numbers. Breadth-first search expands states in the order it numbers them,
+/// so parents never decrease from one state to the next: that sequence is kept as a
+/// bit string (per state, as many 0s as its parent exceeds the previous state's, then
+/// a 1; at most 2 bits per state) with the position of every 512th 1 as an index.
+/// The first push of a smaller parent (depth-first search) turns it into a flat
+/// array of `u32`.
+enum Parents {
+    Mono {
+        /// The leading states without parent (initial states).
+        roots: usize,
+        bits: Vec<u64>,
+        nbits: u64,
+        /// Position of the (512 k)-th 1.
+        marks: Vec<u64>,
+        count: usize,
+        last: u32,
+    },
+    Flat(Vec<u32>),
+}
+
+const MARK_EVERY: usize = 512;
+
+impl Parents {
+    fn len(&self) -> usize {
+        match self {
+            Parents::Mono { roots, count, .. } => roots + count,
+            Parents::Flat(v) => v.len(),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Parents::Mono { bits, marks, .. } => bits.capacity() * 8 + marks.capacity() * 8,
+            Parents::Flat(v) => v.capacity() * 4,
+        }
+    }
+
+    fn push_bit(bits: &mut Vec<u64>, nbits: &mut u64, one: bool) {
+        let w = (*nbits / 64) as usize;
+        if w == bits.len() {
+            reserve_quarter(bits);
+            bits.push(0);
+        }
+        if one {
+            bits[w] |= 1 << (*nbits % 64);
+        }
+        *nbits += 1;
+    }
+
+    fn push(&mut self, parent: u32) {
+        match self {
+            Parents::Mono {
+                roots,
+                bits,
+                nbits,
+                marks,
+                count,
+                last,
+            } => {
+                if parent == NO_PARENT && *count == 0 {
+                    *roots += 1;
+                    return;
+                }
+                if parent == NO_PARENT || parent < *last {
+                    let mut flat: Vec<u32> = (0..self.len()).map(|i| self.get(i)).collect();
+                    flat.push(parent);
+                    *self = Parents::Flat(flat);
+                    return;
+                }
+                // Runs of zeros: whole words at once.
+                let mut gap = (parent - *last) as u64;
+                while gap > 0 {
+                    let room = 64 - *nbits % 64;
+                    let step = gap.min(room);
+                    if (*nbits / 64) as usize == bits.len() {
+                        reserve_quarter(bits);
+                        bits.push(0);
+                    }
+                    *nbits += step;
+                    gap -= step;
+                }
+                if *count % MARK_EVERY == 0 {
+                    reserve_quarter(marks);
+                    marks.push(*nbits);
+                }
+                Self::push_bit(bits, nbits, true);
+                *count += 1;
+                *last = parent;
+            }
+            Parents::Flat(v) => {
+                reserve_quarter(v);
+                v.push(parent);
+            }
+        }
+    }
+
+    fn get(&self, i: usize) -> u32 {
+        match self {
+            Parents::Mono {
+                roots, bits, marks, ..
+            } => {
+                if i < *roots {
+                    return NO_PARENT;
+                }
+                let j = i - roots;
+                // Find the position of the j-th 1, from the mark before it.
+                let mut pos = marks[j / MARK_EVERY];
+                let mut left = j % MARK_EVERY; // 1s to skip after the marked one
+                let mut w = (pos / 64) as usize;
+                let mut word = bits[w] & (!0u64 << (pos % 64));
+                loop {
+                    let ones = word.count_ones() as usize;
+                    if left < ones {
+                        for _ in 0..left {
+                            word &= word - 1;
+                        }
+                        pos = w as u64 * 64 + word.trailing_zeros() as u64;
+                        break;
+                    }
+                    left -= ones;
+                    w += 1;
+                    word = bits[w];
+                }
+                // Zeros before the j-th 1 sum the parent increments from 0.
+                (pos - j as u64) as u32
+            }
+            Parents::Flat(v) => v[i],
+        }
+    }
+}
+
+/// Per stored state its parent number and the index of the action that reached it
+/// (one byte while every index fits, else two).
+pub struct Store {
+    parents: Parents,
+    narrow: Vec<u8>,
+    wide: Vec<u16>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Store {
+    pub fn new() -> Self {
+        Store {
+            parents: Parents::Mono {
+                roots: 0,
+                bits: Vec::new(),
+                nbits: 0,
+                marks: Vec::new(),
+                count: 0,
+                last: 0,
+            },
+            narrow: Vec::new(),
+            wide: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.parents.len()
+    }
+
+    #[allow(dead_code)]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held (capacity included).
+    pub fn bytes(&self) -> usize {
+        self.parents.bytes() + self.narrow.capacity() + self.wide.capacity() * 2
+    }
+
+    #[inline]
+    pub fn push(&mut self, parent: u32, action: usize) {
+        debug_assert!(action <= u16::MAX as usize);
+        self.parents.push(parent);
+        if self.wide.is_empty() && action <= u8::MAX as usize {
+            reserve_quarter(&mut self.narrow);
+            self.narrow.push(action as u8);
+        } else {
+            if self.wide.is_empty() {
+                let mut wide = Vec::with_capacity(self.narrow.len() + self.narrow.len() / 4 + 1);
+                wide.extend(self.narrow.iter().map(|&a| a as u16));
+                self.wide = wide;
+                self.narrow = Vec::new();
+            }
+            reserve_quarter(&mut self.wide);
+            self.wide.push(action as u16);
+        }
+    }
+
+    fn action(&self, i: usize) -> u32 {
+        if self.wide.is_empty() {
+            self.narrow[i] as u32
+        } else {
+            self.wide[i] as u32
+        }
+    }
+
+    pub fn parent(&self, i: usize) -> u32 {
+        self.parents.get(i)
+    }
+
+    /// Action indices from an initial state (its index first) to state `number`.
+    pub fn path_to(&self, mut number: u32) -> Vec<u32> {
+        let mut steps = Vec::new();
+        loop {
+            steps.push(self.action(number as usize));
+            let p = self.parent(number as usize);
+            if p == NO_PARENT {
+                break;
+            }
+            number = p;
+        }
+        steps.reverse();
+        steps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monotone_parents_round_trip() {
+        let mut s = Store::new();
+        let mut want = Vec::new();
+        for k in 0..3 {
+            s.push(NO_PARENT, k);
+            want.push(NO_PARENT);
+        }
+        let mut p = 0u32;
+        let mut x = 12345u64;
+        for i in 0..100_000usize {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            if x >> 60 < 6 {
+                p += ((x >> 40) % 200) as u32; // sometimes long gaps
+            }
+            s.push(p, i % 7);
+            want.push(p);
+        }
+        assert!(matches!(s.parents, Parents::Mono { .. }));
+        for (i, &w) in want.iter().enumerate() {
+            assert_eq!(s.parent(i), w, "state {i}");
+        }
+        // A smaller parent (depth-first order) turns the store flat, same answers.
+        s.push(1, 300);
+        want.push(1);
+        assert!(matches!(s.parents, Parents::Flat(_)));
+        for (i, &w) in want.iter().enumerate() {
+            assert_eq!(s.parent(i), w, "state {i}");
+        }
+        assert_eq!(s.action(want.len() - 1), 300);
+        assert_eq!(s.action(5), 2);
+    }
+}
