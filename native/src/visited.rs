@@ -424,7 +424,9 @@ mod tests {
         let mut p = 0u32;
         let mut x = 12345u64;
         for i in 0..100_000usize {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             if x >> 60 < 6 {
                 p += ((x >> 40) % 200) as u32; // sometimes long gaps
             }
