@@ -1002,7 +1002,7 @@ impl Work<'_> {
 }
 
 /// Breadth-first search with `workers` threads, giving exactly the single-threaded
-/// numbering. The queue is taken in batches of up to 4,096 records. While this thread
+/// numbering. The queue is taken in batches of up to 1,024 records. While this thread
 /// commits one batch (visited-set insertions, parents, property checks and queue, in
 /// queue order, as the single-threaded loop does), the helper threads expand the next
 /// one (the records queued behind it, up to the batch size) in chunks of 64 states,
