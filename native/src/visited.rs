@@ -2,7 +2,7 @@
 //!
 //! The capacity need not be a power of two: a fingerprint's home slot is its high bits
 //! scaled to the capacity (multiply-shift), so the table can grow by 1.5x instead of 2x
-//! and stay between 56% and 85% full, 9.4 to 14.3 bytes per state.
+//! and stay between 57% and 85% full, 9.4 to 14.1 bytes per state.
 //! Fingerprint 0 marks an empty slot; the state whose fingerprint is 0 is kept aside.
 //!
 //! Slots are atomic so that other threads may ask `contains` while one thread inserts
