@@ -162,7 +162,7 @@ result = verify_spec(spec, strategy=strategy, workers=workers, engine=engine)
 s = result.stats
 print(json.dumps({"status": result.status, "states": s.states, "transitions": s.transitions,
                   "depth": s.depth, "seconds": s.seconds, "peak": s.peak_memory_bytes,
-                  "engine": result.engine}))
+                  "store": s.store_bytes, "engine": result.engine}))
 """
 
 
@@ -238,16 +238,19 @@ def main() -> None:
     chosen = [c for c in CONFIGS if not args.names or c.name in args.names]
     print(
         f"{'model':20} {'verdict':8} {'states':>11} {'transitions':>12} {'depth':>5} "
-        f"{'time s':>8} {'states/s':>10} {'peak MiB':>9} engine"
+        f"{'time s':>8} {'states/s':>10} {'peak MiB':>9} {'B/state':>7} engine"
     )
     for c in chosen:
         r = run(c, args.strategy, args.engine, args.workers)
         secs = float(r["seconds"])  # type: ignore[arg-type]
         states = int(r["states"])  # type: ignore[call-overload]
+        store = int(r.get("store", 0))  # type: ignore[call-overload]
+        # Visited set + parent store per state, frontier excluded (native core only).
+        per_state = f"{store / states:.1f}" if store and states else "-"
         print(
             f"{c.name:20} {r['status']!s:8} {states:>11,} {int(r['transitions']):>12,} "  # type: ignore[call-overload]
             f"{r['depth']!s:>5} {secs:>8.2f} {states / secs:>10,.0f} "
-            f"{int(r['peak']) / 2**20:>9,.0f} {r['engine']}",
+            f"{int(r['peak']) / 2**20:>9,.0f} {per_state:>7} {r['engine']}",
             flush=True,
         )  # type: ignore[call-overload]
 

@@ -159,6 +159,7 @@ def _explore(
         peak_memory_bytes=peak_memory_bytes(),
         frontier_left=left,
         depth_bounded=bounded,
+        store_bytes=core.store_bytes,
     )
     quiet, sec, reads, verdicts = core.premises
     premises = (quiet, sec, reads, *verdicts)

@@ -43,6 +43,9 @@ class Stats:
     peak_memory_bytes: int = 0
     frontier_left: int = 0
     depth_bounded: int = 0
+    # Bytes held by the visited set and the parent store at the end (native core only;
+    # 0 where not measured): the per-state memory besides the frontier.
+    store_bytes: int = 0
 
     @property
     def states_per_second(self) -> float:

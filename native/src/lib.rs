@@ -19,6 +19,8 @@
 mod tables;
 mod visited;
 
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, RwLock, RwLockReadGuard};
 use std::time::Instant;
 
 use pyo3::exceptions::PyKeyboardInterrupt;
@@ -26,46 +28,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use tables::{Config, Miss, Succs, Tables, QUIET, SEC};
-use visited::{FpSet, Sharded, Visited};
+use visited::{FpSet, Store, Visited, NO_PARENT};
 
 const CLOCK_EVERY: u64 = 1 << 8;
-const NO_PARENT: u32 = u32::MAX;
 const NONE: u32 = u32::MAX; // queue record length of a violating state
-
-/// Parent number and action index per stored state: 6 bytes each.
-struct Store {
-    parents: Vec<u32>,
-    actions: Vec<u16>,
-}
-
-impl Store {
-    fn len(&self) -> usize {
-        self.parents.len()
-    }
-    fn push(&mut self, parent: u32, action: usize) {
-        if self.parents.len() == self.parents.capacity() {
-            // Grow by a quarter, not double: at most 25% spare (of 6 bytes per state).
-            let more = (self.parents.len() / 4).max(1 << 12);
-            self.parents.reserve_exact(more);
-            self.actions.reserve_exact(more);
-        }
-        self.parents.push(parent);
-        self.actions.push(action as u16);
-    }
-    fn path_to(&self, mut number: u32) -> Vec<u32> {
-        let mut steps = Vec::new();
-        loop {
-            steps.push(self.actions[number as usize] as u32);
-            let p = self.parents[number as usize];
-            if p == NO_PARENT {
-                break;
-            }
-            number = p;
-        }
-        steps.reverse();
-        steps
-    }
-}
 
 /// The BFS queue: records `[number, depth, fp_lo, fp_hi, len, world...]` back to back.
 struct Queue {
@@ -91,22 +57,40 @@ impl Queue {
         self.buf.extend_from_slice(&[number, depth, 0, 0, NONE]);
         self.items += 1;
     }
-    /// The next record, violating ones included (None for those).
-    fn take_raw(&mut self) -> Option<(u32, u32, u64, Option<Vec<u32>>)> {
-        if self.items == 0 {
-            return None;
+    /// Copy up to `max` records from the front into `b`, violating ones included,
+    /// without taking them.
+    fn copy_front(&self, max: usize, b: &mut Batch) {
+        b.recs.clear();
+        b.words.clear();
+        let mut h = self.head;
+        let want = max.min(self.items);
+        while b.recs.len() < want {
+            let r = &self.buf[h..h + 5];
+            let fp = r[2] as u64 | ((r[3] as u64) << 32);
+            if r[4] == NONE {
+                b.recs.push((r[0], r[1], 0, 0, NONE));
+                h += 5;
+                continue;
+            }
+            let len = r[4] as usize;
+            let start = b.words.len() as u32;
+            b.recs.push((r[0], r[1], fp, start, len as u32));
+            b.words.extend_from_slice(&self.buf[h + 5..h + 5 + len]);
+            h += 5 + len;
         }
-        let h = self.head;
-        if self.buf[h + 4] == NONE {
-            let (number, depth) = (self.buf[h], self.buf[h + 1]);
-            self.head += 5;
+    }
+
+    /// Take `k` records (violating ones included) from the front.
+    fn discard(&mut self, k: usize) {
+        for _ in 0..k {
+            let len = self.buf[self.head + 4];
+            self.head += 5 + if len == NONE { 0 } else { len as usize };
             self.items -= 1;
-            return Some((number, depth, 0, None));
         }
-        let (number, depth, fp, w) = self.peek().expect("a record");
-        let item = (number, depth, fp, Some(w.to_vec()));
-        self.pop();
-        Some(item)
+        if self.head > (1 << 20) && self.head * 2 > self.buf.len() {
+            self.buf.drain(..self.head);
+            self.head = 0;
+        }
     }
 
     /// The next state to expand, skipping violating ones.
@@ -422,10 +406,7 @@ impl Core {
         let counts = &mut self.counts;
         *counts = Counts::default();
         py.allow_threads(move || {
-            let mut store = Store {
-                parents: Vec::new(),
-                actions: Vec::new(),
-            };
+            let mut store = Store::new();
             let mut frontier = if dfs {
                 Frontier::Lifo(Vec::new())
             } else {
@@ -437,7 +418,7 @@ impl Core {
             };
             let (run, set_bytes) =
                 if (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some()) && !dfs {
-                    let mut seen = Sharded::new(32);
+                    let mut seen = Visited::new();
                     let run = search_parallel(
                         tables,
                         adapter,
@@ -468,7 +449,7 @@ impl Core {
                     let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
                     (run, seen.bytes())
                 };
-            *store_bytes = set_bytes + store.parents.capacity() * 4 + store.actions.capacity() * 2;
+            *store_bytes = set_bytes + store.bytes();
             let left = run.frontier_left.unwrap_or(frontier.len());
             Ok((
                 run.status,
@@ -742,27 +723,313 @@ impl Expansion {
     }
 }
 
+/// Queued records copied out of the queue: (number, depth, fingerprint, start, length
+/// or NONE for a violating state) with the worlds back to back.
+#[derive(Default)]
+struct Batch {
+    words: Vec<u32>,
+    recs: Vec<(u32, u32, u64, u32, u32)>,
+}
+
+/// The expansions of a chunk of a batch: successor worlds and their visited-set keys,
+/// per state its item range, transition count and reads, or None on a table miss.
+#[derive(Default)]
+struct Out {
+    succs: Succs,
+    keys: Vec<u64>,
+    /// Per item: the action index and the property check (MISS: not looked up).
+    action: Vec<u16>,
+    verdict: Vec<(i32, u8)>,
+    states: Vec<Option<(u32, u32, u32, u32)>>,
+    ex: u32,
+    /// States in flight: their visited-set slots are fetched while earlier states'
+    /// successors are filtered.
+    ring: [Pending; DEPTH],
+}
+
+const DEPTH: usize = 4;
+
+/// All successors of one state and their keys.
+#[derive(Default)]
+struct Pending {
+    succs: Succs,
+    keys: Vec<u64>,
+}
+
+const MISS: i32 = i32::MIN + 1;
+
+impl Out {
+    fn clear(&mut self) {
+        self.succs.clear();
+        self.keys.clear();
+        self.action.clear();
+        self.verdict.clear();
+        self.states.clear();
+    }
+}
+
+/// Successors of a state and their keys into `p`, the keys' slots prefetched.
+fn expand_keys(
+    t: &Tables,
+    world: &[u32],
+    fp: u64,
+    p: &mut Pending,
+    ex: &mut u32,
+    seen: Option<&Visited>,
+) -> Result<(), Miss> {
+    t.successors(world, fp, &mut p.succs, ex)?;
+    p.keys.clear();
+    for k in 0..p.succs.len() {
+        let (_, _, cfp) = p.succs.items[k];
+        let key = if t.cfg.group > 0 {
+            t.canonical(p.succs.world(k), cfp)?
+        } else {
+            cfp
+        };
+        if let Some(seen) = seen {
+            seen.prefetch(key);
+        }
+        p.keys.push(key);
+    }
+    Ok(())
+}
+
+/// Append the successors in `p` to `o`: with `seen`, only those it does not hold yet,
+/// with their property checks. Returns (transitions, reads).
+fn filter_into(t: &Tables, p: &Pending, o: &mut Out, seen: Option<&Visited>) -> (u32, u32) {
+    for k in 0..p.succs.len() {
+        let (_, _, cfp) = p.succs.items[k];
+        let wk = p.succs.world(k);
+        let key = p.keys[k];
+        let verdict = match seen {
+            Some(seen) if seen.contains(key) => continue,
+            Some(_) => t.check(wk).unwrap_or((MISS, 0)),
+            None => (MISS, 0),
+        };
+        let start = o.succs.words.len() as u32;
+        o.succs.words.extend_from_slice(wk);
+        o.succs.items.push((start, wk.len() as u32, cfp));
+        o.keys.push(key);
+        o.action.push(k as u16);
+        o.verdict.push(verdict);
+    }
+    (p.succs.len() as u32, p.succs.reads)
+}
+
+/// Expand the records `lo..hi` of a batch, read-only on the tables, generating one
+/// state while the previous one's visited-set slots arrive.
+fn gen_chunk(
+    t: &Tables,
+    seen: Option<&Visited>,
+    b: &Batch,
+    lo: usize,
+    hi: usize,
+    maxd: i64,
+    o: &mut Out,
+) {
+    #[derive(Clone, Copy)]
+    enum Got {
+        Skip,
+        Miss,
+        Ready,
+    }
+    o.clear();
+    // States in flight: expanded (their slots being fetched), not yet filtered.
+    let mut flight: [Got; DEPTH] = [Got::Skip; DEPTH];
+    for idx in lo..hi + DEPTH - 1 {
+        if idx < hi {
+            let (_, depth, fp, start, len) = b.recs[idx];
+            flight[idx % DEPTH] = if len == NONE || (maxd >= 0 && depth as i64 >= maxd) {
+                Got::Skip
+            } else {
+                let world = &b.words[start as usize..(start + len) as usize];
+                let p = &mut o.ring[idx % DEPTH];
+                match expand_keys(t, world, fp, p, &mut o.ex, seen) {
+                    Ok(()) => Got::Ready,
+                    Err(_) => Got::Miss,
+                }
+            };
+        }
+        if idx + 1 < lo + DEPTH {
+            continue;
+        }
+        let j = idx + 1 - DEPTH; // the state to filter now
+        let from = o.keys.len() as u32;
+        let state = match flight[j % DEPTH] {
+            Got::Skip => Some((from, from, 0, 0)),
+            Got::Miss => None,
+            Got::Ready => {
+                let p = std::mem::take(&mut o.ring[j % DEPTH]);
+                let (transitions, reads) = filter_into(t, &p, o, seen);
+                o.ring[j % DEPTH] = p;
+                Some((from, o.keys.len() as u32, transitions, reads))
+            }
+        };
+        o.states.push(state);
+    }
+}
+
+/// All successors of one state into `o` (the redo of a state that met a table miss).
+fn gen_state(t: &Tables, world: &[u32], fp: u64, o: &mut Out) -> Result<(u32, u32), Miss> {
+    let mut p = std::mem::take(&mut o.ring[0]);
+    let mut ex = o.ex;
+    let r = expand_keys(t, world, fp, &mut p, &mut ex, None);
+    o.ex = ex;
+    let r = r.map(|()| filter_into(t, &p, o, None));
+    o.ring[0] = p;
+    r
+}
+
+/// `resolve` for tables shared with expanding threads: look up under the read lock
+/// held in `guard`; on a miss, fill the tables under the write lock.
+fn resolve_rw<'l, 't, T>(
+    lock: &'l RwLock<&'t mut Tables>,
+    guard: &mut Option<RwLockReadGuard<'l, &'t mut Tables>>,
+    adapter: &Py<PyAny>,
+    mut f: impl FnMut(&Tables) -> Result<T, Miss>,
+) -> PyResult<T> {
+    loop {
+        let t: &Tables = guard.get_or_insert_with(|| lock.read().expect("tables lock"));
+        match f(t) {
+            Ok(v) => return Ok(v),
+            Err(miss) => {
+                *guard = None;
+                let mut w = lock.write().expect("tables lock");
+                Python::with_gil(|py| w.fill(py, adapter.bind(py), miss))?;
+            }
+        }
+    }
+}
+
+const BATCH: usize = 1 << 10;
+const CHUNK: usize = 64;
+
+/// Chunks of a batch handed out to the threads: `next` holds the batch's epoch (high
+/// 32 bits) and the chunks claimed so far; `done` counts the chunks finished.
+struct Work<'a> {
+    slots: &'a [RwLock<Batch>; 2],
+    outs: &'a [Vec<Mutex<Out>>; 2],
+    next: AtomicU64,
+    done: AtomicUsize,
+    /// (epoch, slot, records) of the batch being expanded; helpers wait on `wake`.
+    job: Mutex<(u64, usize, usize)>,
+    wake: Condvar,
+    stop: AtomicBool,
+    /// Whether expanding threads drop successors already in the visited set.
+    prefilter: AtomicBool,
+    maxd: i64,
+}
+
+impl Work<'_> {
+    /// Claim and expand chunks of the batch of `epoch` until none is left.
+    fn help(
+        &self,
+        tables: &RwLock<&mut Tables>,
+        seen: &RwLock<&mut Visited>,
+        epoch: u64,
+        slot: usize,
+        n: usize,
+    ) -> usize {
+        let chunks = n.div_ceil(CHUNK) as u64;
+        let mut claimed = 0;
+        loop {
+            let v = self.next.load(Ordering::Acquire);
+            if v >> 32 != epoch || (v & 0xffff_ffff) >= chunks {
+                return claimed;
+            }
+            if self
+                .next
+                .compare_exchange_weak(v, v + 1, Ordering::AcqRel, Ordering::Relaxed)
+                .is_err()
+            {
+                continue;
+            }
+            let c = (v & 0xffff_ffff) as usize;
+            claimed += 1;
+            {
+                let t = tables.read().expect("tables lock");
+                let s = seen.read().expect("visited lock");
+                let b = self.slots[slot].read().expect("batch lock");
+                let mut o = self.outs[slot][c].lock().expect("chunk lock");
+                let lo = c * CHUNK;
+                let filter = self.prefilter.load(Ordering::Relaxed).then_some(&**s);
+                gen_chunk(&t, filter, &b, lo, (lo + CHUNK).min(n), self.maxd, &mut o);
+            }
+            self.done.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Offer the batch in `slot` (`n` records) to every thread.
+    fn publish(&self, epoch: u64, slot: usize, n: usize) {
+        self.done.store(0, Ordering::Release);
+        self.next.store(epoch << 32, Ordering::Release);
+        *self.job.lock().expect("job lock") = (epoch, slot, n);
+        self.wake.notify_all();
+    }
+
+    /// Wait until every chunk of the batch of `n` records is expanded.
+    fn wait(&self, n: usize) {
+        let chunks = n.div_ceil(CHUNK);
+        let mut spins = 0u32;
+        while self.done.load(Ordering::Acquire) < chunks {
+            spins += 1;
+            if spins < 1 << 10 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    }
+
+    /// A helper thread: expand the chunks of each batch offered, until told to stop.
+    fn helper(&self, tables: &RwLock<&mut Tables>, seen: &RwLock<&mut Visited>) {
+        let mut last = 0u64;
+        loop {
+            let job = {
+                let g = self.job.lock().expect("job lock");
+                let g = self
+                    .wake
+                    .wait_while(g, |j| j.0 == last && !self.stop.load(Ordering::Acquire))
+                    .expect("job lock");
+                *g
+            };
+            if self.stop.load(Ordering::Acquire) {
+                return;
+            }
+            last = job.0;
+            self.help(tables, seen, job.0, job.1, job.2);
+        }
+    }
+
+    fn finish(&self) {
+        self.stop.store(true, Ordering::Release);
+        let _g = self.job.lock().expect("job lock");
+        self.wake.notify_all();
+    }
+}
+
 /// Breadth-first search with `workers` threads, giving exactly the single-threaded
-/// numbering. Queued states are taken in batches; per batch:
-/// 1. in parallel, read-only on the tables: successors, canonical fingerprints, a
-///    pre-filter against the visited set, and the property check of the others;
-/// 2. one thread expands again, with Python at hand, the states that met a table miss;
-/// 3. in parallel, each thread inserts into the visited-set shards it owns, in queue
-///    order, which decides exactly as one thread would which occurrence is new;
-/// 4. one thread commits the new states in queue order: parents, checks, queue.
+/// numbering. The queue is taken in batches of up to 1,024 records. While this thread
+/// commits one batch (visited-set insertions, parents, property checks and queue, in
+/// queue order, as the single-threaded loop does), the helper threads expand the next
+/// one (the records queued behind it, up to the batch size) in chunks of 64 states,
+/// read-only on the tables (successors and canonical fingerprints), and this thread
+/// joins them once its commit is done. A state whose expansion met a table miss is
+/// expanded again at commit, with Python at hand. The visited set is this thread's
+/// alone, so no shard or lock is needed there; the tables are behind a read-write lock
+/// taken for writing only to fill a miss.
 fn search_parallel(
     tables: &mut Tables,
     adapter: &Py<PyAny>,
     ctx: &Ctx,
     initial: &[(Vec<u32>, u64)],
     store: &mut Store,
-    seen: &mut Sharded,
+    seen: &mut Visited,
     frontier: &mut Frontier,
     exercised: &mut u32,
     counts: &mut Counts,
     workers: usize,
 ) -> PyResult<Run> {
-    use std::sync::atomic::{AtomicBool, Ordering};
     let mut run = Run {
         status: "holds",
         reason: None,
@@ -777,256 +1044,225 @@ fn search_parallel(
     let Frontier::Fifo(queue) = frontier else {
         unreachable!()
     };
-    const BATCH: usize = 1 << 12;
-    const MISS: i32 = i32::MIN + 1;
-    // Successors of a run of states: worlds, per item its visited-set key and verdict
-    // (a property index, -1 or MISS) and action index, for the successors not seen before
-    // the batch; per state its item range and transition count, or None on a miss.
-    #[derive(Default)]
-    struct Part {
-        succs: Succs,
-        keys: Vec<u64>,
-        verdict: Vec<(i32, u8)>,
-        states: Vec<Option<(usize, usize, usize, u32)>>, // (from, to, transitions, reads)
-        action: Vec<u32>,
-        fresh: Vec<AtomicBool>,
-        ex: u32,
-    }
-    let mut parts: Vec<Part> = (0..workers).map(|_| Part::default()).collect();
-    // Queued records, violating states (never expanded) included as None, so that the
-    // frontier left on a stop counts them as the Python queue does.
-    let mut batch: Vec<(u32, u32, u64, Option<Vec<u32>>)> = Vec::with_capacity(BATCH);
-    let mut expanded: u64 = 0;
-    let mut next_clock = CLOCK_EVERY;
-    let mut one: Vec<u32> = Vec::new();
-    loop {
-        batch.clear();
-        while batch.len() < BATCH {
-            let Some(item) = queue.take_raw() else { break };
-            batch.push(item);
+    let slots: [RwLock<Batch>; 2] = Default::default();
+    let chunks = BATCH / CHUNK;
+    let outs: [Vec<Mutex<Out>>; 2] = [
+        (0..chunks).map(|_| Mutex::default()).collect(),
+        (0..chunks).map(|_| Mutex::default()).collect(),
+    ];
+    let work = Work {
+        slots: &slots,
+        outs: &outs,
+        next: AtomicU64::new(0),
+        done: AtomicUsize::new(0),
+        job: Mutex::new((0, 0, 0)),
+        wake: Condvar::new(),
+        stop: AtomicBool::new(false),
+        prefilter: AtomicBool::new(false),
+        maxd: ctx.limits.max_depth,
+    };
+    let lock = RwLock::new(tables);
+    let vis = RwLock::new(seen);
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            let (work, lock, vis) = (&work, &lock, &vis);
+            scope.spawn(move || work.helper(lock, vis));
         }
-        if batch.is_empty() {
-            break;
-        }
-        let chunk = batch.len().div_ceil(workers);
-        let maxd = ctx.limits.max_depth;
-        // 1. Expand in parallel.
-        {
-            let t: &Tables = tables;
-            let s: &Sharded = seen;
-            std::thread::scope(|scope| {
-                for (w, p) in parts.iter_mut().enumerate() {
-                    let lo = (w * chunk).min(batch.len());
-                    let hi = ((w + 1) * chunk).min(batch.len());
-                    let mine = &batch[lo..hi];
-                    scope.spawn(move || {
-                        p.succs.clear();
-                        p.keys.clear();
-                        p.verdict.clear();
-                        p.states.clear();
-                        p.action.clear();
-                        let mut tmp = Succs::default();
-                        let mut tkeys: Vec<u64> = Vec::new();
-                        for (_, depth, fp, world) in mine {
-                            let from = p.keys.len();
-                            let Some(world) = world else {
-                                p.states.push(Some((from, from, 0, 0)));
-                                continue;
-                            };
-                            if maxd >= 0 && *depth as i64 >= maxd {
-                                p.states.push(Some((from, from, 0, 0)));
-                                continue;
-                            }
-                            if t.successors(world, *fp, &mut tmp, &mut p.ex).is_err() {
-                                p.states.push(None);
-                                continue;
-                            }
-                            tkeys.clear();
-                            let mut ok = true;
-                            for k in 0..tmp.len() {
-                                let (_, _, cfp) = tmp.items[k];
-                                match t.canonical(tmp.world(k), cfp) {
-                                    Ok(key) => {
-                                        s.prefetch(key);
-                                        tkeys.push(key);
-                                    }
-                                    Err(_) => {
-                                        ok = false;
-                                        break;
-                                    }
-                                }
-                            }
-                            if !ok {
-                                p.states.push(None);
-                                continue;
-                            }
-                            // Only successors not seen before this batch are kept.
-                            for k in 0..tmp.len() {
-                                if s.contains(tkeys[k]) {
-                                    continue;
-                                }
-                                let wk = tmp.world(k);
-                                let start = p.succs.words.len();
-                                p.succs.words.extend_from_slice(wk);
-                                p.succs
-                                    .items
-                                    .push((start as u32, wk.len() as u32, tmp.items[k].2));
-                                p.keys.push(tkeys[k]);
-                                p.verdict.push(t.check(wk).unwrap_or((MISS, 0)));
-                                p.action.push(k as u32);
-                            }
-                            p.states
-                                .push(Some((from, p.keys.len(), tmp.len(), tmp.reads)));
-                        }
-                    });
+        let result = (|| {
+            let mut epoch = 0u64;
+            let mut expanded: u64 = 0;
+            let mut next_clock = CLOCK_EVERY;
+            // Copy the front of the queue into `slot` and have it expanded by all.
+            let start = |slot: usize, queue: &Queue, epoch: &mut u64| -> usize {
+                let n = {
+                    let mut b = slots[slot].write().expect("batch lock");
+                    queue.copy_front(BATCH, &mut b);
+                    b.recs.len()
+                };
+                if n > 0 {
+                    *epoch += 1;
+                    work.publish(*epoch, slot, n);
                 }
-            });
+                n
+            };
+            let mut cur = 0;
+            let mut n = start(cur, queue, &mut epoch);
+            let _ = work.help(&lock, &vis, epoch, cur, n);
+            work.wait(n);
+            queue.discard(n);
+            while n > 0 {
+                let nxt = 1 - cur;
+                let m = start(nxt, queue, &mut epoch);
+                let e = epoch;
+                let b = slots[cur].read().expect("batch lock");
+                if let Some(done) = commit(
+                    &lock,
+                    adapter,
+                    ctx,
+                    &b,
+                    &outs[cur],
+                    queue,
+                    store,
+                    &vis,
+                    exercised,
+                    counts,
+                    &mut run,
+                    &mut expanded,
+                    &mut next_clock,
+                )? {
+                    return Ok(done);
+                }
+                drop(b);
+                if m > 0 {
+                    // Balance: when this thread finds no chunk left after its commit, it
+                    // is the bottleneck, and the helpers also filter out successors already
+                    // visited (so that it inserts fewer); when it expands a good share
+                    // itself, they are, and stop filtering.
+                    let mine = work.help(&lock, &vis, e, nxt, m);
+                    if workers > 1 {
+                        if mine == 0 {
+                            work.prefilter.store(true, Ordering::Relaxed);
+                        } else if mine * 4 > m.div_ceil(CHUNK) {
+                            work.prefilter.store(false, Ordering::Relaxed);
+                        }
+                    }
+                    work.wait(m);
+                    queue.discard(m);
+                    (cur, n) = (nxt, m);
+                } else {
+                    n = start(cur, queue, &mut epoch);
+                    let _ = work.help(&lock, &vis, epoch, cur, n);
+                    work.wait(n);
+                    queue.discard(n);
+                }
+            }
+            finish("holds", None, &mut run)
+        })();
+        work.finish();
+        result
+    })
+}
+
+/// Commit an expanded batch in queue order; Some(result) when the search ends in it.
+fn commit(
+    lock: &RwLock<&mut Tables>,
+    adapter: &Py<PyAny>,
+    ctx: &Ctx,
+    b: &Batch,
+    outs: &[Mutex<Out>],
+    queue: &mut Queue,
+    store: &mut Store,
+    vis: &RwLock<&mut Visited>,
+    exercised: &mut u32,
+    counts: &mut Counts,
+    run: &mut Run,
+    expanded: &mut u64,
+    next_clock: &mut u64,
+) -> PyResult<Option<Run>> {
+    let n = b.recs.len();
+    let maxd = ctx.limits.max_depth;
+    let mut guard = None;
+    let mut seen = vis.read().expect("visited lock");
+    let mut redo = Out::default();
+    const AHEAD: usize = 8;
+    for c in 0..n.div_ceil(CHUNK) {
+        let mut o = outs[c].lock().expect("chunk lock");
+        *exercised |= o.ex;
+        o.ex = 0;
+        for &key in o.keys.iter().take(AHEAD) {
+            seen.prefetch(key);
         }
-        // 2. Expand the states that met a table miss, in order, filling the tables.
-        let mut redo = Succs::default();
-        for (w, p) in parts.iter_mut().enumerate() {
-            *exercised |= p.ex;
-            p.ex = 0;
-            for si in 0..p.states.len() {
-                if p.states[si].is_some() {
+        let lo = c * CHUNK;
+        let hi = (lo + CHUNK).min(n);
+        for idx in lo..hi {
+            let (number, depth, fp, start, len) = b.recs[idx];
+            let left = queue.items + n - idx - 1;
+            if len == NONE {
+                continue;
+            }
+            if maxd >= 0 && depth as i64 >= maxd {
+                run.depth_bounded += 1 + left as u64;
+                run.frontier_left = Some(left);
+                return finish("holds", None, run).map(Some);
+            }
+            let world = &b.words[start as usize..(start + len) as usize];
+            let (src, from, to, transitions, reads) = match o.states[idx - lo] {
+                Some((f, t, tr, rd)) => (&*o, f as usize, t as usize, tr, rd),
+                None => {
+                    redo.clear();
+                    let r = &mut redo;
+                    let (tr, rd) =
+                        resolve_rw(lock, &mut guard, adapter, |t| gen_state(t, world, fp, r))?;
+                    *exercised |= redo.ex;
+                    (&redo, 0, redo.keys.len(), tr, rd)
+                }
+            };
+            run.transitions += transitions as u64;
+            counts.reads += reads as u64;
+            let before = store.len();
+            for k in from..to {
+                if let Some(&key) = src.keys.get(k + AHEAD) {
+                    seen.prefetch(key);
+                }
+                let key = src.keys[k];
+                let new = loop {
+                    match seen.try_insert(key) {
+                        Some(new) => break new,
+                        None => {
+                            drop(seen);
+                            vis.write().expect("visited lock").grow();
+                            seen = vis.read().expect("visited lock");
+                        }
+                    }
+                };
+                if !new {
                     continue;
                 }
-                let (_, _, fp, ref world) = batch[w * chunk + si];
-                let world = world.as_ref().expect("a state, not a violation");
-                let mut ex = 0;
-                resolve(tables, adapter, |t| {
-                    t.successors(world, fp, &mut redo, &mut ex)
-                })?;
-                *exercised |= ex;
-                let from = p.keys.len();
-                for k in 0..redo.len() {
-                    let (_, _, cfp) = redo.items[k];
-                    let wk = redo.world(k);
-                    let key = resolve(tables, adapter, |t| t.canonical(wk, cfp))?;
-                    if seen.contains(key) {
-                        continue;
-                    }
-                    p.keys.push(key);
-                    p.verdict.push((MISS, 0));
-                    p.action.push(k as u32);
-                    let start = p.succs.words.len();
-                    p.succs.words.extend_from_slice(wk);
-                    p.succs.items.push((start as u32, wk.len() as u32, cfp));
+                let action = src.action[k] as usize;
+                store.push(number, action);
+                let child = (store.len() - 1) as u32;
+                let wk = src.succs.world(k);
+                let mut check = src.verdict[k];
+                if check.0 == MISS {
+                    check = resolve_rw(lock, &mut guard, adapter, |t| t.check(wk))?;
                 }
-                p.states[si] = Some((from, p.keys.len(), redo.len(), redo.reads));
-            }
-            p.fresh.clear();
-            p.fresh.resize_with(p.keys.len(), || AtomicBool::new(false));
-        }
-        // 3. Insert into the visited set, each thread into the shards it owns, in order.
-        {
-            let mut owned: Vec<Vec<&mut Visited>> = (0..workers).map(|_| Vec::new()).collect();
-            for (k, shard) in seen.shards.iter_mut().enumerate() {
-                owned[k % workers].push(shard);
-            }
-            let count = owned.iter().map(|o| o.len()).sum::<usize>();
-            let parts_ref: &[Part] = &parts;
-            std::thread::scope(|scope| {
-                for (w, mut mine) in owned.into_iter().enumerate() {
-                    scope.spawn(move || {
-                        // This thread's items, in queue order; their slots are
-                        // prefetched a few items ahead of the insertions.
-                        let mut todo: Vec<(u32, u32)> = Vec::new();
-                        for (pi, p) in parts_ref.iter().enumerate() {
-                            for &(from, to, _, _) in p.states.iter().flatten() {
-                                for k in from..to {
-                                    let shard = (p.keys[k] >> 59) as usize % count;
-                                    if shard % workers == w {
-                                        todo.push((pi as u32, k as u32));
-                                    }
-                                }
-                            }
-                        }
-                        const AHEAD: usize = 8;
-                        for i in 0..todo.len() {
-                            if let Some(&(pa, ka)) = todo.get(i + AHEAD) {
-                                let key = parts_ref[pa as usize].keys[ka as usize];
-                                mine[((key >> 59) as usize % count) / workers].prefetch(key);
-                            }
-                            let (pi, k) = (todo[i].0 as usize, todo[i].1 as usize);
-                            let p = &parts_ref[pi];
-                            let key = p.keys[k];
-                            if mine[((key >> 59) as usize % count) / workers].insert(key) {
-                                p.fresh[k].store(true, Ordering::Relaxed);
-                            }
-                        }
-                    });
-                }
-            });
-        }
-        // 4. Commit in queue order.
-        for (w, p) in parts.iter().enumerate() {
-            for (si, range) in p.states.iter().enumerate() {
-                let idx = w * chunk + si;
-                let (number, depth, _, ref world) = batch[idx];
-                let left = queue.items + batch.len() - idx - 1;
-                let Some(world) = world else { continue };
-                if maxd >= 0 && depth as i64 >= maxd {
-                    run.depth_bounded += 1 + left as u64;
-                    run.frontier_left = Some(left);
-                    return finish("holds", None, &mut run);
-                }
-                let (from, to, transitions, reads) = range.expect("every state expanded");
-                run.transitions += transitions as u64;
-                counts.reads += reads as u64;
-                let before = store.len();
-                for k in from..to {
-                    if !p.fresh[k].load(Ordering::Relaxed) {
-                        continue;
-                    }
-                    let action = p.action[k] as usize;
-                    store.push(number, action);
-                    let child = (store.len() - 1) as u32;
-                    let wk = p.succs.world(k);
-                    let mut check = p.verdict[k];
-                    if check.0 == MISS {
-                        one.clear();
-                        one.extend_from_slice(wk);
-                        let w1 = &one;
-                        check = resolve(tables, adapter, |t| t.check(w1))?;
-                    }
-                    counts.checked(check);
-                    let prop = check.0;
-                    if prop < 0 {
-                        queue.push(wk, p.succs.items[k].2, child, depth + 1);
-                    } else {
-                        if ctx.violated(store, prop, child, Some((world, action)))? {
-                            run.deepest = run.deepest.max(depth as u64 + 1);
-                            run.frontier_left = Some(left);
-                            return finish("violated", None, &mut run);
-                        }
-                        queue.push_none(child, depth + 1);
-                    }
-                }
-                if store.len() > before {
-                    run.deepest = run.deepest.max(depth as u64 + 1);
-                }
-                expanded += 1;
-                let left = queue.items + batch.len() - idx - 1; // now with this state's children
-                if expanded >= next_clock {
-                    next_clock += CLOCK_EVERY;
-                    if let Some(reason) = ctx.tick(expanded, store.len(), &run, left)? {
+                counts.checked(check);
+                let prop = check.0;
+                if prop < 0 {
+                    queue.push(wk, src.succs.items[k].2, child, depth + 1);
+                } else {
+                    if ctx.violated(store, prop, child, Some((world, action)))? {
+                        run.deepest = run.deepest.max(depth as u64 + 1);
                         run.frontier_left = Some(left);
-                        return finish("stopped", Some(reason), &mut run);
+                        return finish("violated", None, run).map(Some);
                     }
+                    queue.push_none(child, depth + 1);
                 }
-                if ctx.limits.max_states > 0 && store.len() as i64 >= ctx.limits.max_states {
+            }
+            if store.len() > before {
+                run.deepest = run.deepest.max(depth as u64 + 1);
+            }
+            *expanded += 1;
+            let left = queue.items + n - idx - 1; // now with this state's children
+            if *expanded >= *next_clock {
+                *next_clock += CLOCK_EVERY;
+                if let Some(reason) = ctx.tick(*expanded, store.len(), run, left)? {
                     run.frontier_left = Some(left);
-                    return finish(
-                        "stopped",
-                        Some(format!("state limit of {} reached", ctx.limits.max_states)),
-                        &mut run,
-                    );
+                    return finish("stopped", Some(reason), run).map(Some);
                 }
+            }
+            if ctx.limits.max_states > 0 && store.len() as i64 >= ctx.limits.max_states {
+                run.frontier_left = Some(left);
+                return finish(
+                    "stopped",
+                    Some(format!("state limit of {} reached", ctx.limits.max_states)),
+                    run,
+                )
+                .map(Some);
             }
         }
     }
-    finish("holds", None, &mut run)
+    Ok(None)
 }
 
 #[pymodule]

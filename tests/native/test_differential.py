@@ -35,6 +35,7 @@ from evcheck import (
     timer,
     verify_spec,
 )
+from evcheck.errors import SpecError
 from evcheck.models import GCounter, LamportLWW, SteppingDownFailover, SuspectingFailover
 from evcheck.models.consensus import RaftReplica, SelfCommitRaft
 from evcheck.models.primary_backup import AsyncPrimary, Backup, SyncPrimary
@@ -108,16 +109,28 @@ def test_depth_first(path: str) -> None:
     assert summary(native) == summary(python)
 
 
+@pytest.mark.parametrize("path", SPECS)
+def test_every_spec_explores_identically_in_two_threads(path: str) -> None:
+    try:
+        python, native = both(path, limits=Limits(max_states=CAP), workers=2)
+    except SpecError as e:  # liveness and `sometimes` properties need one worker
+        pytest.skip(str(e))
+    if native.engine != "native":
+        pytest.skip("not covered by the native core (two workers are processes there)")
+    assert summary(native) == summary(python)
+
+
 @pytest.mark.parametrize("path", ["lww_anti_entropy.py", "lww.py", "gcounter.py"])
-@pytest.mark.parametrize("strategy", ["bfs", "dfs"])
-def test_depth_bound(path: str, strategy: str) -> None:
-    python, native = both(path, strategy=strategy, limits=Limits(max_depth=6))
+@pytest.mark.parametrize(("strategy", "workers"), [("bfs", 1), ("dfs", 1), ("bfs", 2)])
+def test_depth_bound(path: str, strategy: str, workers: int) -> None:
+    python, native = both(path, strategy=strategy, limits=Limits(max_depth=6), workers=workers)
     assert summary(native) == summary(python)
 
 
 @pytest.mark.parametrize("path", ["lww_no_tiebreak.py", "counter_dup.py", "lww_loss.py"])
-def test_several_counterexamples(path: str) -> None:
-    python, native = both(path, limits=Limits(max_counterexamples=3))
+@pytest.mark.parametrize("workers", [1, 2])
+def test_several_counterexamples(path: str, workers: int) -> None:
+    python, native = both(path, limits=Limits(max_counterexamples=3), workers=workers)
     assert summary(native) == summary(python)
 
 
