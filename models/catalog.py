@@ -146,7 +146,8 @@ CATALOG: tuple[Entry, ...] = (
     # 9. consensus
     holds("majority-commit", "consensus", "majority commit, all faults", "majority_commit.py", slow=True),
     violated("majority-self-commit", "consensus", "leader commits alone", "majority_self_commit.py", "linearizability", 8),
-    holds("raft", "consensus", "Raft, a wrongly suspected leader", "raft.py", slow=True),
+    holds("raft", "consensus", "Raft, a wrongly suspected leader", "raft.py"),
+    holds("raft-faults", "consensus", "Raft, crash, loss and a partition", "raft_faults.py", slow=True),
     violated("raft-self-commit", "consensus", "Raft, leader commits alone", "raft_self_commit.py", "linearizability", 6),
     # 8. primary-backup: failover
     violated("failover-timeout", "primary-backup", "failover on a timeout", "failover_timeout.py", "at_most_one_primary", 1),
