@@ -177,8 +177,8 @@ class Recorder:
                 if self._one_timer and self._all_links_deliver(g, info):
                     self._known[key] = codes
             self.kinds += codes
-            if self.system._requests is not None:
-                self.system._settle(out, None)
+            if self.system.requests_part is not None:
+                self.system.settle_replies(out, None)
         ids = self.ids
         self.expanded.append(ids[fp])
         self.starts.append(len(self.targets))

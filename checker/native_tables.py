@@ -333,7 +333,7 @@ class NativeTables:
 
     def reply(self, g: int, e: int) -> tuple[int, int, bool]:
         """Reply envelope e completes its request from global state g
-        (`Semantics._settle`, `Sessions.complete`): (next global state, fp delta, whether
+        (`Semantics.settle_replies`, `Sessions.complete`): (next global state, fp delta, whether
         it completes a read the history monitors judge)."""
         part = self.sessions
         assert part is not None

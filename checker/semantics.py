@@ -77,8 +77,8 @@ class Semantics:
         if plan.plain:
             assert isinstance(self.clients, ReplicaClients)  # plain: no sessions
             self._replica_clients = self.clients
-        # The sessions part, when requests complete by replies (see `_settle`).
-        self._requests = (
+        # The sessions part, when requests complete by replies (see `settle_replies`).
+        self.requests_part = (
             self.clients if plan.requests and isinstance(self.clients, Sessions) else None
         )
         self.successors: Callable[[Node], list[Node]] = (
@@ -142,15 +142,15 @@ class Semantics:
         distinct = distinct_positions(world[self.n + 1 :])
         for part in info.active:
             part.expand(world, fp, info, distinct, out, None)
-        if self._requests is not None:
-            self._settle(out, None)
+        if self.requests_part is not None:
+            self.settle_replies(out, None)
         return out
 
-    def _settle(self, out: list[Node], labels: list[Action] | None) -> None:
+    def settle_replies(self, out: list[Node], labels: list[Action] | None) -> None:
         """Replies made in a step complete their requests in that step: each reply
         envelope (addressed to the clients) leaves the network and moves the sessions'
         component; the action's label says what became of it."""
-        sessions = self._requests
+        sessions = self.requests_part
         assert sessions is not None
         tables = self.tables
         dst = tables.env_dst
@@ -256,8 +256,8 @@ class Semantics:
         distinct = distinct_positions(world[self.n + 1 :])
         for part in info.active:
             part.expand(world, 0, info, distinct, scratch, labels)
-        if self._requests is not None:
-            self._settle(scratch, labels)
+        if self.requests_part is not None:
+            self.settle_replies(scratch, labels)
         return labels
 
     def action_labels(self, world: tuple[int, ...]) -> list[str]:

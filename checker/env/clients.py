@@ -85,7 +85,7 @@ class ReplicaClients(Part):
                         continue
                 update = (
                     None
-                    if instance.kind == "read"
+                    if instance.kind in ("read", "multiread")
                     else tables.next_update(i, slot, instance.name, instance.args)
                 )
                 s2, sends, delta = tables.transition(

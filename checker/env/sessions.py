@@ -110,7 +110,7 @@ class Sessions(Part):
         else:
             update = (
                 None
-                if instance.kind == "read"
+                if instance.kind in ("read", "multiread")
                 else tables.next_update(i, slot, instance.name, args)
             )
             s2, sends, delta = tables.apply(i, sid, base, outcome, update)
