@@ -103,7 +103,7 @@ def test_list_as_json_and_by_family() -> None:
     code, _, err = run("list", "--family", "nope")
     assert code == 2 and "families:" in err
     code, out, _ = run("list", "--family", "consensus")
-    assert code == 0 and "majority-self-commit" in out and "4 models" in out
+    assert code == 0 and "majority-self-commit" in out and "5 models" in out
 
 
 def test_verify_runs_a_model_by_name() -> None:
