@@ -26,10 +26,19 @@ class Network(Part):
         # Set by the semantics when partial-order reduction applies: the receiver whose
         # deliveries alone need exploring from a world, or -1 for all.
         self.target: Callable[[tuple[int, ...]], int] | None = None
+        self._labels: list[str | None] = []
         tables.on_new_envelope(self._grow)
 
     def _grow(self, eid: int, env: Envelope) -> None:
         self.dtab.append({})
+        self._labels.append(None)
+
+    def label(self, e: int) -> str:
+        """`deliver <envelope>`, rendered once per envelope (not per receiving slot)."""
+        label = self._labels[e]
+        if label is None:
+            label = self._labels[e] = f"deliver {self.tables.envs[e]}"
+        return label
 
     def delivery(self, e: int, sid: int) -> Entry:
         """Deliver envelope e to its receiver in slot sid (memoised)."""
@@ -41,7 +50,7 @@ class Network(Part):
         i = tables.env_dst[e]
         handler = self.plan.replicas[i].handlers[type(env.msg)]
         args = (env.msg, env.src) if handler.wants_sender else (env.msg,)
-        label = f"deliver {env}"
+        label = self.label(e)
         slot = tables.slots[sid]
         if handler.when is not None:
             enabled = tables.guard(i, slot, handler.when, args, label)
