@@ -733,7 +733,9 @@ struct Batch {
 
 /// The expansions of a chunk of a batch: successor worlds and their visited-set keys,
 /// per state its item range, transition count and reads, or None on a table miss.
+/// Aligned to cache lines of its own: threads append to neighbouring chunks at once.
 #[derive(Default)]
+#[repr(align(128))]
 struct Out {
     succs: Succs,
     keys: Vec<u64>,
@@ -869,19 +871,25 @@ fn shard(fp: u64, n: usize) -> usize {
 /// inserts into part t, so the first occurrence of a key, decided in queue order
 /// within its part, is exactly the single-threaded one.
 struct Shards {
-    parts: Vec<Mutex<Visited>>,
+    parts: Vec<Part>,
 }
+
+/// One part, on cache lines of its own: its length and table pointer are written and
+/// read on every insertion, so sharing a line with another thread's part would make
+/// the two threads fight over it.
+#[repr(align(128))]
+struct Part(Mutex<Visited>);
 
 impl Shards {
     fn new(n: usize) -> Self {
         Shards {
-            parts: (0..n).map(|_| Mutex::new(Visited::new())).collect(),
+            parts: (0..n).map(|_| Part(Mutex::new(Visited::new()))).collect(),
         }
     }
     fn bytes(&mut self) -> usize {
         self.parts
             .iter_mut()
-            .map(|p| p.get_mut().expect("visited lock").bytes())
+            .map(|p| p.0.get_mut().expect("visited lock").bytes())
             .sum()
     }
 }
@@ -890,6 +898,7 @@ impl FpSet for Shards {
     fn insert(&mut self, fp: u64) -> bool {
         let n = self.parts.len();
         self.parts[shard(fp, n)]
+            .0
             .get_mut()
             .expect("visited lock")
             .insert(fp)
@@ -900,8 +909,8 @@ const BATCH: usize = 1 << 10;
 const CHUNK: usize = 64;
 /// A successor already visited (or first seen earlier in the batch), in `marks`.
 const DUP: i32 = i32::MIN + 2;
-/// Keys prefetched ahead of the one inserted.
-const AHEAD: usize = 16;
+/// Visited-set slots prefetched ahead of the insertion.
+const AHEAD: usize = 32;
 
 /// Chunks of a batch handed out to the threads: `next` holds the batch's epoch (high
 /// 32 bits) and the chunks claimed so far; `done` counts the chunks finished.
@@ -970,31 +979,31 @@ impl Work<'_> {
 
     /// Insert the successors of the batch in `slot` that fall in part `t` of the
     /// visited set, in queue order, and look up the property check of the new ones.
+    /// The slot of the key inserted `AHEAD` keys later is prefetched, so that about
+    /// that many cache misses overlap.
     fn insert(&self, tables: &RwLock<&mut Tables>, t: usize, epoch: u64, slot: usize, n: usize) {
         let nw = self.shards.parts.len();
-        let mut vis = self.shards.parts[t].lock().expect("visited lock");
+        let mut vis = self.shards.parts[t].0.lock().expect("visited lock");
         let tb = tables.read().expect("tables lock");
+        let mut mine: Vec<u32> = Vec::new();
         for c in 0..n.div_ceil(CHUNK) {
             let o = self.outs[slot][c].read().expect("chunk lock");
             let mut m = self.marks[slot][t][c].lock().expect("marks lock");
             m.clear();
             m.resize(o.keys.len(), (DUP, 0));
-            for &key in o.keys.iter().take(AHEAD) {
-                if shard(key, nw) == t {
-                    vis.prefetch(key);
-                }
+            mine.clear();
+            mine.extend((0..o.keys.len() as u32).filter(|&k| shard(o.keys[k as usize], nw) == t));
+            for &k in mine.iter().take(AHEAD) {
+                vis.prefetch(o.keys[k as usize]);
             }
-            for k in 0..o.keys.len() {
-                if let Some(&ahead) = o.keys.get(k + AHEAD) {
-                    if shard(ahead, nw) == t {
-                        vis.prefetch(ahead);
-                    }
+            for (i, &k) in mine.iter().enumerate() {
+                if let Some(&ahead) = mine.get(i + AHEAD) {
+                    vis.prefetch(o.keys[ahead as usize]);
                 }
-                let key = o.keys[k];
-                if shard(key, nw) != t || !vis.insert(key) {
-                    continue;
+                let k = k as usize;
+                if vis.insert(o.keys[k]) {
+                    m[k] = tb.check(o.succs.world(k)).unwrap_or((MISS, 0));
                 }
-                m[k] = tb.check(o.succs.world(k)).unwrap_or((MISS, 0));
             }
         }
         self.inserted[t].store(epoch, Ordering::Release);
