@@ -905,7 +905,7 @@ impl FpSet for Shards {
     }
 }
 
-const BATCH: usize = 1 << 10;
+const BATCH: usize = 1 << 12;
 const CHUNK: usize = 64;
 /// A successor already visited (or first seen earlier in the batch), in `marks`.
 const DUP: i32 = i32::MIN + 2;
@@ -1094,7 +1094,7 @@ impl Work<'_> {
 }
 
 /// Breadth-first search with `workers` threads, giving exactly the single-threaded
-/// numbering. The queue is taken in batches of up to 1,024 records, and each batch
+/// numbering. The queue is taken in batches of up to 4,096 records, and each batch
 /// goes through three steps:
 ///
 /// 1. expand: all threads claim chunks of 64 states and generate their successors and
