@@ -418,21 +418,21 @@ impl Core {
             };
             let (run, set_bytes) =
                 if (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some()) && !dfs {
-                    let mut set_bytes = 0;
+                    let mut seen = Visited::new();
                     let run = search_parallel(
                         tables,
                         adapter,
                         &ctx,
                         &initial,
                         &mut store,
-                        &mut set_bytes,
+                        &mut seen,
                         &mut frontier,
                         exercised,
                         counts,
                         workers,
                     );
                     let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
-                    (run, set_bytes)
+                    (run, seen.bytes())
                 } else {
                     let mut seen = Visited::new();
                     let run = search(
@@ -733,19 +733,21 @@ struct Batch {
 
 /// The expansions of a chunk of a batch: successor worlds and their visited-set keys,
 /// per state its item range, transition count and reads, or None on a table miss.
-/// Aligned to cache lines of its own: threads append to neighbouring chunks at once.
 #[derive(Default)]
-#[repr(align(128))]
 struct Out {
     succs: Succs,
     keys: Vec<u64>,
-    /// Per item: the action index.
+    /// Per item: the action index and the property check (MISS: not looked up).
     action: Vec<u16>,
+    verdict: Vec<(i32, u8)>,
     states: Vec<Option<(u32, u32, u32, u32)>>,
     ex: u32,
-    /// The successors of the state being expanded.
-    scratch: Pending,
+    /// States in flight: their visited-set slots are fetched while earlier states'
+    /// successors are filtered.
+    ring: [Pending; DEPTH],
 }
+
+const DEPTH: usize = 4;
 
 /// All successors of one state and their keys.
 #[derive(Default)]
@@ -754,7 +756,6 @@ struct Pending {
     keys: Vec<u64>,
 }
 
-/// A property check not looked up yet (a table miss): looked up at commit.
 const MISS: i32 = i32::MIN + 1;
 
 impl Out {
@@ -762,17 +763,19 @@ impl Out {
         self.succs.clear();
         self.keys.clear();
         self.action.clear();
+        self.verdict.clear();
         self.states.clear();
     }
 }
 
-/// Successors of a state and their keys into `p`.
+/// Successors of a state and their keys into `p`, the keys' slots prefetched.
 fn expand_keys(
     t: &Tables,
     world: &[u32],
     fp: u64,
     p: &mut Pending,
     ex: &mut u32,
+    seen: Option<&Visited>,
 ) -> Result<(), Miss> {
     t.successors(world, fp, &mut p.succs, ex)?;
     p.keys.clear();
@@ -783,58 +786,97 @@ fn expand_keys(
         } else {
             cfp
         };
+        if let Some(seen) = seen {
+            seen.prefetch(key);
+        }
         p.keys.push(key);
     }
     Ok(())
 }
 
-/// Append the successors in `p` to `o`. Returns (transitions, reads).
-fn append_to(p: &Pending, o: &mut Out) -> (u32, u32) {
+/// Append the successors in `p` to `o`: with `seen`, only those it does not hold yet,
+/// with their property checks. Returns (transitions, reads).
+fn filter_into(t: &Tables, p: &Pending, o: &mut Out, seen: Option<&Visited>) -> (u32, u32) {
     for k in 0..p.succs.len() {
         let (_, _, cfp) = p.succs.items[k];
         let wk = p.succs.world(k);
+        let key = p.keys[k];
+        let verdict = match seen {
+            Some(seen) if seen.contains(key) => continue,
+            Some(_) => t.check(wk).unwrap_or((MISS, 0)),
+            None => (MISS, 0),
+        };
         let start = o.succs.words.len() as u32;
         o.succs.words.extend_from_slice(wk);
         o.succs.items.push((start, wk.len() as u32, cfp));
-        o.keys.push(p.keys[k]);
+        o.keys.push(key);
         o.action.push(k as u16);
+        o.verdict.push(verdict);
     }
     (p.succs.len() as u32, p.succs.reads)
 }
 
-/// Expand the records `lo..hi` of a batch, read-only on the tables; a state that meets
-/// a table miss gets None.
-fn gen_chunk(t: &Tables, b: &Batch, lo: usize, hi: usize, maxd: i64, o: &mut Out) {
+/// Expand the records `lo..hi` of a batch, read-only on the tables, generating one
+/// state while the previous one's visited-set slots arrive.
+fn gen_chunk(
+    t: &Tables,
+    seen: Option<&Visited>,
+    b: &Batch,
+    lo: usize,
+    hi: usize,
+    maxd: i64,
+    o: &mut Out,
+) {
+    #[derive(Clone, Copy)]
+    enum Got {
+        Skip,
+        Miss,
+        Ready,
+    }
     o.clear();
-    let mut p = std::mem::take(&mut o.scratch);
-    for idx in lo..hi {
-        let (_, depth, fp, start, len) = b.recs[idx];
-        let from = o.keys.len() as u32;
-        let state = if len == NONE || (maxd >= 0 && depth as i64 >= maxd) {
-            Some((from, from, 0, 0))
-        } else {
-            let world = &b.words[start as usize..(start + len) as usize];
-            match expand_keys(t, world, fp, &mut p, &mut o.ex) {
-                Ok(()) => {
-                    let (transitions, reads) = append_to(&p, o);
-                    Some((from, o.keys.len() as u32, transitions, reads))
+    // States in flight: expanded (their slots being fetched), not yet filtered.
+    let mut flight: [Got; DEPTH] = [Got::Skip; DEPTH];
+    for idx in lo..hi + DEPTH - 1 {
+        if idx < hi {
+            let (_, depth, fp, start, len) = b.recs[idx];
+            flight[idx % DEPTH] = if len == NONE || (maxd >= 0 && depth as i64 >= maxd) {
+                Got::Skip
+            } else {
+                let world = &b.words[start as usize..(start + len) as usize];
+                let p = &mut o.ring[idx % DEPTH];
+                match expand_keys(t, world, fp, p, &mut o.ex, seen) {
+                    Ok(()) => Got::Ready,
+                    Err(_) => Got::Miss,
                 }
-                Err(_) => None,
+            };
+        }
+        if idx + 1 < lo + DEPTH {
+            continue;
+        }
+        let j = idx + 1 - DEPTH; // the state to filter now
+        let from = o.keys.len() as u32;
+        let state = match flight[j % DEPTH] {
+            Got::Skip => Some((from, from, 0, 0)),
+            Got::Miss => None,
+            Got::Ready => {
+                let p = std::mem::take(&mut o.ring[j % DEPTH]);
+                let (transitions, reads) = filter_into(t, &p, o, seen);
+                o.ring[j % DEPTH] = p;
+                Some((from, o.keys.len() as u32, transitions, reads))
             }
         };
         o.states.push(state);
     }
-    o.scratch = p;
 }
 
-/// All successors of one state into `o` (to fill the table misses it meets).
+/// All successors of one state into `o` (the redo of a state that met a table miss).
 fn gen_state(t: &Tables, world: &[u32], fp: u64, o: &mut Out) -> Result<(u32, u32), Miss> {
-    let mut p = std::mem::take(&mut o.scratch);
+    let mut p = std::mem::take(&mut o.ring[0]);
     let mut ex = o.ex;
-    let r = expand_keys(t, world, fp, &mut p, &mut ex);
+    let r = expand_keys(t, world, fp, &mut p, &mut ex, None);
     o.ex = ex;
-    let r = r.map(|()| append_to(&p, o));
-    o.scratch = p;
+    let r = r.map(|()| filter_into(t, &p, o, None));
+    o.ring[0] = p;
     r
 }
 
@@ -859,97 +901,35 @@ fn resolve_rw<'l, 't, T>(
     }
 }
 
-/// Which part of a sharded visited set holds `fp`: its low 32 bits scaled to `n`
-/// (the home slot inside a part comes from the high bits of a product, see
-/// `visited.rs`, so the parts stay evenly filled).
-#[inline]
-fn shard(fp: u64, n: usize) -> usize {
-    ((fp as u32 as u64 * n as u64) >> 32) as usize
-}
-
-/// The visited set split by fingerprint into one part per thread: thread t alone
-/// inserts into part t, so the first occurrence of a key, decided in queue order
-/// within its part, is exactly the single-threaded one.
-struct Shards {
-    parts: Vec<Part>,
-}
-
-/// One part, on cache lines of its own: its length and table pointer are written and
-/// read on every insertion, so sharing a line with another thread's part would make
-/// the two threads fight over it.
-#[repr(align(128))]
-struct Part(Mutex<Visited>);
-
-impl Shards {
-    fn new(n: usize) -> Self {
-        Shards {
-            parts: (0..n).map(|_| Part(Mutex::new(Visited::new()))).collect(),
-        }
-    }
-    fn bytes(&mut self) -> usize {
-        self.parts
-            .iter_mut()
-            .map(|p| p.0.get_mut().expect("visited lock").bytes())
-            .sum()
-    }
-}
-
-impl FpSet for Shards {
-    fn insert(&mut self, fp: u64) -> bool {
-        let n = self.parts.len();
-        self.parts[shard(fp, n)]
-            .0
-            .get_mut()
-            .expect("visited lock")
-            .insert(fp)
-    }
-}
-
-const BATCH: usize = 1 << 12;
+const BATCH: usize = 1 << 10;
 const CHUNK: usize = 64;
-/// A successor already visited (or first seen earlier in the batch), in `marks`.
-const DUP: i32 = i32::MIN + 2;
-/// Visited-set slots prefetched ahead of the insertion.
-const AHEAD: usize = 32;
 
 /// Chunks of a batch handed out to the threads: `next` holds the batch's epoch (high
 /// 32 bits) and the chunks claimed so far; `done` counts the chunks finished.
 struct Work<'a> {
     slots: &'a [RwLock<Batch>; 2],
-    outs: &'a [Vec<RwLock<Out>>; 2],
-    /// Per slot, thread and chunk: per successor, the property check when it is new
-    /// and in that thread's part of the visited set, else DUP.
-    marks: &'a [Vec<Vec<Mutex<Vec<(i32, u8)>>>>; 2],
-    shards: &'a Shards,
+    outs: &'a [Vec<Mutex<Out>>; 2],
     next: AtomicU64,
     done: AtomicUsize,
     /// (epoch, slot, records) of the batch being expanded; helpers wait on `wake`.
     job: Mutex<(u64, usize, usize)>,
     wake: Condvar,
     stop: AtomicBool,
-    /// The epoch whose expansion is complete (table misses redone): ready to insert.
-    ready: AtomicU64,
-    /// Per thread, the last epoch it inserted into its part.
-    inserted: Vec<AtomicU64>,
+    /// Whether expanding threads drop successors already in the visited set.
+    prefilter: AtomicBool,
     maxd: i64,
-}
-
-/// Spin, then yield, until `f` holds.
-fn spin_until(mut f: impl FnMut() -> bool) {
-    let mut spins = 0u32;
-    while !f() {
-        spins += 1;
-        if spins < 1 << 10 {
-            std::hint::spin_loop();
-        } else {
-            std::thread::yield_now();
-        }
-    }
 }
 
 impl Work<'_> {
     /// Claim and expand chunks of the batch of `epoch` until none is left.
-    fn help(&self, tables: &RwLock<&mut Tables>, epoch: u64, slot: usize, n: usize) -> usize {
+    fn help(
+        &self,
+        tables: &RwLock<&mut Tables>,
+        seen: &RwLock<&mut Visited>,
+        epoch: u64,
+        slot: usize,
+        n: usize,
+    ) -> usize {
         let chunks = n.div_ceil(CHUNK) as u64;
         let mut claimed = 0;
         loop {
@@ -968,45 +948,15 @@ impl Work<'_> {
             claimed += 1;
             {
                 let t = tables.read().expect("tables lock");
+                let s = seen.read().expect("visited lock");
                 let b = self.slots[slot].read().expect("batch lock");
-                let mut o = self.outs[slot][c].write().expect("chunk lock");
+                let mut o = self.outs[slot][c].lock().expect("chunk lock");
                 let lo = c * CHUNK;
-                gen_chunk(&t, &b, lo, (lo + CHUNK).min(n), self.maxd, &mut o);
+                let filter = self.prefilter.load(Ordering::Relaxed).then_some(&**s);
+                gen_chunk(&t, filter, &b, lo, (lo + CHUNK).min(n), self.maxd, &mut o);
             }
             self.done.fetch_add(1, Ordering::AcqRel);
         }
-    }
-
-    /// Insert the successors of the batch in `slot` that fall in part `t` of the
-    /// visited set, in queue order, and look up the property check of the new ones.
-    /// The slot of the key inserted `AHEAD` keys later is prefetched, so that about
-    /// that many cache misses overlap.
-    fn insert(&self, tables: &RwLock<&mut Tables>, t: usize, epoch: u64, slot: usize, n: usize) {
-        let nw = self.shards.parts.len();
-        let mut vis = self.shards.parts[t].0.lock().expect("visited lock");
-        let tb = tables.read().expect("tables lock");
-        let mut mine: Vec<u32> = Vec::new();
-        for c in 0..n.div_ceil(CHUNK) {
-            let o = self.outs[slot][c].read().expect("chunk lock");
-            let mut m = self.marks[slot][t][c].lock().expect("marks lock");
-            m.clear();
-            m.resize(o.keys.len(), (DUP, 0));
-            mine.clear();
-            mine.extend((0..o.keys.len() as u32).filter(|&k| shard(o.keys[k as usize], nw) == t));
-            for &k in mine.iter().take(AHEAD) {
-                vis.prefetch(o.keys[k as usize]);
-            }
-            for (i, &k) in mine.iter().enumerate() {
-                if let Some(&ahead) = mine.get(i + AHEAD) {
-                    vis.prefetch(o.keys[ahead as usize]);
-                }
-                let k = k as usize;
-                if vis.insert(o.keys[k]) {
-                    m[k] = tb.check(o.succs.world(k)).unwrap_or((MISS, 0));
-                }
-            }
-        }
-        self.inserted[t].store(epoch, Ordering::Release);
     }
 
     /// Offer the batch in `slot` (`n` records) to every thread.
@@ -1017,50 +967,22 @@ impl Work<'_> {
         self.wake.notify_all();
     }
 
-    /// This thread's part of the batch of `epoch` in `slot` (`n` records): expand
-    /// chunks while some are left, wait for the others, redo the states that met a
-    /// table miss (with Python at hand), then insert into part 0 and wait until every
-    /// part is done.
-    fn prepare(
-        &self,
-        tables: &RwLock<&mut Tables>,
-        adapter: &Py<PyAny>,
-        epoch: u64,
-        slot: usize,
-        n: usize,
-    ) -> PyResult<()> {
-        self.help(tables, epoch, slot, n);
+    /// Wait until every chunk of the batch of `n` records is expanded.
+    fn wait(&self, n: usize) {
         let chunks = n.div_ceil(CHUNK);
-        spin_until(|| self.done.load(Ordering::Acquire) >= chunks);
-        let b = self.slots[slot].read().expect("batch lock");
-        for c in 0..chunks {
-            let mut o = self.outs[slot][c].write().expect("chunk lock");
-            let lo = c * CHUNK;
-            let hi = (lo + CHUNK).min(n);
-            while let Some(i) = o.states.iter().position(|s| s.is_none()) {
-                // Fill the missing entries of this state from Python, then expand the
-                // chunk again (each pass fills at least one entry).
-                let (_, _, fp, start, len) = b.recs[lo + i];
-                let world = &b.words[start as usize..(start + len) as usize];
-                let mut scratch = Out::default();
-                let r = &mut scratch;
-                resolve_rw(tables, &mut None, adapter, |t| gen_state(t, world, fp, r))?;
-                let t = tables.read().expect("tables lock");
-                gen_chunk(&t, &b, lo, hi, self.maxd, &mut o);
+        let mut spins = 0u32;
+        while self.done.load(Ordering::Acquire) < chunks {
+            spins += 1;
+            if spins < 1 << 10 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
             }
         }
-        drop(b);
-        self.ready.store(epoch, Ordering::Release);
-        self.insert(tables, 0, epoch, slot, n);
-        for t in 1..self.inserted.len() {
-            spin_until(|| self.inserted[t].load(Ordering::Acquire) >= epoch);
-        }
-        Ok(())
     }
 
-    /// A helper thread (`t` > 0): expand the chunks of each batch offered, then insert
-    /// its successors into part `t`, until told to stop.
-    fn helper(&self, tables: &RwLock<&mut Tables>, t: usize) {
+    /// A helper thread: expand the chunks of each batch offered, until told to stop.
+    fn helper(&self, tables: &RwLock<&mut Tables>, seen: &RwLock<&mut Visited>) {
         let mut last = 0u64;
         loop {
             let job = {
@@ -1075,14 +997,7 @@ impl Work<'_> {
                 return;
             }
             last = job.0;
-            self.help(tables, job.0, job.1, job.2);
-            spin_until(|| {
-                self.ready.load(Ordering::Acquire) >= job.0 || self.stop.load(Ordering::Acquire)
-            });
-            if self.stop.load(Ordering::Acquire) {
-                return;
-            }
-            self.insert(tables, t, job.0, job.1, job.2);
+            self.help(tables, seen, job.0, job.1, job.2);
         }
     }
 
@@ -1094,21 +1009,14 @@ impl Work<'_> {
 }
 
 /// Breadth-first search with `workers` threads, giving exactly the single-threaded
-/// numbering. The queue is taken in batches of up to 4,096 records, and each batch
-/// goes through three steps:
-///
-/// 1. expand: all threads claim chunks of 64 states and generate their successors and
-///    canonical fingerprints, read-only on the tables (a state that met a table miss
-///    is expanded again by this thread, with Python at hand, before step 2);
-/// 2. insert: the visited set is split by fingerprint into one part per thread, and
-///    thread t inserts the batch's keys of part t in queue order, marking the new
-///    ones and looking up their property check: whether a key is new is decided in
-///    its part exactly as one thread would decide it, with no lock on the set;
-/// 3. commit: this thread alone numbers the new successors in queue order, records
-///    their parents and pushes them to the queue (or reports a violation).
-///
-/// While this thread commits batch i, the helpers already expand batch i+1; this
-/// thread joins them when its commit is done. The tables are behind a read-write lock
+/// numbering. The queue is taken in batches of up to 1,024 records. While this thread
+/// commits one batch (visited-set insertions, parents, property checks and queue, in
+/// queue order, as the single-threaded loop does), the helper threads expand the next
+/// one (the records queued behind it, up to the batch size) in chunks of 64 states,
+/// read-only on the tables (successors and canonical fingerprints), and this thread
+/// joins them once its commit is done. A state whose expansion met a table miss is
+/// expanded again at commit, with Python at hand. The visited set is this thread's
+/// alone, so no shard or lock is needed there; the tables are behind a read-write lock
 /// taken for writing only to fill a miss.
 fn search_parallel(
     tables: &mut Tables,
@@ -1116,7 +1024,7 @@ fn search_parallel(
     ctx: &Ctx,
     initial: &[(Vec<u32>, u64)],
     store: &mut Store,
-    set_bytes: &mut usize,
+    seen: &mut Visited,
     frontier: &mut Frontier,
     exercised: &mut u32,
     counts: &mut Counts,
@@ -1130,19 +1038,7 @@ fn search_parallel(
         depth_bounded: 0,
         frontier_left: None,
     };
-    let workers = workers.max(1);
-    let mut shards = Shards::new(workers);
-    if seed(
-        tables,
-        adapter,
-        ctx,
-        initial,
-        store,
-        &mut shards,
-        frontier,
-        counts,
-    )? {
-        *set_bytes = shards.bytes();
+    if seed(tables, adapter, ctx, initial, store, seen, frontier, counts)? {
         return finish("violated", None, &mut run);
     }
     let Frontier::Fifo(queue) = frontier else {
@@ -1150,35 +1046,27 @@ fn search_parallel(
     };
     let slots: [RwLock<Batch>; 2] = Default::default();
     let chunks = BATCH / CHUNK;
-    let outs: [Vec<RwLock<Out>>; 2] = [
-        (0..chunks).map(|_| RwLock::default()).collect(),
-        (0..chunks).map(|_| RwLock::default()).collect(),
+    let outs: [Vec<Mutex<Out>>; 2] = [
+        (0..chunks).map(|_| Mutex::default()).collect(),
+        (0..chunks).map(|_| Mutex::default()).collect(),
     ];
-    let new_marks = || -> Vec<Vec<Mutex<Vec<(i32, u8)>>>> {
-        (0..workers)
-            .map(|_| (0..chunks).map(|_| Mutex::default()).collect())
-            .collect()
-    };
-    let marks = [new_marks(), new_marks()];
     let work = Work {
         slots: &slots,
         outs: &outs,
-        marks: &marks,
-        shards: &shards,
         next: AtomicU64::new(0),
         done: AtomicUsize::new(0),
         job: Mutex::new((0, 0, 0)),
         wake: Condvar::new(),
         stop: AtomicBool::new(false),
-        ready: AtomicU64::new(0),
-        inserted: (0..workers).map(|_| AtomicU64::new(0)).collect(),
+        prefilter: AtomicBool::new(false),
         maxd: ctx.limits.max_depth,
     };
     let lock = RwLock::new(tables);
-    let result = std::thread::scope(|scope| {
-        for t in 1..workers {
-            let (work, lock) = (&work, &lock);
-            scope.spawn(move || work.helper(lock, t));
+    let vis = RwLock::new(seen);
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            let (work, lock, vis) = (&work, &lock, &vis);
+            scope.spawn(move || work.helper(lock, vis));
         }
         let result = (|| {
             let mut epoch = 0u64;
@@ -1199,9 +1087,8 @@ fn search_parallel(
             };
             let mut cur = 0;
             let mut n = start(cur, queue, &mut epoch);
-            if n > 0 {
-                work.prepare(&lock, adapter, epoch, cur, n)?;
-            }
+            let _ = work.help(&lock, &vis, epoch, cur, n);
+            work.wait(n);
             queue.discard(n);
             while n > 0 {
                 let nxt = 1 - cur;
@@ -1214,9 +1101,9 @@ fn search_parallel(
                     ctx,
                     &b,
                     &outs[cur],
-                    &marks[cur],
                     queue,
                     store,
+                    &vis,
                     exercised,
                     counts,
                     &mut run,
@@ -1227,14 +1114,25 @@ fn search_parallel(
                 }
                 drop(b);
                 if m > 0 {
-                    work.prepare(&lock, adapter, e, nxt, m)?;
+                    // Balance: when this thread finds no chunk left after its commit, it
+                    // is the bottleneck, and the helpers also filter out successors already
+                    // visited (so that it inserts fewer); when it expands a good share
+                    // itself, they are, and stop filtering.
+                    let mine = work.help(&lock, &vis, e, nxt, m);
+                    if workers > 1 {
+                        if mine == 0 {
+                            work.prefilter.store(true, Ordering::Relaxed);
+                        } else if mine * 4 > m.div_ceil(CHUNK) {
+                            work.prefilter.store(false, Ordering::Relaxed);
+                        }
+                    }
+                    work.wait(m);
                     queue.discard(m);
                     (cur, n) = (nxt, m);
                 } else {
                     n = start(cur, queue, &mut epoch);
-                    if n > 0 {
-                        work.prepare(&lock, adapter, epoch, cur, n)?;
-                    }
+                    let _ = work.help(&lock, &vis, epoch, cur, n);
+                    work.wait(n);
                     queue.discard(n);
                 }
             }
@@ -1242,22 +1140,19 @@ fn search_parallel(
         })();
         work.finish();
         result
-    });
-    *set_bytes = shards.bytes();
-    result
+    })
 }
 
-/// Commit an expanded and inserted batch in queue order; Some(result) when the
-/// search ends in it.
+/// Commit an expanded batch in queue order; Some(result) when the search ends in it.
 fn commit(
     lock: &RwLock<&mut Tables>,
     adapter: &Py<PyAny>,
     ctx: &Ctx,
     b: &Batch,
-    outs: &[RwLock<Out>],
-    marks: &[Vec<Mutex<Vec<(i32, u8)>>>],
+    outs: &[Mutex<Out>],
     queue: &mut Queue,
     store: &mut Store,
+    vis: &RwLock<&mut Visited>,
     exercised: &mut u32,
     counts: &mut Counts,
     run: &mut Run,
@@ -1265,19 +1160,22 @@ fn commit(
     next_clock: &mut u64,
 ) -> PyResult<Option<Run>> {
     let n = b.recs.len();
-    let nw = marks.len();
     let maxd = ctx.limits.max_depth;
     let mut guard = None;
-    let mut ms = Vec::with_capacity(nw);
+    let mut seen = vis.read().expect("visited lock");
+    let mut redo = Out::default();
+    const AHEAD: usize = 8;
     for c in 0..n.div_ceil(CHUNK) {
-        let o = outs[c].read().expect("chunk lock");
+        let mut o = outs[c].lock().expect("chunk lock");
         *exercised |= o.ex;
-        ms.clear();
-        ms.extend(marks.iter().map(|m| m[c].lock().expect("marks lock")));
+        o.ex = 0;
+        for &key in o.keys.iter().take(AHEAD) {
+            seen.prefetch(key);
+        }
         let lo = c * CHUNK;
         let hi = (lo + CHUNK).min(n);
         for idx in lo..hi {
-            let (number, depth, _, start, len) = b.recs[idx];
+            let (number, depth, fp, start, len) = b.recs[idx];
             let left = queue.items + n - idx - 1;
             if len == NONE {
                 continue;
@@ -1288,28 +1186,50 @@ fn commit(
                 return finish("holds", None, run).map(Some);
             }
             let world = &b.words[start as usize..(start + len) as usize];
-            let (from, to, transitions, reads) =
-                o.states[idx - lo].expect("misses are redone before insertion");
+            let (src, from, to, transitions, reads) = match o.states[idx - lo] {
+                Some((f, t, tr, rd)) => (&*o, f as usize, t as usize, tr, rd),
+                None => {
+                    redo.clear();
+                    let r = &mut redo;
+                    let (tr, rd) =
+                        resolve_rw(lock, &mut guard, adapter, |t| gen_state(t, world, fp, r))?;
+                    *exercised |= redo.ex;
+                    (&redo, 0, redo.keys.len(), tr, rd)
+                }
+            };
             run.transitions += transitions as u64;
             counts.reads += reads as u64;
             let before = store.len();
-            for k in from as usize..to as usize {
-                let key = o.keys[k];
-                let mut check = ms[if nw == 1 { 0 } else { shard(key, nw) }][k];
-                if check.0 == DUP {
+            for k in from..to {
+                if let Some(&key) = src.keys.get(k + AHEAD) {
+                    seen.prefetch(key);
+                }
+                let key = src.keys[k];
+                let new = loop {
+                    match seen.try_insert(key) {
+                        Some(new) => break new,
+                        None => {
+                            drop(seen);
+                            vis.write().expect("visited lock").grow();
+                            seen = vis.read().expect("visited lock");
+                        }
+                    }
+                };
+                if !new {
                     continue;
                 }
-                let action = o.action[k] as usize;
+                let action = src.action[k] as usize;
                 store.push(number, action);
                 let child = (store.len() - 1) as u32;
-                let wk = o.succs.world(k);
+                let wk = src.succs.world(k);
+                let mut check = src.verdict[k];
                 if check.0 == MISS {
                     check = resolve_rw(lock, &mut guard, adapter, |t| t.check(wk))?;
                 }
                 counts.checked(check);
                 let prop = check.0;
                 if prop < 0 {
-                    queue.push(wk, o.succs.items[k].2, child, depth + 1);
+                    queue.push(wk, src.succs.items[k].2, child, depth + 1);
                 } else {
                     if ctx.violated(store, prop, child, Some((world, action)))? {
                         run.deepest = run.deepest.max(depth as u64 + 1);

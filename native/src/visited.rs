@@ -5,9 +5,10 @@
 //! and stay between 57% and 85% full, 9.4 to 14.1 bytes per state.
 //! Fingerprint 0 marks an empty slot; the state whose fingerprint is 0 is kept aside.
 //!
-//! Slots are atomic (a table may be shared by reference; the threaded search gives each
-//! thread its own table, see `Shards` in `lib.rs`). On x86-64 relaxed atomic loads and
-//! stores are plain moves.
+//! Slots are atomic so that other threads may ask `contains` while one thread inserts
+//! (`try_insert`): with a single writer and no removal, a fingerprint seen present is
+//! present for good, and one seen absent may only have been inserted meanwhile. On
+//! x86-64 relaxed atomic loads and stores are plain moves.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
 
@@ -93,6 +94,29 @@ impl Visited {
         let _ = fp;
     }
 
+    /// Whether `fp` is in the set (safe while another thread inserts: see above).
+    #[inline]
+    pub fn contains(&self, fp: u64) -> bool {
+        if fp == 0 {
+            return self.has_zero.load(Relaxed);
+        }
+        let cap = self.table.len();
+        let mut i = Self::home(fp, cap);
+        loop {
+            let v = self.table[i].load(Relaxed);
+            if v == fp {
+                return true;
+            }
+            if v == 0 {
+                return false;
+            }
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
+        }
+    }
+
     /// Insert; true when it was not there.
     #[inline]
     pub fn insert(&mut self, fp: u64) -> bool {
@@ -105,7 +129,7 @@ impl Visited {
     }
 
     /// Insert without growing: None when the table is full (grow it, then retry). One
-    /// thread at a time may insert.
+    /// thread at a time may insert; others may call `contains` meanwhile.
     #[inline]
     pub fn try_insert(&self, fp: u64) -> Option<bool> {
         if fp == 0 {
