@@ -13,9 +13,10 @@ from typing import Any
 
 from ..consistency import Event, as_siblings, start_summary, step_summary
 from ..dsl import Request
+from ..errors import SpecError
 from ..execution import Raised
 from ..fingerprint import MASK
-from ..plan import Plan
+from ..plan import OperationInstance, Plan
 from .envelope import Reply
 from .part import Distinct, EnvInfo, Labels, Part, Successors, ViewItem
 from .tables import DISABLED, FIELDS, OPS, Slot, Tables
@@ -66,8 +67,9 @@ class Sessions(Part):
         if pending is None or pending[0] != request.number:
             note = f" [reply {reply.value!r} to {request!r} ignored: not pending]"
             return (g, 0, note, (request.session, request.number, reply.value, False))
-        g2, delta = self.tables.gmove(g, self, ("reply", k, reply.value))
         _, i, op_index, _ = pending
+        _check_cas_result(self.plan.replicas[i].operations[op_index], reply.value)
+        g2, delta = self.tables.gmove(g, self, ("reply", k, reply.value))
         if count and self.plan.replicas[i].operations[op_index].kind in ("read", "multiread"):
             self.reads += 1  # a read is judged when it completes
         note = f" [{request!r} completes: {reply.value!r}]"
@@ -177,6 +179,7 @@ class Sessions(Part):
         if instance.request:
             event: tuple[Any, ...] = ("", kind, key_, instance.value(plain), False)
             return event, ("invoke", k, (args[0].number, i, op_index, args), event)
+        _check_cas_result(instance, result)
         if kind == "multiread":
             value = as_siblings(result)
         elif kind == "read":
@@ -281,3 +284,15 @@ class Sessions(Part):
         if self.plan.requests:
             items.append(ViewItem(21, "pending requests", ", ".join(waiting) or "none"))
         return items
+
+
+def _check_cas_result(instance: OperationInstance, result: Any) -> None:
+    """A compare-and-swap reports whether it swapped: True or False, nothing else (a
+    truthy 1 would otherwise be recorded as a failed compare)."""
+    if instance.kind == "cas" and result is not True and result is not False:
+        how = "replied" if instance.request else "returned"
+        raise SpecError(
+            f"operation {instance.name!r} is a compare-and-swap and {how} {result!r}; it "
+            "must report True (swapped) or False (the compare failed)",
+            location=instance.operation.location,
+        )

@@ -309,3 +309,28 @@ def test_the_html_chart_draws_requests_as_bars() -> None:
     trace = replay_labels(system, 0, ["put@r1(s1#1, 's1.1') by s1"]).trace
     pending = replace(result.counterexample, trace=trace, loop=None)
     assert 'class="request pending"' in svg_chart(pending, list(system.lanes))
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+@pytest.mark.parametrize("request_op", [False, True])
+def test_a_cas_must_report_true_or_false(engine: str, request_op: bool) -> None:
+    class Truthy(Replica):
+        value = field(None)
+
+        if request_op:
+
+            @operation(request=True, old=(None,), new=(1,), cas=("old", "new"))
+            def swap(self, request: Request, old: Any, new: Any) -> None:
+                self.reply(request, 1)
+
+        else:
+
+            @operation(old=(None,), new=(1,), cas=("old", "new"))
+            def swap(self, old: Any, new: Any) -> Any:
+                return 1
+
+    spec = Spec(
+        Truthy, replicas=1, sessions=["r1"], ops_per_session=1, properties=[linearizability]
+    )
+    with pytest.raises(SpecError, match=r"must report True \(swapped\) or False"):
+        verify_spec(spec, engine=engine)
