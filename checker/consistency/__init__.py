@@ -14,9 +14,10 @@ to its key among those it sees (a multi-value read: the latest ones, as siblings
   whoever sees the write sees that too.
 - causal_consistency: all of the above, closed transitively (happens-before = session
   order and visibility) with arbitration respecting happens-before.
-- linearizability: in a model every operation is an atomic step, so a read must return
-  the latest earlier write to its key (recorded histories with intervals are judged by
-  the search in `evcheck.histories`).
+- linearizability: an atomic operation is one step, so a read must return the latest
+  earlier write to its key; a request spans steps from invocation to reply, and the
+  interval monitor (`intervals`) keeps every configuration its pending operations allow
+  (recorded histories with intervals are judged by the search in `evcheck.histories`).
 
 `evcheck.solver` decides the same questions from the axioms with Z3; tests check that
 the judges agree.
