@@ -153,13 +153,13 @@ class Semantics:
         sessions = self.requests_part
         assert sessions is not None
         tables = self.tables
-        dst = tables.env_dst
+        reply_ids = tables.replies
         n = self.n
         for index, (world, fp) in enumerate(out):
             net = world[n + 1 :]
-            replies = [e for e in net if dst[e] < 0]
-            if not replies:
+            if reply_ids.isdisjoint(net):
                 continue
+            replies = [e for e in net if e in reply_ids]
             g = world[n]
             rest = list(net)
             notes = []

@@ -104,6 +104,8 @@ class Tables:
         self.env_src: list[int] = []
         self.env_dst: list[int] = []
         self.env_keys: list[int] = []
+        # Envelopes that are replies to clients (see `Semantics.settle_replies`).
+        self.replies: set[int] = set()
         self.failures: list[HandlerFailure] = []
         self.exercised: set[str] = set()
         self._slot_hooks: list[Callable[[int, Slot], None]] = []
@@ -208,6 +210,8 @@ class Tables:
             self.env_src.append(int.__int__(env.src) - 1)
             self.env_dst.append(int.__int__(env.dst) - 1)
             self.env_keys.append(envelope_key(env))
+            if env.dst == CLIENT:
+                self.replies.add(eid)
             for hook in self._env_hooks:
                 hook(eid, env)
         return eid

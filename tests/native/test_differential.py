@@ -24,12 +24,10 @@ from evcheck import (
     linearizability,
     load_spec,
     message,
-    monotonic_reads,
     on,
     operation,
     quiescent_convergence,
     read_your_writes,
-    session,
     strong_eventual_consistency,
     symmetric_values,
     timer,
@@ -38,12 +36,12 @@ from evcheck import (
 from evcheck.errors import SpecError
 from evcheck.models import GCounter, LamportLWW, SteppingDownFailover, SuspectingFailover
 from evcheck.models.consensus import RaftReplica, SelfCommitRaft
-from evcheck.models.primary_backup import AsyncPrimary, Backup, SyncPrimary
-from evcheck.models.quorum import CountingQuorumReplica, QuorumReplica, SloppyQuorumReplica
+from evcheck.models.quorum import CountingQuorumReplica, SloppyQuorumReplica
 from evcheck.native import available
 from evcheck.native_tables import unsupported
 from evcheck.results import Result
 from evcheck.search import Limits
+from tests.differential.cases import REQUEST_SPECS
 from tests.support import System
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -360,15 +358,7 @@ FEATURE_SPECS: dict[str, Callable[[], Spec]] = {
     ),
     "max-calls-guarded": lambda: Spec(Patient, replicas=2, max_calls={"write": 1}),
     # request operations, completed by replies
-    "quorum": lambda: Spec(
-        QuorumReplica,
-        replicas=3,
-        R=2,
-        W=2,
-        sessions={"s1": "r1"},
-        ops_per_session=2,
-        properties=[read_your_writes, linearizability],
-    ),
+    "quorum": REQUEST_SPECS["quorum"],
     "quorum-counting-dup": lambda: Spec(
         CountingQuorumReplica,
         replicas=3,
@@ -389,17 +379,8 @@ FEATURE_SPECS: dict[str, Callable[[], Spec]] = {
         ops_per_session=2,
         properties=[read_your_writes],
     ),
-    "sync-primary-backup": lambda: Spec(
-        {SyncPrimary: 1, Backup: 2},
-        sessions={"s": session("*", max_ops=2)},
-        faults={"dup": 1},
-        properties=[linearizability],
-    ),
-    "async-primary-backup": lambda: Spec(
-        {AsyncPrimary: 1, Backup: 2},
-        sessions={"s": session("*", max_ops=3)},
-        properties=[monotonic_reads],
-    ),
+    "sync-primary-backup": REQUEST_SPECS["sync_primary_backup"],
+    "async-primary-backup": REQUEST_SPECS["async_primary_backup"],
     "raft": lambda: Spec(
         RaftReplica,
         replicas=3,
