@@ -27,6 +27,7 @@ against networkx's); networkx writes the `--graph` export.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -46,10 +47,22 @@ from .env.part import LOSE as LINK_LOSE
 from .env.part import Part
 from .env.partitions import Partitions
 from .env.sessions import Sessions
-from .env.tables import distinct_positions
+from .env.tables import DISABLED, distinct_positions
 from .env.timers import Timers
 from .errors import EvcheckError, SpecError, StopRequested
 from .execution import user_frame
+from .kinds import (
+    DELIVER,
+    FAULT,
+    HEAL,
+    MAX_TIMERS,
+    OP,
+    RECOVER,
+    TICK,
+    TIMER,
+    timer_kind,
+)
+from .kinds import timer_names as plan_timer_names
 from .model import Node
 from .properties import (
     EventualConvergence,
@@ -60,18 +73,6 @@ from .properties import (
 )
 from .semantics import Semantics
 
-# Action kinds as stored per edge (one byte). Timers are TIMER + the timer's index.
-OP, DELIVER, FAULT, HEAL, RECOVER, TICK = range(6)
-TIMER = 8
-MAX_TIMERS = 200
-KIND_NAMES = {
-    OP: "op",
-    DELIVER: "deliver",
-    FAULT: "fault",
-    HEAL: "heal",
-    RECOVER: "recover",
-    TICK: "tick",
-}
 # Once operations and faults stop, these are what can still happen.
 PROGRESS = bytes(0 if code in (OP, FAULT) else 1 for code in range(256))
 EVERYTHING = bytes([1]) * 256
@@ -252,10 +253,16 @@ class Recorder:
         src, dst, links, n = tables.env_src, tables.env_dst, info.links, self.n
         target = part.target(world) if part.target is not None else -1  # delivery-tail POR
         for _, e in distinct:
-            if target >= 0 and dst[e] != target:
+            d = dst[e]
+            if target >= 0 and d != target:
                 continue
-            code = links[src[e] * n + dst[e]]
-            if code == LINK_DELIVER or code == LINK_LOSE:
+            code = links[src[e] * n + d]
+            if code == LINK_DELIVER:
+                # A message its receiver does not accept yet (a `when=` guard) waits.
+                entry = part.dtab[e].get(world[d]) or part.delivery(e, world[d])
+                if entry[0] != DISABLED:
+                    codes.append(DELIVER)
+            elif code == LINK_LOSE:
                 codes.append(DELIVER)
             elif code == LINK_DROP:
                 codes.append(FAULT)
@@ -276,8 +283,7 @@ class Recorder:
             # One code per firing the timers part produces, in its order (its labels are
             # `timer NAME@rK`; an enabling condition may leave a timer out).
             for entry in part.entries(i, world[i]):
-                name = entry[3].split(" ", 1)[1].rsplit("@", 1)[0]
-                codes.append(TIMER + self._timer_index[name])
+                codes.append(timer_kind(entry[3], self._timer_index))
 
     def _crashes(
         self,
@@ -309,9 +315,14 @@ class Recorder:
 
     # -- the recorded graph ------------------------------------------------------------
 
+    def nodes_of(self, fps: list[int]) -> list[int]:
+        """The node numbers of fingerprints (-1 where the graph does not have one)."""
+        ids = self.ids
+        return [ids.get(fp, -1) for fp in fps]
+
     def graph(self) -> Graph:
         count = len(self.ids)
-        first = array("q", [-1]) * count
+        first = array("q", [0]) * count  # a state never expanded: no edges (0:0)
         last = array("q", [0]) * count
         bits = array("I", [0]) * count
         expanded = bytearray(count)
@@ -325,25 +336,112 @@ class Recorder:
         return Graph(first, last, self.targets, self.kinds, bits, expanded, self.initial_ids)
 
 
-@dataclass
+Arrays = tuple["array[int]", "array[int]", "array[int]", bytearray, "array[int]", bytearray]
+
+
 class Graph:
     """The explored graph: node v's edges are `first[v]:last[v]` of `targets`/`kinds`, in
-    successor order, so an edge's offset from `first[v]` is its action index."""
+    successor order, so an edge's offset from `first[v]` is its action index; `bits[v]`
+    are its predicate bits, `expanded[v]` whether it was expanded.
 
-    first: array[int]
-    last: array[int]
-    targets: array[int]
-    kinds: bytearray
-    bits: array[int]
-    expanded: bytearray
-    initial: list[int]
+    `native`, when set, holds the same graph in the compiled core, whose methods run the
+    graph algorithms below (the functions here are their reference: tests hold the two
+    to the same answers). A graph the core recorded makes its Python arrays only when
+    something reads them (a lasso to build, a graph file to write)."""
+
+    def __init__(
+        self,
+        first: array[int],
+        last: array[int],
+        targets: array[int],
+        kinds: bytearray,
+        bits: array[int],
+        expanded: bytearray,
+        initial: list[int],
+        native: Any = None,
+    ) -> None:
+        self._arrays: Arrays | None = (first, last, targets, kinds, bits, expanded)
+        self._loaded: dict[int, Any] = {}
+        self.initial = initial
+        self.native = native
+
+    @classmethod
+    def from_native(cls, native: Any, initial: list[int]) -> Graph:
+        """The Python view of a graph the native core recorded."""
+        graph = cls.__new__(cls)
+        graph._arrays = None
+        graph._loaded = {}
+        graph.initial = initial
+        graph.native = native
+        return graph
+
+    def _array(self, which: int) -> Any:
+        """One of the six arrays (numbered as `__init__` takes them), made from the
+        native graph's on first use."""
+        if self._arrays is not None:
+            return self._arrays[which]
+        made = self._loaded.get(which)
+        if made is None:
+            data = self.native.array(which)
+            if which in (3, 5):
+                made = bytearray(data)
+            else:
+                made = array("q" if which < 2 else "i" if which == 2 else "I")
+                made.frombytes(data)
+                if sys.byteorder != "little":
+                    made.byteswap()
+            self._loaded[which] = made
+        return made
+
+    @property
+    def first(self) -> array[int]:
+        return self._array(0)  # type: ignore[no-any-return]
+
+    @property
+    def last(self) -> array[int]:
+        return self._array(1)  # type: ignore[no-any-return]
+
+    @property
+    def targets(self) -> array[int]:
+        return self._array(2)  # type: ignore[no-any-return]
+
+    @property
+    def kinds(self) -> bytearray:
+        return self._array(3)  # type: ignore[no-any-return]
+
+    @property
+    def bits(self) -> array[int]:
+        return self._array(4)  # type: ignore[no-any-return]
+
+    @property
+    def expanded(self) -> bytearray:
+        return self._array(5)  # type: ignore[no-any-return]
 
     def __len__(self) -> int:
-        return len(self.first)
+        if self._arrays is None:
+            return len(self.native)
+        return len(self._arrays[0])
 
     @property
     def edges(self) -> int:
-        return len(self.targets)
+        if self._arrays is None:
+            return int(self.native.edges)
+        return len(self._arrays[2])
+
+    def with_kernel(self, kernel: Any) -> Graph:
+        """This graph with its algorithms run by `kernel` (the native core's graph class),
+        built from the arrays when it has none yet."""
+        if self.native is not None or kernel is None:
+            return self
+        first, last, targets, kinds, bits, expanded = (self._array(k) for k in range(6))
+        words = [first, last, targets, bits]
+        if sys.byteorder != "little":
+            words = [array(a.typecode, a) for a in words]
+            for a in words:
+                a.byteswap()
+        data = [a.tobytes() for a in words]
+        native = kernel(data[0], data[1], data[2], bytes(kinds), data[3], bytes(expanded))
+        return Graph(first, last, targets, kinds, bits, expanded, self.initial, native)
 
 
 # ----------------------------------------------------------------- strongly connected sets
@@ -469,6 +567,10 @@ def fair_ends(
     execution can stay in forever, visiting every node of the set (Emerson-Lei for
     strong fairness: nodes enabling an untaken strong class are removed, the rest split
     again)."""
+    if graph.native is not None:
+        return graph.native.fair_ends(  # type: ignore[no-any-return]
+            bytes(allowed), edge_ok, fairness.class_of, fairness.weak, fairness.strong
+        )
     found: list[list[int]] = []
     pending = components(graph, allowed, edge_ok)
     first, last, targets, kinds = graph.first, graph.last, graph.targets, graph.kinds
@@ -668,16 +770,37 @@ class Predicates:
     invariants get and are cached by replica states unless they read the network."""
 
     def __init__(self, system: Semantics, props: list[tuple[int, Property]]) -> None:
+        if props and len(timer_names(system)) > MAX_TIMERS:
+            raise SpecError(f"liveness checking supports at most {MAX_TIMERS} timers")
         self.system = system
         self.functions: list[Callable[[tuple[int, ...]], bool]] = []
         self.bit: dict[tuple[int, str], int] = {}  # (property index, "p"/"q"/"conv") -> bit
+        self.conv_mask = 0  # the bits of the convergence predicate
+        self.user_bits: list[int] = []  # the bits of user predicates
+        self.network = False  # whether one of them reads the network
         for index, prop in props:
             if isinstance(prop, EventualConvergence):
-                self.bit[(index, "conv")] = self._add(self._converged())
+                self.bit[(index, "conv")] = bit = self._add(self._converged())
+                self.conv_mask |= 1 << bit
             elif isinstance(prop, (StatePredicate, Sometimes)):
                 self.bit[(index, "p")] = self._add(self._user(prop, prop.predicate))
+                self.user_bits.append(self.bit[(index, "p")])
                 if isinstance(prop, StatePredicate) and prop.then is not None:
                     self.bit[(index, "q")] = self._add(self._user(prop, prop.then))
+                    self.user_bits.append(self.bit[(index, "q")])
+                self.network = self.network or prop.network
+        if len(self.functions) > MAX_PREDICATES:
+            raise SpecError(f"at most {MAX_PREDICATES} liveness predicates per spec")
+
+    def user(self, world: tuple[int, ...]) -> int:
+        """The bits of the user predicates that hold in `world` (for the native core,
+        which computes the convergence bits itself)."""
+        functions = self.functions
+        bits = 0
+        for k in self.user_bits:
+            if functions[k](world):
+                bits |= 1 << k
+        return bits
 
     def _add(self, fn: Callable[[tuple[int, ...]], bool]) -> int:
         self.functions.append(fn)
@@ -750,6 +873,8 @@ def decide(
 
 def _count(graph: Graph, bit: int) -> int:
     mask = 1 << bit
+    if graph.native is not None:
+        return graph.native.count(mask)  # type: ignore[no-any-return]
     return sum(1 for b in graph.bits if b & mask)
 
 
@@ -772,7 +897,6 @@ def _liveness(
     graph: Graph, index: int, prop: Liveness, predicates: Predicates, fairness: Fairness
 ) -> Verdict:
     size = len(graph)
-    bits = graph.bits
     edge_ok = EVERYTHING
     sources = graph.initial
     first_ok: Callable[[int], bool] | None = None
@@ -784,14 +908,17 @@ def _liveness(
         edge_ok = PROGRESS
 
         def bad(v: int) -> bool:  # a state the fair end must keep returning to
-            return not bits[v] & conv
+            return not graph.bits[v] & conv
 
         what = "fair ends checked"
     else:
         assert isinstance(prop, StatePredicate)
         p = 1 << predicates.bit[(index, "p")]
         avoid = 1 << predicates.bit[(index, "q")] if prop.shape == "leads_to" else p
-        allowed = bytearray(0 if b & avoid else 1 for b in bits)
+        if graph.native is not None:
+            allowed = bytearray(graph.native.without(avoid))
+        else:
+            allowed = bytearray(0 if b & avoid else 1 for b in graph.bits)
 
         def bad(v: int) -> bool:
             return True
@@ -801,7 +928,7 @@ def _liveness(
         elif prop.shape == "leads_to":
 
             def premise_holds(v: int) -> bool:
-                return bool(bits[v] & p)
+                return bool(graph.bits[v] & p)
 
             switch = premise_holds
             second_ok = allowed.__getitem__  # type: ignore[assignment]
@@ -856,8 +983,10 @@ def _liveness(
 
 def _stops(graph: Graph, fairness: Fairness) -> list[int]:
     """States where no fair action is enabled: an execution may stop there for good."""
-    first, last, kinds, expanded = graph.first, graph.last, graph.kinds, graph.expanded
     table = fairness.fair_table
+    if graph.native is not None:
+        return graph.native.stops(table)  # type: ignore[no-any-return]
+    first, last, kinds, expanded = graph.first, graph.last, graph.kinds, graph.expanded
     return [
         v
         for v in range(len(graph))
@@ -874,4 +1003,4 @@ def _fair_text(graph: Graph, fairness: Fairness) -> str:
 
 def timer_names(system: Semantics) -> list[str]:
     """The timers of every replica class, by name (fairness is declared per name)."""
-    return list(dict.fromkeys(t.name for r in system.plan.replicas for t in r.timers))
+    return plan_timer_names(system.plan)

@@ -6,10 +6,9 @@ per distinct entry. Every method answers from the Python parts' own memoised tab
 (`evcheck.env`), so both engines share one definition of the semantics. Answers are
 plain ints and tuples; fingerprint deltas are reduced mod 2**64.
 
-Which specs the core covers: `unsupported` names what it does not (properties other
-than invariants, convergence and history properties: liveness and `sometimes` are
-decided on a recorded graph; parts it does not know), and the runner falls back to the
-Python engine for those, saying so. Enabling conditions (`when=`) are decided by the
+Which specs the core covers: `unsupported` names what it does not (parts it does not
+know; liveness and `sometimes` properties only where it records the state graph they
+are decided on), and the runner falls back to the Python engine for those, saying so. Enabling conditions (`when=`) are decided by the
 Python parts, whose entries the core reads: a DISABLED entry is skipped exactly where
 the Python engine skips it.
 """
@@ -34,9 +33,17 @@ from .env.tables import APPLIED, DISABLED, SUSPECTS, TIME
 from .env.tables import OPS as OPS_DONE
 from .env.timers import Timers
 from .fingerprint import MASK
+from .kinds import timer_kind, timer_names
 from .model import Node
 from .por import DeliveryTail
-from .properties import HistoryProperty, Invariant, QuiescentConvergence, StrongConvergence
+from .properties import (
+    HistoryProperty,
+    Invariant,
+    Liveness,
+    QuiescentConvergence,
+    Sometimes,
+    StrongConvergence,
+)
 from .semantics import Semantics
 from .symmetry import Symmetric
 
@@ -55,13 +62,20 @@ EXERCISED_BITS: dict[int, type[Part]] = {
 }
 
 
-def unsupported(system: Semantics) -> str | None:
-    """Why the native core cannot explore `system`, or None when it can."""
+def unsupported(system: Semantics, recording: bool = False) -> str | None:
+    """Why the native core cannot explore `system` (`recording` the state graph), or
+    None when it can."""
     plan = system.plan
+    covered: tuple[type, ...] = (
+        Invariant,
+        QuiescentConvergence,
+        StrongConvergence,
+        HistoryProperty,
+    )
+    if recording:
+        covered += (Liveness, Sometimes)
     for prop in plan.properties:
-        if not isinstance(
-            prop, (Invariant, QuiescentConvergence, StrongConvergence, HistoryProperty)
-        ):
+        if not isinstance(prop, covered):
             return f"property {prop.name}"
     for part in system.parts:
         if not isinstance(
@@ -80,6 +94,8 @@ def unsupported(system: Semantics) -> str | None:
             ),
         ):
             return f"environment part {part.name}"
+        if recording and isinstance(part, Detectors):
+            return "recording the state graph with a failure detector"
     return None
 
 
@@ -87,8 +103,13 @@ class NativeTables:
     """A `Semantics` seen through the tables the native core mirrors (and, for the
     engines' contract, the same transition system)."""
 
-    def __init__(self, system: Semantics, symmetric: Symmetric | None = None) -> None:
+    def __init__(
+        self, system: Semantics, symmetric: Symmetric | None = None, record: bool = False
+    ) -> None:
         self.system = system
+        # Recording the state graph: successors carry their action kinds.
+        self.record = record
+        self.timer_index = {name: k for k, name in enumerate(timer_names(system.plan))}
         # With symmetry, the engines' contract is the symmetric system's (canonical
         # fingerprints in the visited set), and the core keeps per-element key tables.
         self.symmetric = symmetric
@@ -144,11 +165,11 @@ class NativeTables:
 
     # -- what the core is built with ---------------------------------------------------
 
-    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool, bool, bool]:
+    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool, bool, bool, bool]:
         """(replicas, partial-order reduction, convergence property or -1, properties of
         the replica slots, timers, max time, symmetry group elements besides identity,
         request operations, invariants that read the environment, convergence to an
-        expected value)."""
+        expected value, recording the state graph)."""
         slot_props = self.sec is not None or bool(self.invariants)
         return (
             self.n,
@@ -161,6 +182,7 @@ class NativeTables:
             self.plan.requests,
             bool(self.env_invariants),
             self.conv_expected is not None,
+            self.record,
         )
 
     def mark_exercised(self, mask: int) -> None:
@@ -243,7 +265,7 @@ class NativeTables:
             groups, used = part.component(g)
             may = groups is None and used < faults.partition
             splits = [_move(tables.gmove(g, part, s)) for s in self.plan.splits] if may else []
-            heal = _move(tables.gmove(g, part, None)) if groups is not None else None
+            heal = _move(tables.gmove(g, part, None)) if groups is not None and part.heals else None
             return (PARTITION, may, splits, heal)
         if isinstance(part, Clocks):
             return (TICK,)
@@ -346,9 +368,15 @@ class NativeTables:
             read = self.plan.replicas[i].operations[op_index].kind in ("read", "multiread")
         return (g2, delta & MASK, read)
 
-    def timers(self, i: int, sid: int) -> list[EntryT]:
+    def timers(self, i: int, sid: int) -> list[tuple[int, tuple[int, ...], int, int]]:
+        """Replica i's timer firings in slot sid, each with its action kind."""
         assert self.timer_part is not None
-        return [_entry(e) for e in self.timer_part.entries(i, sid) if e[0] != DISABLED]
+        index = self.timer_index
+        return [
+            (*_entry(e), timer_kind(e[3], index))
+            for e in self.timer_part.entries(i, sid)
+            if e[0] != DISABLED
+        ]
 
     def delivery(self, e: int, sid: int) -> EntryT:
         return _entry(self.network.delivery(e, sid))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import Any
 
@@ -12,10 +12,10 @@ from .consistency import HISTORY_PROPERTIES, Event, Op, as_siblings, check_histo
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
 from .histories import confirm
-from .liveness import Predicates, Recorder, decide, graph_properties
+from .liveness import Graph, Predicates, Recorder, decide, graph_properties
 from .model import Node, TransitionSystem
+from .native import StatePredicates, graph_kernel, native_bfs, native_bfs_graph, native_dfs
 from .native import available as native_available
-from .native import native_bfs, native_dfs
 from .native_tables import NativeTables, unsupported
 from .plan import compile_plan
 from .properties import EventualConvergence, Property
@@ -49,10 +49,12 @@ def verify_spec(
     verdicts and shortest counterexamples. With `workers` > 1, breadth-first search runs
     in that many threads of the native core, or processes of the Python engine. With
     `record_graph` (or liveness properties) the explored graph is kept in
-    `result.state_graph`; the Python engine records it."""
+    `result.state_graph`; both engines record it (the native core breadth-first, in one
+    thread)."""
     system = Semantics(compile_plan(spec))
     on_graph = graph_properties(system.plan.properties)
     recorder: Recorder | None = None
+    recording = bool(on_graph) or record_graph
     explored = _explored(system)
     if record_graph and (workers > 1 or isinstance(explored, Symmetric)):
         raise SpecError("--graph records the concrete graph: use --workers 1 and --symmetry none")
@@ -63,19 +65,21 @@ def verify_spec(
             "liveness and sometimes properties need the whole state graph: drop --max-depth"
         )
     predicates = Predicates(system, on_graph)
-    if on_graph or record_graph:
+    signature = _last_action(system)
+    native, note = _native_engine(system, explored, engine, strategy, recording)
+    if recording and native is None:
         recorder = Recorder(system, predicates.functions)
         explored = recorder
-    signature = _last_action(system)
-    native, note = (
-        (None, None) if recorder is not None else _native_engine(system, explored, engine, strategy)
-    )
-    if recorder is not None and engine == "native":
-        note = (
-            "the native engine does not cover recording the state graph (liveness, "
-            "sometimes, --graph): running the Python engine"
-        )
-    if native is not None:
+    graph: Graph | None = None
+    node_of: Callable[[list[int]], list[int]] | None = None
+    if native is not None and recording:
+        user = predicates.user if predicates.user_bits else None
+        wanted = StatePredicates(predicates.conv_mask, user, predicates.network)
+        outcome, recorded = native_bfs_graph(native, wanted, limits, progress, signature)
+        if recorded is not None:
+            graph = Graph.from_native(recorded.graph, recorded.initial)
+            node_of = recorded.nodes_of
+    elif native is not None:
         if workers > 1 and strategy != "bfs":
             raise SpecError(f"--workers runs breadth-first search only, not {strategy}")
         if strategy == "bfs":
@@ -93,24 +97,23 @@ def verify_spec(
         outcome = ENGINES[strategy](explored, limits, progress, signature)
     if native is None and workers == 1:  # counted by the Python semantics themselves
         outcome.premises = system.premise_counts()
+    if recorder is not None:
+        graph, node_of = recorder.graph(), recorder.nodes_of
     result = _result(spec, system, explored, outcome, strategy, shrink)
     _premises(system, outcome, result)
     result.workers = workers
     result.engine = "python" if native is None else "native"
     result.engine_note = note
-    if recorder is not None:
+    if graph is not None and node_of is not None:
         if on_graph and outcome.status == "holds":
-            _decide_graph(system, recorder, on_graph, predicates, result)
+            _decide_graph(system, graph, on_graph, predicates, result)
         if record_graph:
-            result.state_graph = recorder.graph()
+            result.state_graph = graph
             cex = result.counterexample
             if cex is not None:
                 fingerprint = system.fingerprint
-                result.graph_path = [
-                    recorder.ids[fingerprint(step.state)]
-                    for step in cex.trace.steps
-                    if fingerprint(step.state) in recorder.ids
-                ]
+                nodes = node_of([fingerprint(step.state) for step in cex.trace.steps])
+                result.graph_path = [v for v in nodes if v >= 0]
     return result
 
 
@@ -118,23 +121,27 @@ ENGINE_CHOICES = ("auto", "native", "python")
 
 
 def _native_engine(
-    system: Semantics, explored: TransitionSystem, engine: str, strategy: str
+    system: Semantics, explored: TransitionSystem, engine: str, strategy: str, recording: bool
 ) -> tuple[NativeTables | None, str | None]:
-    """The native view of `system` when the native core explores it, else None, with a
-    note saying why the Python engine runs instead of a requested or default native one."""
+    """The native view of `system` when the native core explores it (`recording` the
+    state graph), else None, with a note saying why the Python engine runs instead of a
+    requested or default native one."""
     if engine not in ENGINE_CHOICES:
         raise SpecError(f"unknown engine {engine!r} (choose from {', '.join(ENGINE_CHOICES)})")
     if engine == "python":
         return None, None
     if strategy not in ("bfs", "dfs"):
         reason: str | None = f"strategy {strategy}"
+    elif recording and strategy != "bfs":
+        reason = f"recording the state graph with strategy {strategy}"
     elif not native_available():
         reason = "an install without the compiled core"
     else:
-        reason = unsupported(system)
+        reason = unsupported(system, recording)
     if reason is not None:
         return None, f"the native engine does not cover {reason}: running the Python engine"
-    return NativeTables(system, explored if isinstance(explored, Symmetric) else None), None
+    symmetric = explored if isinstance(explored, Symmetric) else None
+    return NativeTables(system, symmetric, recording), None
 
 
 def _premises(system: Semantics, outcome: Outcome, result: Result) -> None:
@@ -148,15 +155,16 @@ def _premises(system: Semantics, outcome: Outcome, result: Result) -> None:
 
 def _decide_graph(
     system: Semantics,
-    recorder: Recorder,
+    graph: Graph,
     on_graph: list[tuple[int, Property]],
     predicates: Predicates,
     result: Result,
 ) -> None:
     """Decide liveness and sometimes properties on the recorded graph (the search found
-    no safety violation, so every state was expanded)."""
+    no safety violation, so every state was expanded), with the native core's graph
+    algorithms where it is installed."""
     start = time.perf_counter()
-    graph = recorder.graph()
+    graph = graph.with_kernel(graph_kernel())
     verdicts = decide(system, graph, on_graph, predicates)
     result.graph = GraphStats(len(graph), graph.edges, time.perf_counter() - start)
     for verdict in verdicts:

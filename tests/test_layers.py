@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "dsl": 2,
     "consistency": 2,
     "plan": 3,
+    "kinds": 3,
     "execution": 3,
     "loader": 3,
     "env": 4,

@@ -28,7 +28,7 @@ class Partitions(Part):
     def __init__(self, plan: Plan, tables: Tables) -> None:
         super().__init__(plan, tables)
         self._cut = DROP if plan.faults.partition_mode == "drop" else HOLD
-        self._heals = plan.faults.partition_mode != "permanent"
+        self.heals = plan.faults.partition_mode != "permanent"
 
     def start(self) -> Any:
         """No partition, or the one the run starts in (`start_split`), which may heal."""
@@ -84,7 +84,7 @@ class Partitions(Part):
                     labels.append(
                         tables.action("partition", -1, f"partition {show_partition(split)}")
                     )
-        if groups is not None and self._heals:
+        if groups is not None and self.heals:
             g2, gdelta = tables.gmove(g, self, None)
             slots, rdelta = tables.rearm_all(world, -1)
             out.append((slots + (g2,) + rest, (fp + gdelta + rdelta) & MASK))

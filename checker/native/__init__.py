@@ -9,6 +9,10 @@ here imports the DSL, the environment or z3.
 
 `--workers N` runs breadth-first search in N threads of the core, with results
 identical to one thread.
+
+`native_bfs_graph` also records the state graph (what liveness and `sometimes`
+properties are decided on) and returns it as a `_core.Graph`, whose methods are the
+graph algorithms of `evcheck.liveness` (`graph_kernel`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import importlib
 import importlib.util
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
@@ -59,7 +65,16 @@ _core: Any = _load_core()
 
 PROGRESS_EVERY = 1 << 15
 
-__all__ = ["NativeSource", "available", "native_bfs", "native_dfs"]
+__all__ = [
+    "NativeSource",
+    "RecordedGraph",
+    "StatePredicates",
+    "available",
+    "graph_kernel",
+    "native_bfs",
+    "native_bfs_graph",
+    "native_dfs",
+]
 
 
 def available() -> bool:
@@ -70,9 +85,37 @@ def available() -> bool:
 class NativeSource(TransitionSystem, Protocol):
     """A transition system whose successors the core can generate from tables."""
 
-    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool, bool, bool]: ...
+    def config(self) -> tuple[int, bool, int, bool, bool, int, int, bool, bool, bool, bool]: ...
 
     def mark_exercised(self, mask: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class StatePredicates:
+    """The predicate bits the recorded graph keeps per state: `conv` is the mask of the
+    bits that mean "every replica observes the same" (the core computes them), `user`
+    gives the other bits of a world (None: there are none), `network` whether it reads
+    the network (else the core asks once per combination of replica states)."""
+
+    conv: int
+    user: Callable[[tuple[int, ...]], int] | None
+    network: bool
+
+
+@dataclass(frozen=True)
+class RecordedGraph:
+    """The state graph a native run recorded: the core's `Graph`, the node numbers of
+    the initial states, and a look-up of node numbers by fingerprint."""
+
+    graph: Any
+    initial: list[int]
+    nodes_of: Callable[[list[int]], list[int]]
+
+
+def graph_kernel() -> Any:
+    """The class whose instances run the liveness graph algorithms natively (built
+    from a graph's arrays), or None without the compiled core."""
+    return None if _core is None else _core.Graph
 
 
 def native_bfs(
@@ -83,7 +126,20 @@ def native_bfs(
     workers: int = 1,
 ) -> Outcome:
     """Breadth-first search in the compiled core (in `workers` threads)."""
-    return _explore(system, False, limits, progress, signature, workers)
+    return _explore(system, False, limits, progress, signature, workers)[0]
+
+
+def native_bfs_graph(
+    system: NativeSource,
+    predicates: StatePredicates,
+    limits: Limits = NO_LIMITS,
+    progress: ProgressFn | None = None,
+    signature: Signature | None = None,
+) -> tuple[Outcome, RecordedGraph | None]:
+    """Breadth-first search in one thread of the core, recording the state graph (the
+    system's config must ask for recording). The graph is None when a callback stopped
+    the run."""
+    return _explore(system, False, limits, progress, signature, 1, predicates)
 
 
 def native_dfs(
@@ -93,7 +149,7 @@ def native_dfs(
     signature: Signature | None = None,
 ) -> Outcome:
     """Depth-first search in the compiled core."""
-    return _explore(system, True, limits, progress, signature, 1)
+    return _explore(system, True, limits, progress, signature, 1)[0]
 
 
 def _explore(
@@ -103,7 +159,8 @@ def _explore(
     progress: ProgressFn | None,
     signature: Signature | None,
     workers: int,
-) -> Outcome:
+    predicates: StatePredicates | None = None,
+) -> tuple[Outcome, RecordedGraph | None]:
     if _core is None:
         raise RuntimeError("the native core is not built (reinstall evcheck with a Rust toolchain)")
     start = time.perf_counter()
@@ -130,6 +187,10 @@ def _explore(
             return None
 
     initial = [(list(world), fp) for world, fp in system.initial()]
+    recorded = None
+    record = None
+    if predicates is not None:
+        record = (predicates.conv, predicates.user, predicates.network)
     try:
         status, states, transitions, depth, left, bounded, reason = core.explore(
             initial,
@@ -141,7 +202,10 @@ def _explore(
             on_violation,
             on_progress,
             PROGRESS_EVERY,
+            record,
         )
+        if record is not None:
+            recorded = RecordedGraph(core.graph(), list(core.initial_nodes), core.nodes_of)
     except (StopRequested, KeyboardInterrupt) as stop:
         # Raised in protocol code the core called back into (a handler that never
         # returns, stopped by the time limit): partial statistics, as the Python engine.
@@ -163,4 +227,4 @@ def _explore(
     )
     quiet, sec, reads, verdicts = core.premises
     premises = (quiet, sec, reads, *verdicts)
-    return Outcome(status, stats, violations.found, reason, premises=premises)
+    return Outcome(status, stats, violations.found, reason, premises=premises), recorded

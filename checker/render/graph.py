@@ -15,7 +15,8 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import SpecError
-from ..liveness import KIND_NAMES, TIMER, Graph
+from ..kinds import KIND_NAMES, TIMER
+from ..liveness import Graph
 from ..results import Result
 
 MAX_NODES = 20_000

@@ -16,6 +16,7 @@
     clippy::type_complexity
 )]
 
+mod graph;
 mod tables;
 mod visited;
 
@@ -27,7 +28,8 @@ use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use tables::{Config, Miss, Succs, Tables, QUIET, SEC};
+use graph::{Graph, Predicates, Recording};
+use tables::{Config, FastMap, Miss, Succs, Tables, QUIET, SEC};
 use visited::{FpSet, Store, Visited, NO_PARENT};
 
 const CLOCK_EVERY: u64 = 1 << 8;
@@ -188,6 +190,8 @@ struct Core {
     partial: (usize, usize),
     /// The premise counters of the last run.
     counts: Counts,
+    /// The state graph of the last run, when it was recorded.
+    recording: Option<Recording>,
 }
 
 /// Retry `f` until no table entry is missing, filling misses from Python.
@@ -302,7 +306,7 @@ fn fmt_g(x: f64) -> String {
 #[pymethods]
 impl Core {
     #[new]
-    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group, requests=false, env_props=false, expected=false))]
+    #[pyo3(signature = (adapter, n, por, conv, slot_props, has_timers, max_time, group, requests=false, env_props=false, expected=false, record=false))]
     fn new(
         adapter: Py<PyAny>,
         n: usize,
@@ -315,6 +319,7 @@ impl Core {
         requests: bool,
         env_props: bool,
         expected: bool,
+        record: bool,
     ) -> PyResult<Self> {
         if n > 16 {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -332,6 +337,7 @@ impl Core {
             requests,
             env_props,
             expected,
+            record,
         };
         Ok(Core {
             tables: Tables::new(cfg),
@@ -340,6 +346,7 @@ impl Core {
             store_bytes: 0,
             partial: (0, 0),
             counts: Counts::default(),
+            recording: None,
         })
     }
 
@@ -370,9 +377,42 @@ impl Core {
         (c.quiet, c.sec, c.reads, c.verdicts.clone())
     }
 
+    /// The state graph the last run recorded (a core built with `record`, explored
+    /// with `predicates`); once: its edges move into the graph.
+    fn graph(&mut self) -> PyResult<Graph> {
+        match &mut self.recording {
+            Some(r) => Ok(r.graph()),
+            None => Err(pyo3::exceptions::PyRuntimeError::new_err(
+                "the last run recorded no graph",
+            )),
+        }
+    }
+
+    /// The node numbers of the initial states, in order (duplicates share one).
+    #[getter]
+    fn initial_nodes(&self) -> Vec<u32> {
+        self.recording
+            .as_ref()
+            .map_or_else(Vec::new, |r| r.initial.clone())
+    }
+
+    /// The node numbers of fingerprints in the recorded graph (-1 where absent).
+    fn nodes_of(&self, fps: Vec<u64>) -> Vec<i64> {
+        match &self.recording {
+            Some(r) => fps
+                .iter()
+                .map(|&fp| r.ids.get(fp).map_or(-1, |v| v as i64))
+                .collect(),
+            None => vec![-1; fps.len()],
+        }
+    }
+
     /// Explore from `initial` ((world, fingerprint) pairs). Returns (status, states,
-    /// transitions, depth, frontier left, depth-bounded states, stop reason).
-    #[pyo3(signature = (initial, dfs, max_states, max_depth, max_seconds, workers, violation, progress, progress_every))]
+    /// transitions, depth, frontier left, depth-bounded states, stop reason). With
+    /// `predicates` (bits of the convergence predicate, a callable giving the user
+    /// predicates' bits of a world, whether one of them reads the network), breadth-first
+    /// search records the state graph (a core built with `record`, one thread).
+    #[pyo3(signature = (initial, dfs, max_states, max_depth, max_seconds, workers, violation, progress, progress_every, predicates=None))]
     #[allow(clippy::too_many_arguments)]
     fn explore(
         &mut self,
@@ -386,7 +426,26 @@ impl Core {
         violation: Py<PyAny>,
         progress: Option<Py<PyAny>>,
         progress_every: u64,
+        predicates: Option<(u32, Option<Py<PyAny>>, bool)>,
     ) -> PyResult<(&'static str, usize, u64, u64, usize, u64, Option<String>)> {
+        self.recording = None;
+        let mut recording = match predicates {
+            None => None,
+            Some((conv, user, network)) => {
+                if !self.tables.cfg.record || dfs || workers > 1 {
+                    return Err(pyo3::exceptions::PyValueError::new_err(
+                        "the graph is recorded by breadth-first search in one thread of a core built with record=True",
+                    ));
+                }
+                Some(Recording::new(Predicates {
+                    conv,
+                    user,
+                    network,
+                    cache: FastMap::default(),
+                }))
+            }
+        };
+        let rec_slot = &mut recording;
         let ctx = Ctx {
             violation: &violation,
             progress: &progress,
@@ -405,7 +464,7 @@ impl Core {
         let partial = &mut self.partial;
         let counts = &mut self.counts;
         *counts = Counts::default();
-        py.allow_threads(move || {
+        let result = py.allow_threads(move || {
             let mut store = Store::new();
             let mut frontier = if dfs {
                 Frontier::Lifo(Vec::new())
@@ -445,13 +504,15 @@ impl Core {
                         &mut frontier,
                         exercised,
                         counts,
+                        rec_slot.as_mut(),
                     );
                     let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
-                    (run, seen.bytes())
+                    let held = rec_slot.as_ref().map_or(0, |r| r.bytes());
+                    (run, seen.bytes() + held)
                 };
             *store_bytes = set_bytes + store.bytes();
             let left = run.frontier_left.unwrap_or(frontier.len());
-            Ok((
+            Ok::<_, PyErr>((
                 run.status,
                 store.len(),
                 run.transitions,
@@ -460,7 +521,9 @@ impl Core {
                 run.depth_bounded,
                 run.reason,
             ))
-        })
+        });
+        self.recording = recording;
+        result
     }
 }
 
@@ -531,6 +594,7 @@ fn search(
     frontier: &mut Frontier,
     exercised: &mut u32,
     counts: &mut Counts,
+    mut rec: Option<&mut Recording>,
 ) -> PyResult<Run> {
     let mut run = Run {
         status: "holds",
@@ -540,7 +604,13 @@ fn search(
         depth_bounded: 0,
         frontier_left: None,
     };
-    if seed(tables, adapter, ctx, initial, store, seen, frontier, counts)? {
+    // Recording, the graph's numbering of states is the visited set: a successor is
+    // new exactly when it gets the next number (the two number in the same order).
+    let stop = match rec.as_deref_mut() {
+        Some(r) => seed(tables, adapter, ctx, initial, store, r, frontier, counts)?,
+        None => seed(tables, adapter, ctx, initial, store, seen, frontier, counts)?,
+    };
+    if stop {
         return finish("violated", None, &mut run);
     }
     let mut expanded: u64 = 0;
@@ -572,7 +642,10 @@ fn search(
         if !cur.ready {
             cur.generate(tables, adapter)?;
             for &key in &cur.keys {
-                seen.prefetch(key);
+                match rec.as_deref() {
+                    Some(r) => r.ids.prefetch(key),
+                    None => seen.prefetch(key),
+                }
             }
         }
         *exercised |= cur.ex;
@@ -581,18 +654,29 @@ fn search(
             if !bounded(next.depth) {
                 next.generate(tables, adapter)?;
                 for &key in &next.keys {
-                    seen.prefetch(key);
+                    match rec.as_deref() {
+                        Some(r) => r.ids.prefetch(key),
+                        None => seen.prefetch(key),
+                    }
                 }
             }
         }
         let (number, depth) = (cur.number, cur.depth);
+        if let Some(r) = rec.as_deref_mut() {
+            let bits = state_bits(tables, adapter, &cur.world, &mut r.predicates)?;
+            r.expand(number, &cur.keys, &cur.succs.kinds, bits);
+        }
         let succs = &cur.succs;
         run.transitions += succs.len() as u64;
         counts.reads += succs.reads as u64;
         children.clear();
         let before = store.len();
         for k in 0..succs.len() {
-            if !seen.insert(cur.keys[k]) {
+            let new = match rec.as_deref() {
+                Some(r) => r.current[k] as usize == store.len(),
+                None => seen.insert(cur.keys[k]),
+            };
+            if !new {
                 continue;
             }
             store.push(number, k);
@@ -659,6 +743,49 @@ fn search(
         }
     }
     finish("holds", None, &mut run)
+}
+
+/// The predicate bits of a state the recorded graph keeps: convergence (every replica
+/// observes the same), then the user predicates' (from Python, per replica slots unless
+/// one reads the network).
+fn state_bits(
+    tables: &mut Tables,
+    adapter: &Py<PyAny>,
+    world: &[u32],
+    p: &mut Predicates,
+) -> PyResult<u32> {
+    let n = tables.cfg.n;
+    let mut bits = 0;
+    if p.conv != 0 {
+        let first = resolve(tables, adapter, |t| t.observed(world[0], 0))?;
+        let mut same = true;
+        for i in 1..n {
+            if resolve(tables, adapter, |t| t.observed(world[i], i))? != first {
+                same = false;
+                break;
+            }
+        }
+        if same {
+            bits |= p.conv;
+        }
+    }
+    if let Some(user) = &p.user {
+        let key = if p.network { world } else { &world[..n] };
+        bits |= match p.cache.get(key) {
+            Some(&b) => b,
+            None => {
+                let b = Python::with_gil(|py| {
+                    user.call1(py, (PyTuple::new(py, world)?,))?
+                        .extract::<u32>(py)
+                })?;
+                if !p.network {
+                    p.cache.insert(key.to_vec().into_boxed_slice(), b);
+                }
+                b
+            }
+        };
+    }
+    Ok(bits)
 }
 
 /// One state being expanded: where it is, its successors and their visited-set keys.
@@ -1268,5 +1395,6 @@ fn commit(
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Core>()?;
+    m.add_class::<Graph>()?;
     Ok(())
 }

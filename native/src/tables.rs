@@ -193,13 +193,24 @@ pub struct Config {
     pub requests: bool, // request operations: replies complete them (`settle`)
     pub env_props: bool, // invariants that read the environment
     pub expected: bool, // quiescent convergence to an expected value
+    pub record: bool, // successors carry their action kind (the recorded state graph)
 }
+
+// Action kinds of the recorded state graph (`evcheck.liveness`: OP, DELIVER, ...; a
+// timer's kind, TIMER + its index by name, comes with its table entry).
+pub const K_OP: u8 = 0;
+pub const K_DELIVER: u8 = 1;
+pub const K_FAULT: u8 = 2;
+pub const K_HEAL: u8 = 3;
+pub const K_RECOVER: u8 = 4;
+pub const K_TICK: u8 = 5;
 
 pub struct Tables {
     pub cfg: Config,
     globs: Vec<Option<GInfo>>,
     ops: Vec<Vec<Option<Box<[OpEntry]>>>>,
     timers: Vec<Vec<Option<Box<[Entry]>>>>,
+    timer_kinds: Vec<Vec<Option<Box<[u8]>>>>,
     recovery: Vec<Vec<Option<Entry>>>,
     rearm: Vec<Vec<Option<Move>>>,
     tick: Vec<Vec<Option<Move>>>,
@@ -280,6 +291,8 @@ pub struct Succs {
     pub items: Vec<(u32, u32, u64)>,
     /// Reads by client sessions among them (the premise count of history properties).
     pub reads: u32,
+    /// Per item, the kind of its action (only when recording the graph).
+    pub kinds: Vec<u8>,
 }
 
 impl Succs {
@@ -287,6 +300,14 @@ impl Succs {
         self.words.clear();
         self.items.clear();
         self.reads = 0;
+        self.kinds.clear();
+    }
+    /// The items pushed since the last mark are actions of `kind`.
+    #[inline]
+    fn mark(&mut self, record: bool, kind: u8) {
+        if record {
+            self.kinds.resize(self.items.len(), kind);
+        }
     }
     #[inline]
     pub fn world(&self, k: usize) -> &[u32] {
@@ -315,6 +336,7 @@ impl Tables {
             globs: Vec::new(),
             ops: (0..n).map(|_| Vec::new()).collect(),
             timers: (0..n).map(|_| Vec::new()).collect(),
+            timer_kinds: (0..n).map(|_| Vec::new()).collect(),
             recovery: (0..n).map(|_| Vec::new()).collect(),
             rearm: (0..n).map(|_| Vec::new()).collect(),
             tick: (0..n).map(|_| Vec::new()).collect(),
@@ -512,6 +534,7 @@ impl Tables {
             return Ok(());
         }
         let net = &world[n + 1..];
+        let rec = self.cfg.record;
         for act in &gi.acts {
             match act {
                 Act::Ops => {
@@ -538,6 +561,7 @@ impl Tables {
                             }
                         }
                     }
+                    out.mark(rec, K_OP);
                 }
                 Act::Timers => {
                     for i in 0..n {
@@ -546,12 +570,17 @@ impl Tables {
                         }
                         let entries = get2(&self.timers, i as u32, world[i])
                             .ok_or(Miss::Timers(i as u32, world[i]))?;
-                        for en in entries.iter() {
+                        for (k, en) in entries.iter().enumerate() {
                             if en.s2 < 0 {
                                 self.push_fail(out, world, fp, en.s2)?;
                             } else {
                                 let f = fp.wrapping_add(en.delta);
                                 self.push_local(out, world, i, en.s2 as u32, g, &en.sends, f);
+                            }
+                            if rec {
+                                let kinds = get2(&self.timer_kinds, i as u32, world[i])
+                                    .ok_or(Miss::Timers(i as u32, world[i]))?;
+                                out.mark(rec, kinds[k]);
                             }
                         }
                     }
@@ -582,6 +611,9 @@ impl Tables {
                                 out.words.extend_from_slice(&world[..=n]);
                                 merge_into(&mut out.words, net, j, &[]);
                                 out.end(start, fp.wrapping_sub(key));
+                                // A message to a down replica is lost (delivered, as far
+                                // as fairness goes); one across a partition is a fault.
+                                out.mark(rec, if code == LOSE { K_DELIVER } else { K_FAULT });
                             }
                             continue;
                         }
@@ -599,6 +631,7 @@ impl Tables {
                             merge_into(&mut out.words, net, j, &en.sends);
                             out.end(start, fp.wrapping_add(en.delta));
                         }
+                        out.mark(rec, K_DELIVER);
                     }
                 }
                 Act::Loss((g2, gdelta)) => {
@@ -619,6 +652,7 @@ impl Tables {
                         merge_into(&mut out.words, net, j, &[]);
                         out.end(start, fp.wrapping_add(*gdelta).wrapping_sub(key));
                     }
+                    out.mark(rec, K_FAULT);
                 }
                 Act::Dup((g2, gdelta)) => {
                     if net.is_empty() {
@@ -638,6 +672,7 @@ impl Tables {
                         merge_into(&mut out.words, net, usize::MAX, &[e]);
                         out.end(start, fp.wrapping_add(*gdelta).wrapping_add(key));
                     }
+                    out.mark(rec, K_FAULT);
                 }
                 Act::Crash {
                     exercised: ex,
@@ -672,6 +707,7 @@ impl Tables {
                         }
                         out.end(start, f);
                     }
+                    out.mark(rec, K_FAULT);
                     for &(i, (g2, gdelta)) in recover {
                         let en = get2(&self.recovery, i, world[i as usize])
                             .ok_or(Miss::Recovery(i, world[i as usize]))?;
@@ -704,6 +740,7 @@ impl Tables {
                             .wrapping_add(rdelta);
                         out.end(start, f);
                     }
+                    out.mark(rec, K_RECOVER);
                 }
                 Act::Detect {
                     exercised: ex,
@@ -733,6 +770,7 @@ impl Tables {
                         out.words[start + n] = g2;
                         out.end(start, fp.wrapping_add(d).wrapping_add(gdelta));
                     }
+                    out.mark(rec, K_FAULT);
                 }
                 Act::Partition {
                     exercised: ex,
@@ -748,6 +786,7 @@ impl Tables {
                         out.words[start + n] = g2;
                         out.end(start, fp.wrapping_add(gdelta));
                     }
+                    out.mark(rec, K_FAULT);
                     if let Some((g2, gdelta)) = *heal {
                         let mut rdelta = 0u64;
                         let start = out.begin();
@@ -760,6 +799,7 @@ impl Tables {
                         out.words.extend_from_slice(net);
                         out.end(start, fp.wrapping_add(gdelta).wrapping_add(rdelta));
                     }
+                    out.mark(rec, K_HEAL);
                 }
                 Act::Sessions(active) => {
                     for (k, homes) in active {
@@ -792,6 +832,7 @@ impl Tables {
                             }
                         }
                     }
+                    out.mark(rec, K_OP);
                 }
                 Act::Tick => {
                     let now = self.slot(world[0])?.time;
@@ -809,6 +850,7 @@ impl Tables {
                     }
                     out.words.extend_from_slice(&world[n..]);
                     out.end(start, fp.wrapping_add(delta));
+                    out.mark(rec, K_TICK);
                 }
             }
         }
@@ -897,6 +939,12 @@ impl Tables {
             }
         }
         Ok(best)
+    }
+
+    /// What replica i observes in slot sid (an interned id).
+    #[inline]
+    pub fn observed(&self, sid: u32, i: usize) -> Result<u32, Miss> {
+        Ok(self.slot(sid)?.obs[i])
     }
 
     /// The index of a property `world` violates, or -1 (`evcheck.checking.Checker.check`),
@@ -996,7 +1044,20 @@ impl Tables {
             }
             Miss::Timers(i, sid) => {
                 let v = ad.call_method1("timers", (i, sid))?;
-                put2(&mut self.timers, i, sid, entries(&v)?);
+                let list: Vec<Bound<'_, PyAny>> = v.extract()?;
+                let mut fired = Vec::with_capacity(list.len());
+                let mut kinds = Vec::with_capacity(list.len());
+                for item in &list {
+                    let (s2, sends, delta, kind): (i64, Vec<u32>, u64, u8) = item.extract()?;
+                    fired.push(Entry {
+                        s2,
+                        sends: sends.into_boxed_slice(),
+                        delta,
+                    });
+                    kinds.push(kind);
+                }
+                put2(&mut self.timers, i, sid, fired.into_boxed_slice());
+                put2(&mut self.timer_kinds, i, sid, kinds.into_boxed_slice());
             }
             Miss::Recovery(i, sid) => {
                 let v = ad.call_method1("recovery", (i, sid))?;
@@ -1192,12 +1253,4 @@ fn entry(v: &Bound<'_, PyAny>) -> PyResult<Entry> {
         sends: sends.into_boxed_slice(),
         delta,
     })
-}
-
-fn entries(v: &Bound<'_, PyAny>) -> PyResult<Box<[Entry]>> {
-    let list: Vec<Bound<'_, PyAny>> = v.extract()?;
-    list.iter()
-        .map(entry)
-        .collect::<PyResult<Vec<_>>>()
-        .map(|v| v.into_boxed_slice())
 }
