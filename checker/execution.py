@@ -21,6 +21,9 @@ from .errors import SpecError, StopRequested
 from .params import Params
 from .values import ReplicaId, UnencodableValue, UnorderedError, encode, freeze, thaw
 
+# Field values of these exact types are hashable and encodable: nothing to check.
+_ATOMS = frozenset({int, str, bool, float, bytes, type(None)})
+
 
 @dataclass(frozen=True)
 class Effects:
@@ -179,7 +182,9 @@ class HandlerRunner:
         what was running, so a handler that never returns is named in the report."""
         try:
             first = self._run_once(i, fields, time, fn, args, where, suspects)
-            second = self._run_once(i, fields, time, fn, args, where, suspects)
+            # The second run only has to equal the first: what the first proved about
+            # its fields (that each can be part of a state) holds for an equal result.
+            second = self._run_once(i, fields, time, fn, args, where, suspects, validate=False)
         except StopRequested as stop:
             shown = ", ".join(map(repr, args))
             stop.add_note(f"while {self.ids[i]!r} ran {fn.__name__}({shown}) at {where}")
@@ -202,6 +207,7 @@ class HandlerRunner:
         args: tuple[Any, ...],
         where: str,
         suspects: frozenset[ReplicaId] | None = None,
+        validate: bool = True,
     ) -> Effects | Raised:
         obj = self.scratch(i, fields, time, mutable=True, suspects=suspects)
         try:
@@ -227,6 +233,9 @@ class HandlerRunner:
         new_fields = []
         for name in layout.field_names:
             value = freeze(d[name])
+            if not validate or type(value) in _ATOMS:
+                new_fields.append(value)
+                continue
             try:
                 hash(value)
                 encode(value)

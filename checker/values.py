@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 
@@ -205,8 +206,79 @@ def _int_bytes(number: int) -> bytes:
     return number.to_bytes((number + (number < 0)).bit_length() // 8 + 1, "little", signed=True)
 
 
+def _encode_none(value: Any, out: list[bytes]) -> None:
+    out.append(b"N")
+
+
+def _encode_bool(value: Any, out: list[bytes]) -> None:
+    out.append(b"b1" if value else b"b0")
+
+
+def _encode_int(value: Any, out: list[bytes]) -> None:
+    data = _int_bytes(int.__int__(value))
+    out.append(b"I" + _pack_len(len(data)) + data)
+
+
+def _encode_float(value: Any, out: list[bytes]) -> None:
+    text = (value + 0.0).hex().encode()  # + 0.0 folds -0.0 into 0.0, which it equals
+    out.append(b"F" + _pack_len(len(text)) + text)
+
+
+def _encode_str(value: Any, out: list[bytes]) -> None:
+    data = value.encode("utf-8", "surrogatepass")
+    out.append(b"S" + _pack_len(len(data)) + data)
+
+
+def _encode_bytes(value: Any, out: list[bytes]) -> None:
+    out.append(b"B" + _pack_len(len(value)) + value)
+
+
+def _encode_tuple(value: Any, out: list[bytes]) -> None:
+    out.append(b"T" + _pack_len(len(value)))
+    for item in value:
+        _encode_into(item, out)
+
+
+def _encode_frozenset(value: Any, out: list[bytes]) -> None:
+    parts = sorted(encode(item) for item in value)
+    out.append(b"Z" + _pack_len(len(parts)))
+    out.extend(parts)
+
+
+def _encode_dict(value: Any, out: list[bytes]) -> None:
+    out.append(b"D" + _pack_len(len(value)))
+    for k, v in value.items_tuple():
+        _encode_into(k, out)
+        _encode_into(v, out)
+
+
+@functools.cache
+def _dataclass_layout(cls: type) -> tuple[bytes, tuple[str, ...]]:
+    """A dataclass's header (name, field count) and field names, worked out once per class."""
+    name = cls.__qualname__.encode()
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    return b"C" + _pack_len(len(name)) + name + _pack_len(len(names)), names
+
+
+# Encoders by exact type, for the types states are mostly made of (subclasses, enums,
+# replica ids, named tuples and dataclasses go through the checks below).
+_BY_TYPE: dict[type, Callable[[Any, list[bytes]], None]] = {
+    type(None): _encode_none,
+    bool: _encode_bool,
+    int: _encode_int,
+    float: _encode_float,
+    str: _encode_str,
+    bytes: _encode_bytes,
+    tuple: _encode_tuple,
+    frozenset: _encode_frozenset,
+}
+
+
 def _encode_into(value: Any, out: list[bytes]) -> None:
-    if value is None:
+    encoder = _BY_TYPE.get(type(value))
+    if encoder is not None:
+        encoder(value, out)
+    elif value is None:
         out.append(b"N")
     elif isinstance(value, ModelValue):
         name = value.name.encode()
@@ -215,44 +287,36 @@ def _encode_into(value: Any, out: list[bytes]) -> None:
         name = f"{type(value).__qualname__}.{value.name}".encode()
         out.append(b"E" + _pack_len(len(name)) + name)
     elif isinstance(value, bool):
-        out.append(b"b1" if value else b"b0")
+        _encode_bool(value, out)
     elif isinstance(value, ReplicaId):
         data = _int_bytes(int.__int__(value))
         out.append(b"R" + _pack_len(len(data)) + data)
     elif isinstance(value, int):
-        data = _int_bytes(int.__int__(value))
-        out.append(b"I" + _pack_len(len(data)) + data)
+        _encode_int(value, out)
     elif isinstance(value, float):
-        text = (value + 0.0).hex().encode()  # + 0.0 folds -0.0 into 0.0, which it equals
-        out.append(b"F" + _pack_len(len(text)) + text)
+        _encode_float(value, out)
     elif isinstance(value, str):
-        data = value.encode("utf-8", "surrogatepass")
-        out.append(b"S" + _pack_len(len(data)) + data)
+        _encode_str(value, out)
     elif isinstance(value, bytes):
-        out.append(b"B" + _pack_len(len(value)) + value)
+        _encode_bytes(value, out)
     elif isinstance(value, tuple):
         if type(value) is tuple:
-            out.append(b"T" + _pack_len(len(value)))
-        else:  # a NamedTuple: its type is part of its identity
-            name = type(value).__qualname__.encode()
-            out.append(b"U" + _pack_len(len(name)) + name + _pack_len(len(value)))
+            _encode_tuple(value, out)
+            return
+        # a NamedTuple: its type is part of its identity
+        name = type(value).__qualname__.encode()
+        out.append(b"U" + _pack_len(len(name)) + name + _pack_len(len(value)))
         for item in value:
             _encode_into(item, out)
     elif isinstance(value, frozenset):
-        parts = sorted(encode(item) for item in value)
-        out.append(b"Z" + _pack_len(len(parts)))
-        out.extend(parts)
+        _encode_frozenset(value, out)
     elif isinstance(value, FrozenDict):
-        out.append(b"D" + _pack_len(len(value)))
-        for k, v in value.items_tuple():
-            _encode_into(k, out)
-            _encode_into(v, out)
+        _encode_dict(value, out)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__qualname__.encode()
-        fields = dataclasses.fields(value)
-        out.append(b"C" + _pack_len(len(name)) + name + _pack_len(len(fields)))
-        for f in fields:
-            _encode_into(getattr(value, f.name), out)
+        header, names = _dataclass_layout(type(value))
+        out.append(header)
+        for field_name in names:
+            _encode_into(getattr(value, field_name), out)
     else:
         raise UnencodableValue(
             f"a value of type {type(value).__name__} ({value!r}) cannot be part of a state: "

@@ -116,3 +116,31 @@ def test_objects_without_canonical_form_are_rejected() -> None:
         assert "Opaque" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected UnencodableValue")
+
+
+def test_encodings_are_pinned() -> None:
+    """Fingerprints are built from these bytes: a faster encoder must give the same ones
+    (the exact-type fast path and the general checks agree)."""
+    from evcheck.models.lww import Update
+
+    pinned = [
+        (None, "4e"),
+        (True, "6231"),
+        (0, "490100000000"),
+        (-1, "4901000000ff"),
+        (2**40, "4906000000000000000001"),
+        (1.5, "46140000003078312e38303030303030303030303030702b30"),
+        (-0.0, "46080000003078302e30702b30"),
+        ("é", "5302000000c3a9"),
+        (b"x", "420100000078"),
+        ((1, "a"), "5402000000490100000001530100000061"),
+        (frozenset({2, 1}), "5a02000000490100000001490100000002"),
+        (ReplicaId(3), "520100000003"),
+        (FrozenDict({"k": (1,)}), "440100000053010000006b5401000000490100000001"),
+        (
+            Update("a", (1, ReplicaId(2))),
+            "4306000000557064617465020000005301000000615402000000490100000001520100000002",
+        ),
+    ]
+    for value, code in pinned:
+        assert encode(value).hex() == code, value
