@@ -385,7 +385,15 @@ def verify(engine: str, **kw: Any) -> None:
 @click.option(
     "--seed", type=int, help="Random seed (printed, so any run can be reproduced); default: random."
 )
-def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "native", "python"]),
+    default="auto",
+    show_default=True,
+    help="native: the compiled core; python: the reference engine; auto: native where it "
+    "covers the spec. Both take the same walks for a seed.",
+)
+def simulate(runs: int, depth: int, seed: int | None, engine: str, **kw: Any) -> None:
     """Check SPEC on random executions, for state spaces too large to exhaust.
 
     Each run starts from an initial state and takes random actions (client
@@ -422,7 +430,10 @@ def simulate(runs: int, depth: int, seed: int | None, **kw: Any) -> None:
             limits=limits,
             shrink=not kw["no_shrink"],
             progress=progress,
+            engine=engine,
         )
+        if result.engine_note and engine == "native" and kw["fmt"] == "text" and not kw["quiet"]:
+            click.echo(f"evcheck: {result.engine_note}", err=True)
         if kw["z3_all_histories"]:
             result.z3 = checked_z3_all(spec)
         return result

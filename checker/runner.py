@@ -14,7 +14,14 @@ from .errors import EvcheckError, ReplayError, SpecError
 from .histories import confirm
 from .liveness import Graph, Predicates, Recorder, decide, graph_properties
 from .model import Node, TransitionSystem
-from .native import StatePredicates, graph_kernel, native_bfs, native_bfs_graph, native_dfs
+from .native import (
+    StatePredicates,
+    graph_kernel,
+    native_bfs,
+    native_bfs_graph,
+    native_dfs,
+    native_simulate,
+)
 from .native import available as native_available
 from .native_tables import NativeTables, unsupported
 from .plan import compile_plan
@@ -130,7 +137,7 @@ def _native_engine(
         raise SpecError(f"unknown engine {engine!r} (choose from {', '.join(ENGINE_CHOICES)})")
     if engine == "python":
         return None, None
-    if strategy not in ("bfs", "dfs"):
+    if strategy not in ("bfs", "dfs", "simulation"):
         reason: str | None = f"strategy {strategy}"
     elif recording and strategy != "bfs":
         reason = f"recording the state graph with strategy {strategy}"
@@ -210,8 +217,13 @@ def simulate_spec(
     limits: Limits = NO_LIMITS,
     shrink: bool = True,
     progress: ProgressFn | None = None,
+    engine: str = "auto",
 ) -> Result:
-    """Random walks through `spec`'s state space (reproducible from `seed`)."""
+    """Random walks through `spec`'s state space (reproducible from `seed`).
+
+    `engine` as for `verify_spec`: the native core continues the Python engine's random
+    generator, so both take the same walks for a seed and report the same runs, states
+    and counterexamples."""
     system = Semantics(compile_plan(spec))
     if graph_properties(system.plan.properties):
         raise SpecError(
@@ -219,9 +231,16 @@ def simulate_spec(
             "use `evcheck verify`, not simulation"
         )
     explored = _explored(system)
-    outcome = simulate(explored, runs, depth, seed, limits, progress, _last_action(system))
+    signature = _last_action(system)
+    native, note = _native_engine(system, explored, engine, "simulation", False)
+    if native is not None:
+        outcome = native_simulate(native, runs, depth, seed, limits, progress, signature)
+    else:
+        outcome = simulate(explored, runs, depth, seed, limits, progress, signature)
     result = _result(spec, system, explored, outcome, "simulation", shrink)
     result.seed, result.runs = seed, outcome.runs
+    result.engine = "python" if native is None else "native"
+    result.engine_note = note
     return result
 
 

@@ -10,6 +10,10 @@ here imports the DSL, the environment or z3.
 `--workers N` runs breadth-first search in N threads of the core, with results
 identical to one thread.
 
+`native_simulate` is the random simulation of `evcheck.search.simulate`: it continues
+the Python engine's Mersenne Twister (seeded alike), so the same seed takes the same
+walks on both engines, with the same statistics and violations.
+
 `native_bfs_graph` also records the state graph (what liveness and `sometimes`
 properties are decided on) and returns it as a `_core.Graph`, whose methods are the
 graph algorithms of `evcheck.liveness` (`graph_kernel`).
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import random
 import sys
 import time
 from collections.abc import Callable
@@ -74,6 +79,8 @@ __all__ = [
     "native_bfs",
     "native_bfs_graph",
     "native_dfs",
+    "native_simulate",
+    "randbelow",
 ]
 
 
@@ -228,3 +235,84 @@ def _explore(
     quiet, sec, reads, verdicts = core.premises
     premises = (quiet, sec, reads, *verdicts)
     return Outcome(status, stats, violations.found, reason, premises=premises), recorded
+
+
+def _generator(seed: int) -> tuple[list[int], int]:
+    """The state words and position of the Mersenne Twister `random.Random(seed)`
+    starts from, as the Python engine seeds it."""
+    internal = random.Random(seed).getstate()[1]
+    return list(internal[:-1]), internal[-1]
+
+
+def randbelow(rng: random.Random, bounds: list[int]) -> list[int]:
+    """`[rng.randrange(n) for n in bounds]` drawn by the core's port of the generator,
+    leaving `rng` where Python's own draws would (what the port is tested with)."""
+    if _core is None:
+        raise RuntimeError("the native core is not built (reinstall evcheck with a Rust toolchain)")
+    version, internal, gauss = rng.getstate()
+    draws, words, pos = _core.mt_randbelow(list(internal[:-1]), internal[-1], bounds)
+    rng.setstate((version, (*words, pos), gauss))
+    return list(draws)
+
+
+def native_simulate(
+    system: NativeSource,
+    runs: int,
+    depth: int,
+    seed: int,
+    limits: Limits = NO_LIMITS,
+    progress: ProgressFn | None = None,
+    signature: Signature | None = None,
+) -> Outcome:
+    """Random simulation in the compiled core, taking the walks `evcheck.search.simulate`
+    takes with the same seed."""
+    if _core is None:
+        raise RuntimeError("the native core is not built (reinstall evcheck with a Rust toolchain)")
+    start = time.perf_counter()
+    core = _core.Core(system, *system.config())
+    violations = Violations(limits.max_counterexamples, signature)
+
+    def on_violation(
+        prop: int, path: tuple[int, ...], parent: tuple[int, ...] | None, action: int | None
+    ) -> bool:
+        return violations.add(prop, path, parent, action)
+
+    on_progress = None
+    if progress is not None:
+        report = progress
+
+        def on_progress(
+            states: int, transitions: int, depth: int, seconds: float, left: int
+        ) -> str | None:
+            try:
+                report(Stats(states, transitions, depth, seconds), left)
+            except StopRequested as stop:
+                return stop.reason
+            return None
+
+    words, pos = _generator(seed)
+    initial = [(list(world), fp) for world, fp in system.initial()]
+    try:
+        status, states, transitions, reached, done, reason = core.simulate(
+            initial,
+            runs,
+            depth,
+            words,
+            pos,
+            limits.max_states if limits.max_states is not None else -1,
+            limits.max_seconds if limits.max_seconds is not None else -1.0,
+            on_violation,
+            on_progress,
+        )
+    finally:
+        system.mark_exercised(core.exercised)
+    if violations.found:
+        status = "violated"
+    stats = Stats(
+        states=states,
+        transitions=transitions,
+        depth=reached,
+        seconds=time.perf_counter() - start,
+        peak_memory_bytes=peak_memory_bytes(),
+    )
+    return Outcome(status, stats, violations.found, reason, runs=done)

@@ -44,6 +44,22 @@ class Core:
         progress_every: int,
         predicates: tuple[int, Callable[[tuple[int, ...]], int] | None, bool] | None = None,
     ) -> tuple[str, int, int, int, int, int, str | None]: ...
+    def simulate(
+        self,
+        initial: Sequence[tuple[Sequence[int], int]],
+        runs: int,
+        depth: int,
+        mt_state: Sequence[int],
+        mt_pos: int,
+        max_states: int,
+        max_seconds: float,
+        violation: Callable[[int, tuple[int, ...], tuple[int, ...] | None, int | None], bool],
+        progress: Callable[[int, int, int, float, int], str | None] | None = None,
+    ) -> tuple[str, int, int, int, int, str | None]: ...
+
+def mt_randbelow(
+    words: Sequence[int], index: int, bounds: Sequence[int]
+) -> tuple[list[int], list[int], int]: ...
 
 class Graph:
     def __init__(

@@ -17,6 +17,7 @@
 )]
 
 mod graph;
+mod simulate;
 mod tables;
 mod visited;
 
@@ -375,6 +376,46 @@ impl Core {
     fn premises(&self) -> (u64, u64, u64, Vec<u64>) {
         let c = &self.counts;
         (c.quiet, c.sec, c.reads, c.verdicts.clone())
+    }
+
+    /// Random simulation from `initial` ((world, fingerprint) pairs), continuing the
+    /// Mersenne Twister `mt_state`, `mt_pos` of the Python engine's generator (see
+    /// `simulate.rs`). Returns (status, states, transitions, depth, runs started, stop
+    /// reason).
+    #[pyo3(signature = (initial, runs, depth, mt_state, mt_pos, max_states, max_seconds, violation, progress=None))]
+    fn simulate(
+        &mut self,
+        py: Python<'_>,
+        initial: Vec<(Vec<u32>, u64)>,
+        runs: u64,
+        depth: u64,
+        mt_state: Vec<u32>,
+        mt_pos: usize,
+        max_states: i64,
+        max_seconds: f64,
+        violation: Py<PyAny>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<simulate::Report> {
+        let mut mt = simulate::Mt::new(&mt_state, mt_pos)?;
+        let limits = simulate::Limits {
+            runs,
+            depth,
+            max_states,
+            max_seconds,
+        };
+        let (tables, adapter, exercised) = (&mut self.tables, &self.adapter, &mut self.exercised);
+        py.allow_threads(|| {
+            simulate::simulate(
+                tables,
+                adapter,
+                exercised,
+                &initial,
+                &mut mt,
+                &limits,
+                &violation,
+                progress.as_ref(),
+            )
+        })
     }
 
     /// The state graph the last run recorded (a core built with `record`, explored
@@ -1396,5 +1437,6 @@ fn commit(
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Core>()?;
     m.add_class::<Graph>()?;
+    m.add_function(wrap_pyfunction!(simulate::mt_randbelow, m)?)?;
     Ok(())
 }
