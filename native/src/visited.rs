@@ -55,8 +55,11 @@ impl Default for Visited {
 }
 
 impl Visited {
+    /// A table of 2^20 slots (8 MiB of address space): pages are touched only as
+    /// fingerprints land in them, so a small search pays for what it uses, and a large
+    /// one skips the rehashes of growing from a small table (14 ms of 0.6 s on LWW 4x1).
     pub fn new() -> Self {
-        Self::with_capacity(1 << 16)
+        Self::with_capacity(1 << 20)
     }
 
     pub fn with_capacity(cap: usize) -> Self {
