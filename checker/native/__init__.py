@@ -216,8 +216,8 @@ def _explore(
     except (StopRequested, KeyboardInterrupt) as stop:
         # Raised in protocol code the core called back into (a handler that never
         # returns, stopped by the time limit): partial statistics, as the Python engine.
-        states, left = core.partial
-        status, transitions, depth, bounded = "stopped", 0, 0, 0
+        states, left, transitions, depth = core.partial
+        status, bounded = "stopped", 0
         reason = stop.reason if isinstance(stop, StopRequested) else "interrupted"
     system.mark_exercised(core.exercised)
     if status == "holds" and violations.found:

@@ -186,9 +186,10 @@ struct Core {
     adapter: Py<PyAny>,
     exercised: u32,
     store_bytes: usize,
-    /// States stored and left in the frontier when a Python callback raised (a stop
-    /// request or an interrupt in protocol code): the caller reports them as partial.
-    partial: (usize, usize),
+    /// States stored, left in the frontier, transitions and depth when a Python callback
+    /// raised (a stop request or an interrupt in protocol code): the caller reports them
+    /// as partial statistics.
+    partial: (usize, usize, u64, u64),
     /// The premise counters of the last run.
     counts: Counts,
     /// The state graph of the last run, when it was recorded.
@@ -345,7 +346,7 @@ impl Core {
             adapter,
             exercised: 0,
             store_bytes: 0,
-            partial: (0, 0),
+            partial: (0, 0, 0, 0),
             counts: Counts::default(),
             recording: None,
         })
@@ -365,7 +366,7 @@ impl Core {
     }
 
     #[getter]
-    fn partial(&self) -> (usize, usize) {
+    fn partial(&self) -> (usize, usize, u64, u64) {
         self.partial
     }
 
@@ -516,6 +517,15 @@ impl Core {
                     items: 0,
                 })
             };
+            // What the search has counted, kept for partial statistics if a callback raises.
+            let mut so_far = Run {
+                status: "holds",
+                reason: None,
+                transitions: 0,
+                deepest: 0,
+                depth_bounded: 0,
+                frontier_left: None,
+            };
             let (run, set_bytes) =
                 if (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some()) && !dfs {
                     let mut seen = Visited::new();
@@ -530,8 +540,16 @@ impl Core {
                         exercised,
                         counts,
                         workers,
+                        &mut so_far,
                     );
-                    let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
+                    let run = run.inspect_err(|_| {
+                        *partial = (
+                            store.len(),
+                            frontier.len(),
+                            so_far.transitions,
+                            so_far.deepest,
+                        )
+                    })?;
                     (run, seen.bytes())
                 } else {
                     let mut seen = Visited::new();
@@ -546,8 +564,16 @@ impl Core {
                         exercised,
                         counts,
                         rec_slot.as_mut(),
+                        &mut so_far,
                     );
-                    let run = run.inspect_err(|_| *partial = (store.len(), frontier.len()))?;
+                    let run = run.inspect_err(|_| {
+                        *partial = (
+                            store.len(),
+                            frontier.len(),
+                            so_far.transitions,
+                            so_far.deepest,
+                        )
+                    })?;
                     let held = rec_slot.as_ref().map_or(0, |r| r.bytes());
                     (run, seen.bytes() + held)
                 };
@@ -636,15 +662,8 @@ fn search(
     exercised: &mut u32,
     counts: &mut Counts,
     mut rec: Option<&mut Recording>,
+    run: &mut Run,
 ) -> PyResult<Run> {
-    let mut run = Run {
-        status: "holds",
-        reason: None,
-        transitions: 0,
-        deepest: 0,
-        depth_bounded: 0,
-        frontier_left: None,
-    };
     // Recording, the graph's numbering of states is the visited set: a successor is
     // new exactly when it gets the next number (the two number in the same order).
     let stop = match rec.as_deref_mut() {
@@ -652,7 +671,7 @@ fn search(
         None => seed(tables, adapter, ctx, initial, store, seen, frontier, counts)?,
     };
     if stop {
-        return finish("violated", None, &mut run);
+        return finish("violated", None, run);
     }
     let mut expanded: u64 = 0;
     let mut children: Vec<(u32, usize)> = Vec::new(); // (number, successor index)
@@ -732,7 +751,7 @@ fn search(
                 if ctx.violated(store, prop, child, Some((&cur.world, k)))? {
                     run.deepest = run.deepest.max(depth as u64 + 1);
                     run.frontier_left = Some(frontier.len() + have_next as usize);
-                    return finish("violated", None, &mut run);
+                    return finish("violated", None, run);
                 }
                 children.push((child, usize::MAX));
             }
@@ -769,9 +788,9 @@ fn search(
         expanded += 1;
         let left = frontier.len() + have_next as usize;
         if expanded.is_multiple_of(CLOCK_EVERY) {
-            if let Some(reason) = ctx.tick(expanded, store.len(), &run, left)? {
+            if let Some(reason) = ctx.tick(expanded, store.len(), run, left)? {
                 run.frontier_left = Some(left);
-                return finish("stopped", Some(reason), &mut run);
+                return finish("stopped", Some(reason), run);
             }
         }
         if ctx.limits.max_states > 0 && store.len() as i64 >= ctx.limits.max_states {
@@ -779,11 +798,11 @@ fn search(
             return finish(
                 "stopped",
                 Some(format!("state limit of {} reached", ctx.limits.max_states)),
-                &mut run,
+                run,
             );
         }
     }
-    finish("holds", None, &mut run)
+    finish("holds", None, run)
 }
 
 /// The predicate bits of a state the recorded graph keeps: convergence (every replica
@@ -1197,17 +1216,10 @@ fn search_parallel(
     exercised: &mut u32,
     counts: &mut Counts,
     workers: usize,
+    run: &mut Run,
 ) -> PyResult<Run> {
-    let mut run = Run {
-        status: "holds",
-        reason: None,
-        transitions: 0,
-        deepest: 0,
-        depth_bounded: 0,
-        frontier_left: None,
-    };
     if seed(tables, adapter, ctx, initial, store, seen, frontier, counts)? {
-        return finish("violated", None, &mut run);
+        return finish("violated", None, run);
     }
     let Frontier::Fifo(queue) = frontier else {
         unreachable!()
@@ -1274,7 +1286,7 @@ fn search_parallel(
                     &vis,
                     exercised,
                     counts,
-                    &mut run,
+                    run,
                     &mut expanded,
                     &mut next_clock,
                 )? {
@@ -1304,7 +1316,7 @@ fn search_parallel(
                     queue.discard(n);
                 }
             }
-            finish("holds", None, &mut run)
+            finish("holds", None, run)
         })();
         work.finish();
         result

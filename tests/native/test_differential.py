@@ -33,7 +33,7 @@ from evcheck import (
     timer,
     verify_spec,
 )
-from evcheck.errors import SpecError
+from evcheck.errors import SpecError, StopRequested
 from evcheck.models import GCounter, LamportLWW, SteppingDownFailover, SuspectingFailover
 from evcheck.models.consensus import RaftReplica, SelfCommitRaft
 from evcheck.models.quorum import CountingQuorumReplica, SloppyQuorumReplica
@@ -551,3 +551,32 @@ def test_the_feature_specs_exercise_what_they_name() -> None:
     }
     quorum = verify_spec(FEATURE_SPECS["quorum"](), engine="native")
     assert quorum.premise_counts["read_your_writes"] > 0  # reads completed by replies
+
+
+class StopsLate(Replica):
+    """Counts deliveries; the third one at a replica asks the search to stop, as a time
+    limit reaching a handler would."""
+
+    seen = field(0)
+
+    @operation(v=("a", "b"))
+    def write(self, v: Any) -> None:
+        self.broadcast(Offer(v))
+
+    @on(Offer)
+    def offered(self, msg: Offer, src: Any) -> None:
+        if self.seen == 2:
+            raise StopRequested("stop requested in a handler")
+        self.seen += 1
+
+
+def test_a_stop_inside_a_handler_keeps_partial_statistics() -> None:
+    spec = Spec(StopsLate, replicas=3, ops_per_replica=2, properties=[])
+    for engine in ("python", "native"):
+        result = verify_spec(spec, engine=engine)
+        assert result.engine == engine
+        assert result.status == "stopped"
+        assert result.stop_reason == "stop requested in a handler"
+        assert result.stats.states > 1
+        assert result.stats.transitions >= result.stats.states - 1
+        assert result.stats.depth > 0
