@@ -1,11 +1,13 @@
 """Liveness on the explored state graph: fair cycles, lassos and reachability witnesses.
 
 The engines stay ignorant of all this. When a spec has liveness or `sometimes`
-properties, the runner hands the engine a `Recorder` instead of the semantics: it
-computes successors exactly as `Semantics` does (part by part, in the same order) and,
-on the way, records the graph in flat arrays — one target node number and one action
-kind byte per edge, plus a word of predicate bits per state. Nothing about replicas is
-stored: a state is a number.
+properties, the graph is recorded in flat arrays — one target node number and one
+action kind byte per edge, plus a word of predicate bits per state. Nothing about
+replicas is stored: a state is a number. The native core records it in its
+breadth-first loop; otherwise the runner hands the Python engine a `Recorder` instead
+of the semantics, which computes successors exactly as `Semantics` does (part by part,
+in the same order) and records the same arrays on the way (`Predicates` says what each
+bit means, for both).
 
 After the search, each property is decided on that graph:
 
@@ -22,7 +24,10 @@ After the search, each property is decided on that graph:
 
 Strongly connected components are computed by an iterative Tarjan over the flat
 arrays (networkx would hold a dict per node and per edge; tests check this Tarjan
-against networkx's); networkx writes the `--graph` export.
+against networkx's); networkx writes the `--graph` export. Where the compiled core is
+installed, a `Graph` carries it (`Graph.native`) and the heavy steps (`fair_ends`, the
+stopping-state scan, premise counts) run there; the functions here are the reference
+the tests hold the core's to.
 """
 
 from __future__ import annotations

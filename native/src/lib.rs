@@ -526,57 +526,60 @@ impl Core {
                 depth_bounded: 0,
                 frontier_left: None,
             };
-            let (run, set_bytes) =
-                if (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some()) && !dfs {
-                    let mut seen = Visited::new();
-                    let run = search_parallel(
-                        tables,
-                        adapter,
-                        &ctx,
-                        &initial,
-                        &mut store,
-                        &mut seen,
-                        &mut frontier,
-                        exercised,
-                        counts,
-                        workers,
-                        &mut so_far,
-                    );
-                    let run = run.inspect_err(|_| {
-                        *partial = (
-                            store.len(),
-                            frontier.len(),
-                            so_far.transitions,
-                            so_far.deepest,
-                        )
-                    })?;
-                    (run, seen.bytes())
-                } else {
-                    let mut seen = Visited::new();
-                    let run = search(
-                        tables,
-                        adapter,
-                        &ctx,
-                        &initial,
-                        &mut store,
-                        &mut seen,
-                        &mut frontier,
-                        exercised,
-                        counts,
-                        rec_slot.as_mut(),
-                        &mut so_far,
-                    );
-                    let run = run.inspect_err(|_| {
-                        *partial = (
-                            store.len(),
-                            frontier.len(),
-                            so_far.transitions,
-                            so_far.deepest,
-                        )
-                    })?;
-                    let held = rec_slot.as_ref().map_or(0, |r| r.bytes());
-                    (run, seen.bytes() + held)
-                };
+            let (run, set_bytes) = if (workers > 1
+                || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some())
+                && !dfs
+                && rec_slot.is_none()
+            {
+                let mut seen = Visited::new();
+                let run = search_parallel(
+                    tables,
+                    adapter,
+                    &ctx,
+                    &initial,
+                    &mut store,
+                    &mut seen,
+                    &mut frontier,
+                    exercised,
+                    counts,
+                    workers,
+                    &mut so_far,
+                );
+                let run = run.inspect_err(|_| {
+                    *partial = (
+                        store.len(),
+                        frontier.len(),
+                        so_far.transitions,
+                        so_far.deepest,
+                    )
+                })?;
+                (run, seen.bytes())
+            } else {
+                let mut seen = Visited::new();
+                let run = search(
+                    tables,
+                    adapter,
+                    &ctx,
+                    &initial,
+                    &mut store,
+                    &mut seen,
+                    &mut frontier,
+                    exercised,
+                    counts,
+                    rec_slot.as_mut(),
+                    &mut so_far,
+                );
+                let run = run.inspect_err(|_| {
+                    *partial = (
+                        store.len(),
+                        frontier.len(),
+                        so_far.transitions,
+                        so_far.deepest,
+                    )
+                })?;
+                let held = rec_slot.as_ref().map_or(0, |r| r.bytes());
+                (run, seen.bytes() + held)
+            };
             *store_bytes = set_bytes + store.bytes();
             let left = run.frontier_left.unwrap_or(frontier.len());
             Ok::<_, PyErr>((
