@@ -124,7 +124,8 @@ impl Queue {
 
 enum Frontier {
     Fifo(Queue),
-    Lifo(Vec<(Box<[u32]>, u64, u32, u32)>),
+    /// (world, fingerprint, number, depth, index of the action that reached it).
+    Lifo(Vec<(Box<[u32]>, u64, u32, u32, u32)>),
 }
 
 impl Frontier {
@@ -218,15 +219,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Record a violation with Python; true when the search should stop.
+    /// Record a violation with Python (the state's path: initial index, then action
+    /// indices); true when the search should stop.
     fn violated(
         &self,
-        store: &Store,
+        path: Vec<u32>,
         prop: i32,
-        number: u32,
         parent: Option<(&[u32], usize)>,
     ) -> PyResult<bool> {
-        let path = store.path_to(number);
         Python::with_gil(|py| {
             let path = PyTuple::new(py, path)?;
             let (pw, k): (PyObject, PyObject) = match parent {
@@ -507,7 +507,7 @@ impl Core {
         let counts = &mut self.counts;
         *counts = Counts::default();
         let result = py.allow_threads(move || {
-            let mut store = Store::new();
+            let mut store = if dfs { Store::counting() } else { Store::new() };
             let mut frontier = if dfs {
                 Frontier::Lifo(Vec::new())
             } else {
@@ -621,7 +621,7 @@ fn seed(
         counts.checked(check);
         let prop = check.0;
         if prop >= 0 {
-            if ctx.violated(store, prop, number, None)? {
+            if ctx.violated(vec![k as u32], prop, None)? {
                 return Ok(true);
             }
             if let Frontier::Fifo(q) = frontier {
@@ -631,7 +631,9 @@ fn seed(
         }
         match frontier {
             Frontier::Fifo(q) => q.push(world, *fp, number, 0),
-            Frontier::Lifo(_) => lifo.push((world.clone().into_boxed_slice(), *fp, number, 0)),
+            Frontier::Lifo(_) => {
+                lifo.push((world.clone().into_boxed_slice(), *fp, number, 0, k as u32))
+            }
         }
     }
     if let Frontier::Lifo(s) = frontier {
@@ -678,9 +680,10 @@ fn search(
     }
     let mut expanded: u64 = 0;
     let mut children: Vec<(u32, usize)> = Vec::new(); // (number, successor index)
-                                                      // Breadth-first, the next queued state is expanded while the current one's
-                                                      // successors are looked up, so that their visited-set cache misses overlap with
-                                                      // useful work; it stays counted in the frontier until it becomes current.
+    let mut trail: Vec<u32> = Vec::new(); // depth-first: the expanded state's path
+                                          // Breadth-first, the next queued state is expanded while the current one's
+                                          // successors are looked up, so that their visited-set cache misses overlap with
+                                          // useful work; it stays counted in the frontier until it becomes current.
     let pipelined = matches!(frontier, Frontier::Fifo(_));
     let maxd = ctx.limits.max_depth;
     let bounded = |depth: u32| maxd >= 0 && depth as i64 >= maxd;
@@ -725,6 +728,12 @@ fn search(
             }
         }
         let (number, depth) = (cur.number, cur.depth);
+        if store.is_counting() {
+            // Depth-first, the state's ancestors are the last states expanded at each
+            // smaller depth: its path is the trail up to its depth, then its action.
+            trail.truncate(depth as usize);
+            trail.push(cur.action);
+        }
         if let Some(r) = rec.as_deref_mut() {
             let bits = state_bits(tables, adapter, &cur.world, &mut r.predicates)?;
             r.expand(number, &cur.keys, &cur.succs.kinds, bits);
@@ -751,7 +760,14 @@ fn search(
             if prop < 0 {
                 children.push((child, k));
             } else {
-                if ctx.violated(store, prop, child, Some((&cur.world, k)))? {
+                let path = if store.is_counting() {
+                    let mut path = trail.clone();
+                    path.push(k as u32);
+                    path
+                } else {
+                    store.path_to(child)
+                };
+                if ctx.violated(path, prop, Some((&cur.world, k)))? {
                     run.deepest = run.deepest.max(depth as u64 + 1);
                     run.frontier_left = Some(frontier.len() + have_next as usize);
                     return finish("violated", None, run);
@@ -784,6 +800,7 @@ fn search(
                         cfp,
                         child,
                         depth + 1,
+                        k as u32,
                     ));
                 }
             }
@@ -856,6 +873,7 @@ fn state_bits(
 struct Expansion {
     number: u32,
     depth: u32,
+    action: u32, // depth-first: the index of the action that reached it
     fp: u64,
     world: Vec<u32>,
     succs: Succs,
@@ -882,9 +900,9 @@ impl Expansion {
             },
             Frontier::Lifo(s) => match s.pop() {
                 None => false,
-                Some((w, fp, number, depth)) => {
+                Some((w, fp, number, depth, action)) => {
                     self.world.extend_from_slice(&w);
-                    (self.number, self.depth, self.fp) = (number, depth, fp);
+                    (self.number, self.depth, self.fp, self.action) = (number, depth, fp, action);
                     true
                 }
             },
@@ -1414,7 +1432,7 @@ fn commit(
                 if prop < 0 {
                     queue.push(wk, src.succs.items[k].2, child, depth + 1);
                 } else {
-                    if ctx.violated(store, prop, child, Some((world, action)))? {
+                    if ctx.violated(store.path_to(child), prop, Some((world, action)))? {
                         run.deepest = run.deepest.max(depth as u64 + 1);
                         run.frontier_left = Some(left);
                         return finish("violated", None, run).map(Some);

@@ -337,11 +337,14 @@ impl Parents {
 }
 
 /// Per stored state its parent number and the index of the action that reached it
-/// (one byte while every index fits, else two).
+/// (one byte while every index fits, else two). A depth-first search keeps none of it
+/// (`counting`): the path to the state it expands is its own stack of ancestors, so the
+/// store only counts.
 pub struct Store {
     parents: Parents,
     narrow: Vec<u8>,
     wide: Vec<u16>,
+    counting: Option<usize>,
 }
 
 impl Default for Store {
@@ -363,11 +366,27 @@ impl Store {
             },
             narrow: Vec::new(),
             wide: Vec::new(),
+            counting: None,
         }
     }
 
+    /// A store that numbers states without keeping parents (depth-first search).
+    pub fn counting() -> Self {
+        Store {
+            counting: Some(0),
+            ..Self::new()
+        }
+    }
+
+    pub fn is_counting(&self) -> bool {
+        self.counting.is_some()
+    }
+
     pub fn len(&self) -> usize {
-        self.parents.len()
+        match self.counting {
+            Some(n) => n,
+            None => self.parents.len(),
+        }
     }
 
     #[allow(dead_code)]
@@ -383,6 +402,10 @@ impl Store {
     #[inline]
     pub fn push(&mut self, parent: u32, action: usize) {
         debug_assert!(action <= u16::MAX as usize);
+        if let Some(n) = &mut self.counting {
+            *n += 1;
+            return;
+        }
         self.parents.push(parent);
         if self.wide.is_empty() && action <= u8::MAX as usize {
             reserve_quarter(&mut self.narrow);
@@ -413,6 +436,7 @@ impl Store {
 
     /// Action indices from an initial state (its index first) to state `number`.
     pub fn path_to(&self, mut number: u32) -> Vec<u32> {
+        assert!(self.counting.is_none(), "a counting store keeps no paths");
         let mut steps = Vec::new();
         loop {
             steps.push(self.action(number as usize));

@@ -580,3 +580,15 @@ def test_a_stop_inside_a_handler_keeps_partial_statistics() -> None:
         assert result.stats.states > 1
         assert result.stats.transitions >= result.stats.states - 1
         assert result.stats.depth > 0
+
+
+@pytest.mark.parametrize("path", ["lww_no_tiebreak.py", "counter_dup.py", "lww_loss.py"])
+def test_several_counterexamples_depth_first(path: str) -> None:
+    """Depth-first, the core keeps no parents: each counterexample's path is the trail of
+    states expanded at each depth, which must be the Python engine's parent chain."""
+    python, native = both(
+        path, strategy="dfs", limits=Limits(max_counterexamples=3, max_states=CAP), shrink=False
+    )
+    assert native.engine == "native"
+    assert summary(native) == summary(python)
+    assert len(native.violations) > 1
