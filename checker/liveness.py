@@ -115,14 +115,20 @@ class Verdict:
     vacuity: str = ""  # what a count of 0 means
 
 
+def check_recordable(system: Semantics, predicates: int) -> None:
+    """Refuse what the recorded graph cannot hold: more predicates than bits in a word,
+    more timers than kinds in a byte (both engines record the same arrays)."""
+    if predicates > MAX_PREDICATES:
+        raise SpecError(f"at most {MAX_PREDICATES} liveness predicates per spec")
+    if len(timer_names(system)) > MAX_TIMERS:
+        raise SpecError(f"liveness checking supports at most {MAX_TIMERS} timers")
+
+
 class Recorder:
     """The semantics, with the explored graph recorded (see the module docstring)."""
 
     def __init__(self, system: Semantics, predicates: list[Callable[[tuple[int, ...]], bool]]):
-        if len(predicates) > MAX_PREDICATES:
-            raise SpecError(f"at most {MAX_PREDICATES} liveness predicates per spec")
-        if len(timer_names(system)) > MAX_TIMERS:
-            raise SpecError(f"liveness checking supports at most {MAX_TIMERS} timers")
+        check_recordable(system, len(predicates))
         self.system = system
         self.check = system.check
         self.n = system.n
@@ -775,8 +781,6 @@ class Predicates:
     invariants get and are cached by replica states unless they read the network."""
 
     def __init__(self, system: Semantics, props: list[tuple[int, Property]]) -> None:
-        if props and len(timer_names(system)) > MAX_TIMERS:
-            raise SpecError(f"liveness checking supports at most {MAX_TIMERS} timers")
         self.system = system
         self.functions: list[Callable[[tuple[int, ...]], bool]] = []
         self.bit: dict[tuple[int, str], int] = {}  # (property index, "p"/"q"/"conv") -> bit
@@ -794,8 +798,6 @@ class Predicates:
                     self.bit[(index, "q")] = self._add(self._user(prop, prop.then))
                     self.user_bits.append(self.bit[(index, "q")])
                 self.network = self.network or prop.network
-        if len(self.functions) > MAX_PREDICATES:
-            raise SpecError(f"at most {MAX_PREDICATES} liveness predicates per spec")
 
     def user(self, world: tuple[int, ...]) -> int:
         """The bits of the user predicates that hold in `world` (for the native core,

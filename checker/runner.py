@@ -12,7 +12,7 @@ from .consistency import HISTORY_PROPERTIES, Event, Op, as_siblings, check_histo
 from .dsl import Spec
 from .errors import EvcheckError, ReplayError, SpecError
 from .histories import confirm
-from .liveness import Graph, Predicates, Recorder, decide, graph_properties
+from .liveness import Graph, Predicates, Recorder, check_recordable, decide, graph_properties
 from .model import Node, TransitionSystem
 from .native import (
     StatePredicates,
@@ -72,6 +72,8 @@ def verify_spec(
             "liveness and sometimes properties need the whole state graph: drop --max-depth"
         )
     predicates = Predicates(system, on_graph)
+    if recording:
+        check_recordable(system, len(predicates.functions))
     signature = _last_action(system)
     native, note = _native_engine(system, explored, engine, strategy, recording)
     if recording and native is None:

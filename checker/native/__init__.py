@@ -159,6 +159,41 @@ def native_dfs(
     return _explore(system, True, limits, progress, signature, 1)[0]
 
 
+def _core_of(system: NativeSource) -> Any:
+    """A core built for `system`'s tables."""
+    if _core is None:
+        raise RuntimeError("the native core is not built (reinstall evcheck with a Rust toolchain)")
+    return _core.Core(system, *system.config())
+
+
+def _callbacks(
+    limits: Limits, signature: Signature | None, progress: ProgressFn | None
+) -> tuple[Violations, Callable[..., bool], Callable[..., str | None] | None]:
+    """The violations a run collects, and the two callbacks the core calls: one per
+    violation (true to stop), one to report progress (a stop reason to stop)."""
+    violations = Violations(limits.max_counterexamples, signature)
+
+    def on_violation(
+        prop: int, path: tuple[int, ...], parent: tuple[int, ...] | None, action: int | None
+    ) -> bool:
+        return violations.add(prop, path, parent, action)
+
+    if progress is None:
+        return violations, on_violation, None
+    report = progress
+
+    def on_progress(
+        states: int, transitions: int, depth: int, seconds: float, left: int
+    ) -> str | None:
+        try:
+            report(Stats(states, transitions, depth, seconds), left)
+        except StopRequested as stop:
+            return stop.reason
+        return None
+
+    return violations, on_violation, on_progress
+
+
 def _explore(
     system: NativeSource,
     dfs: bool,
@@ -168,30 +203,9 @@ def _explore(
     workers: int,
     predicates: StatePredicates | None = None,
 ) -> tuple[Outcome, RecordedGraph | None]:
-    if _core is None:
-        raise RuntimeError("the native core is not built (reinstall evcheck with a Rust toolchain)")
     start = time.perf_counter()
-    core = _core.Core(system, *system.config())
-    violations = Violations(limits.max_counterexamples, signature)
-
-    def on_violation(
-        prop: int, path: tuple[int, ...], parent: tuple[int, ...] | None, action: int | None
-    ) -> bool:
-        return violations.add(prop, path, parent, action)
-
-    on_progress = None
-    if progress is not None:
-        report = progress
-
-        def on_progress(
-            states: int, transitions: int, depth: int, seconds: float, frontier: int
-        ) -> str | None:
-            stats = Stats(states, transitions, depth, seconds)
-            try:
-                report(stats, frontier)
-            except StopRequested as stop:
-                return stop.reason
-            return None
+    core = _core_of(system)
+    violations, on_violation, on_progress = _callbacks(limits, signature, progress)
 
     initial = [(list(world), fp) for world, fp in system.initial()]
     recorded = None
@@ -266,29 +280,9 @@ def native_simulate(
 ) -> Outcome:
     """Random simulation in the compiled core, taking the walks `evcheck.search.simulate`
     takes with the same seed."""
-    if _core is None:
-        raise RuntimeError("the native core is not built (reinstall evcheck with a Rust toolchain)")
     start = time.perf_counter()
-    core = _core.Core(system, *system.config())
-    violations = Violations(limits.max_counterexamples, signature)
-
-    def on_violation(
-        prop: int, path: tuple[int, ...], parent: tuple[int, ...] | None, action: int | None
-    ) -> bool:
-        return violations.add(prop, path, parent, action)
-
-    on_progress = None
-    if progress is not None:
-        report = progress
-
-        def on_progress(
-            states: int, transitions: int, depth: int, seconds: float, left: int
-        ) -> str | None:
-            try:
-                report(Stats(states, transitions, depth, seconds), left)
-            except StopRequested as stop:
-                return stop.reason
-            return None
+    core = _core_of(system)
+    violations, on_violation, on_progress = _callbacks(limits, signature, progress)
 
     words, pos = _generator(seed)
     initial = [(list(world), fp) for world, fp in system.initial()]

@@ -526,13 +526,12 @@ impl Core {
                 depth_bounded: 0,
                 frontier_left: None,
             };
-            let (run, set_bytes) = if (workers > 1
-                || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some())
+            let mut seen = Visited::new();
+            let batched = (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some())
                 && !dfs
-                && rec_slot.is_none()
-            {
-                let mut seen = Visited::new();
-                let run = search_parallel(
+                && rec_slot.is_none();
+            let run = if batched {
+                search_parallel(
                     tables,
                     adapter,
                     &ctx,
@@ -544,19 +543,9 @@ impl Core {
                     counts,
                     workers,
                     &mut so_far,
-                );
-                let run = run.inspect_err(|_| {
-                    *partial = (
-                        store.len(),
-                        frontier.len(),
-                        so_far.transitions,
-                        so_far.deepest,
-                    )
-                })?;
-                (run, seen.bytes())
+                )
             } else {
-                let mut seen = Visited::new();
-                let run = search(
+                search(
                     tables,
                     adapter,
                     &ctx,
@@ -568,18 +557,17 @@ impl Core {
                     counts,
                     rec_slot.as_mut(),
                     &mut so_far,
-                );
-                let run = run.inspect_err(|_| {
-                    *partial = (
-                        store.len(),
-                        frontier.len(),
-                        so_far.transitions,
-                        so_far.deepest,
-                    )
-                })?;
-                let held = rec_slot.as_ref().map_or(0, |r| r.bytes());
-                (run, seen.bytes() + held)
+                )
             };
+            let run = run.inspect_err(|_| {
+                *partial = (
+                    store.len(),
+                    frontier.len(),
+                    so_far.transitions,
+                    so_far.deepest,
+                )
+            })?;
+            let set_bytes = seen.bytes() + rec_slot.as_ref().map_or(0, |r| r.bytes());
             *store_bytes = set_bytes + store.bytes();
             let left = run.frontier_left.unwrap_or(frontier.len());
             Ok::<_, PyErr>((
