@@ -8,7 +8,9 @@
 //!
 //! `explore` is breadth-first (one or several threads) or depth-first; it numbers
 //! states in discovery order exactly as the Python engine does, so paths (initial
-//! index, then action indices) replay on the Python semantics.
+//! index, then action indices) replay on the Python semantics. Several threads explore
+//! level by level without numbering (`levels.rs`) as long as nothing depends on the
+//! numbering; a violation or a state limit brings in the numbering loops.
 
 #![allow(
     clippy::too_many_arguments,
@@ -17,6 +19,7 @@
 )]
 
 mod graph;
+mod levels;
 mod simulate;
 mod tables;
 mod visited;
@@ -150,6 +153,19 @@ struct Counts {
 }
 
 impl Counts {
+    /// Add another thread's counters.
+    fn add(&mut self, o: &Counts) {
+        self.quiet += o.quiet;
+        self.sec += o.sec;
+        self.reads += o.reads;
+        if self.verdicts.len() < o.verdicts.len() {
+            self.verdicts.resize(o.verdicts.len(), 0);
+        }
+        for (a, b) in self.verdicts.iter_mut().zip(&o.verdicts) {
+            *a += b;
+        }
+    }
+
     /// A newly stored state was checked: `check` is what `Tables::check` returned.
     fn checked(&mut self, check: (i32, u8)) {
         let (verdict, met) = check;
@@ -181,6 +197,19 @@ struct Run {
     frontier_left: Option<usize>,
 }
 
+impl Run {
+    fn start() -> Run {
+        Run {
+            status: "holds",
+            reason: None,
+            transitions: 0,
+            deepest: 0,
+            depth_bounded: 0,
+            frontier_left: None,
+        }
+    }
+}
+
 #[pyclass]
 struct Core {
     tables: Tables,
@@ -195,6 +224,8 @@ struct Core {
     counts: Counts,
     /// The state graph of the last run, when it was recorded.
     recording: Option<Recording>,
+    /// Which loop the last run took (`search`).
+    search: &'static str,
 }
 
 /// Retry `f` until no table entry is missing, filling misses from Python.
@@ -216,6 +247,7 @@ struct Ctx<'a> {
     progress: &'a Option<Py<PyAny>>,
     limits: Limits,
     start: Instant,
+    next_progress: std::cell::Cell<u64>,
 }
 
 impl Ctx<'_> {
@@ -274,7 +306,11 @@ impl Ctx<'_> {
                 return Err(e);
             }
             if let Some(p) = self.progress {
-                if expanded.is_multiple_of(self.limits.progress_every) {
+                // Reported when a multiple of `progress_every` was passed: the threads of
+                // the level loop count expansions in chunks, not one by one.
+                if expanded >= self.next_progress.get() {
+                    let every = self.limits.progress_every;
+                    self.next_progress.set((expanded / every + 1) * every);
                     let r = p.call1(
                         py,
                         (
@@ -349,6 +385,7 @@ impl Core {
             partial: (0, 0, 0, 0),
             counts: Counts::default(),
             recording: None,
+            search: "",
         })
     }
 
@@ -363,6 +400,14 @@ impl Core {
     #[getter]
     fn store_bytes(&self) -> usize {
         self.store_bytes
+    }
+
+    /// Which loop the last run took: "levels" (several threads, unordered), "levels,
+    /// then numbered" (a violation sent it to the numbering loop), "numbered" (several
+    /// threads, the pipelined loop), "single" (one thread).
+    #[getter]
+    fn search(&self) -> &'static str {
+        self.search
     }
 
     #[getter]
@@ -498,6 +543,7 @@ impl Core {
                 progress_every: progress_every.max(CLOCK_EVERY),
             },
             start: Instant::now(),
+            next_progress: std::cell::Cell::new(progress_every.max(CLOCK_EVERY)),
         };
         let tables = &mut self.tables;
         let adapter = &self.adapter;
@@ -506,6 +552,7 @@ impl Core {
         let partial = &mut self.partial;
         let counts = &mut self.counts;
         *counts = Counts::default();
+        let search_kind = &mut self.search;
         let result = py.allow_threads(move || {
             let mut store = if dfs { Store::counting() } else { Store::new() };
             let mut frontier = if dfs {
@@ -518,18 +565,71 @@ impl Core {
                 })
             };
             // What the search has counted, kept for partial statistics if a callback raises.
-            let mut so_far = Run {
-                status: "holds",
-                reason: None,
-                transitions: 0,
-                deepest: 0,
-                depth_bounded: 0,
-                frontier_left: None,
-            };
+            let mut so_far = Run::start();
             let mut seen = Visited::new();
             let batched = (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some())
                 && !dfs
                 && rec_slot.is_none();
+            // Several threads with nothing that depends on the numbering (no state
+            // limit): level by level, without parents; on a violation, the numbering
+            // search below starts over (the tables filled so far are kept) to find the
+            // counterexample the single-threaded order finds first.
+            let unordered = (workers > 1 || std::env::var_os("EVCHECK_NATIVE_LEVELS").is_some())
+                && !dfs
+                && rec_slot.is_none()
+                && max_states <= 0
+                && std::env::var_os("EVCHECK_NATIVE_ORDERED").is_none();
+            *search_kind = if unordered {
+                "levels"
+            } else if batched {
+                "numbered"
+            } else {
+                "single"
+            };
+            if unordered {
+                let mut c = Counts::default();
+                match levels::search_levels(
+                    tables,
+                    adapter,
+                    &ctx,
+                    &initial,
+                    &mut seen,
+                    exercised,
+                    &mut c,
+                    workers,
+                    &mut so_far,
+                ) {
+                    Ok(levels::Outcome::Done(run)) => {
+                        *counts = c;
+                        *store_bytes = seen.bytes() + store.bytes();
+                        let left = run.frontier_left.unwrap_or(0);
+                        return Ok((
+                            run.status,
+                            seen.count(),
+                            run.transitions,
+                            run.deepest,
+                            left,
+                            run.depth_bounded,
+                            run.reason,
+                        ));
+                    }
+                    Ok(levels::Outcome::Violation) => {
+                        *search_kind = "levels, then numbered";
+                        ctx.next_progress.set(ctx.limits.progress_every);
+                        seen = Visited::new();
+                        so_far = Run::start();
+                    }
+                    Err(e) => {
+                        *partial = (
+                            seen.count(),
+                            so_far.frontier_left.unwrap_or(0),
+                            so_far.transitions,
+                            so_far.deepest,
+                        );
+                        return Err(e);
+                    }
+                }
+            }
             let run = if batched {
                 search_parallel(
                     tables,
@@ -1205,7 +1305,8 @@ impl Work<'_> {
 }
 
 /// Breadth-first search with `workers` threads, giving exactly the single-threaded
-/// numbering. The queue is taken in batches of up to 1,024 records. While this thread
+/// numbering (runs with a state limit, and the search for the counterexample once the
+/// level loop met a violation). The queue is taken in batches of up to 1,024 records. While this thread
 /// commits one batch (visited-set insertions, parents, property checks and queue, in
 /// queue order, as the single-threaded loop does), the helper threads expand the next
 /// one (the records queued behind it, up to the batch size) in chunks of 64 states,

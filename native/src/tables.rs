@@ -172,6 +172,22 @@ pub enum Miss {
     Right(u32),
 }
 
+/// A table entry as Python gave it, before it is stored (`Tables::fetch`, `put`).
+pub enum Fetched {
+    Glob(GInfo),
+    Ops(Box<[OpEntry]>),
+    Timers(Box<[Entry]>, Box<[u8]>),
+    Entry(Entry),
+    Env(u32, u32, u64),
+    Move(Move),
+    Slot(SlotInfo),
+    Verdict((i32, bool)),
+    Session(Box<[SEntry]>),
+    Flag(bool),
+    Reply((u32, u64, bool)),
+    Sym(Box<[u64]>),
+}
+
 /// Per-slot facts the property check reads: real time, and what each replica observes
 /// in that slot (an interned id). (Whether a timer may still fire depends on the replica
 /// too, through enabling conditions: it is read from the timer table.)
@@ -1023,14 +1039,20 @@ impl Tables {
 
     /// Fetch one missing entry from Python (the adapter object of `evcheck.native_tables`).
     pub fn fill(&mut self, py: Python<'_>, ad: &Bound<'_, PyAny>, miss: Miss) -> PyResult<()> {
-        match miss {
-            Miss::Glob(g) => {
-                let info = self.fetch_glob(py, ad, g)?;
-                put1(&mut self.globs, g, info);
-            }
+        let f = Self::fetch(py, ad, &miss)?;
+        self.put(miss, f);
+        Ok(())
+    }
+
+    /// Ask Python for the entry `miss` names, without touching the tables: a parallel
+    /// search does this while other threads go on reading them, and holds them
+    /// exclusively only for `put`.
+    pub fn fetch(py: Python<'_>, ad: &Bound<'_, PyAny>, miss: &Miss) -> PyResult<Fetched> {
+        Ok(match miss {
+            Miss::Glob(g) => Fetched::Glob(Self::fetch_glob(py, ad, *g)?),
             Miss::Ops(i, sid) => {
                 let v: Vec<(Bound<'_, PyAny>, i32)> =
-                    ad.call_method1("ops", (i, sid))?.extract()?;
+                    ad.call_method1("ops", (*i, *sid))?.extract()?;
                 let ops = v
                     .iter()
                     .map(|(en, budget)| {
@@ -1040,10 +1062,10 @@ impl Tables {
                         })
                     })
                     .collect::<PyResult<Vec<_>>>()?;
-                put2(&mut self.ops, i, sid, ops.into_boxed_slice());
+                Fetched::Ops(ops.into_boxed_slice())
             }
             Miss::Timers(i, sid) => {
-                let v = ad.call_method1("timers", (i, sid))?;
+                let v = ad.call_method1("timers", (*i, *sid))?;
                 let list: Vec<Bound<'_, PyAny>> = v.extract()?;
                 let mut fired = Vec::with_capacity(list.len());
                 let mut kinds = Vec::with_capacity(list.len());
@@ -1056,16 +1078,92 @@ impl Tables {
                     });
                     kinds.push(kind);
                 }
-                put2(&mut self.timers, i, sid, fired.into_boxed_slice());
-                put2(&mut self.timer_kinds, i, sid, kinds.into_boxed_slice());
+                Fetched::Timers(fired.into_boxed_slice(), kinds.into_boxed_slice())
             }
             Miss::Recovery(i, sid) => {
-                let v = ad.call_method1("recovery", (i, sid))?;
-                put2(&mut self.recovery, i, sid, entry(&v)?);
+                Fetched::Entry(entry(&ad.call_method1("recovery", (*i, *sid))?)?)
             }
             Miss::Delivery(e, sid) => {
-                let v = ad.call_method1("delivery", (e, sid))?;
-                let en = entry(&v)?;
+                Fetched::Entry(entry(&ad.call_method1("delivery", (*e, *sid))?)?)
+            }
+            Miss::Env(e) => {
+                let (src, dst, key): (u32, i64, u64) = ad.call_method1("env", (*e,))?.extract()?;
+                Fetched::Env(src, if dst < 0 { CLIENT } else { dst as u32 }, key)
+            }
+            Miss::Rearm(i, sid) => Fetched::Move(ad.call_method1("rearm", (*i, *sid))?.extract()?),
+            Miss::Tick(i, sid) => Fetched::Move(ad.call_method1("tick", (*i, *sid))?.extract()?),
+            Miss::Slot(sid) => {
+                let (time, suspects, obs): (u32, u32, Vec<u32>) =
+                    ad.call_method1("slot", (*sid,))?.extract()?;
+                Fetched::Slot(SlotInfo {
+                    time,
+                    suspects,
+                    obs: obs.into_boxed_slice(),
+                })
+            }
+            Miss::Fail(g, code) => Fetched::Move(ad.call_method1("fail", (*g, *code))?.extract()?),
+            Miss::Slots(slots) => {
+                let t = PyTuple::new(py, slots.iter())?;
+                Fetched::Verdict(ad.call_method1("slots_verdict", (t,))?.extract()?)
+            }
+            Miss::Session(g, k, i, sid) => {
+                let v: Vec<(i64, Vec<u32>, u64, u32, u64, bool)> = ad
+                    .call_method1("session_ops", (*g, *k, *i, *sid))?
+                    .extract()?;
+                let entries = v
+                    .into_iter()
+                    .map(|(s2, sends, delta, g2, gdelta, read)| SEntry {
+                        s2,
+                        sends: sends.into_boxed_slice(),
+                        delta,
+                        g2,
+                        gdelta,
+                        read,
+                    })
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice();
+                Fetched::Session(entries)
+            }
+            Miss::Suspect(i, sid, j, suspected) => Fetched::Move(
+                ad.call_method1("suspect", (*i, *sid, *j, *suspected))?
+                    .extract()?,
+            ),
+            Miss::Right(sid) => Fetched::Flag(ad.call_method1("right", (*sid,))?.extract()?),
+            Miss::EnvCheck(world) => {
+                let t = PyTuple::new(py, world.iter())?;
+                Fetched::Verdict(ad.call_method1("env_verdict", (t,))?.extract()?)
+            }
+            Miss::Reply(g, e) => Fetched::Reply(ad.call_method1("reply", (*g, *e))?.extract()?),
+            Miss::SymSlot(sid) => {
+                let v: Vec<u64> = ad.call_method1("sym_slot", (*sid,))?.extract()?;
+                Fetched::Sym(v.into_boxed_slice())
+            }
+            Miss::SymGlob(g) => {
+                let v: Vec<u64> = ad.call_method1("sym_glob", (*g,))?.extract()?;
+                Fetched::Sym(v.into_boxed_slice())
+            }
+            Miss::SymEnv(e) => {
+                let v: Vec<u64> = ad.call_method1("sym_env", (*e,))?.extract()?;
+                Fetched::Sym(v.into_boxed_slice())
+            }
+            Miss::MaySend(sid, pending) => {
+                let t = PyTuple::new(py, pending.iter())?;
+                Fetched::Flag(ad.call_method1("may_send", (*sid, t))?.extract()?)
+            }
+        })
+    }
+
+    /// Store what `fetch` returned for `miss`.
+    pub fn put(&mut self, miss: Miss, f: Fetched) {
+        match (miss, f) {
+            (Miss::Glob(g), Fetched::Glob(info)) => put1(&mut self.globs, g, info),
+            (Miss::Ops(i, sid), Fetched::Ops(ops)) => put2(&mut self.ops, i, sid, ops),
+            (Miss::Timers(i, sid), Fetched::Timers(fired, kinds)) => {
+                put2(&mut self.timers, i, sid, fired);
+                put2(&mut self.timer_kinds, i, sid, kinds);
+            }
+            (Miss::Recovery(i, sid), Fetched::Entry(en)) => put2(&mut self.recovery, i, sid, en),
+            (Miss::Delivery(e, sid), Fetched::Entry(en)) => {
                 if sid < DIRECT {
                     if self.delivery_index.len() <= e as usize {
                         self.delivery_index.resize_with(e as usize + 1, Vec::new);
@@ -1080,9 +1178,7 @@ impl Tables {
                     self.deliveries.insert(((e as u64) << 32) | sid as u64, en);
                 }
             }
-            Miss::Env(e) => {
-                let (src, dst, key): (u32, i64, u64) = ad.call_method1("env", (e,))?.extract()?;
-                let dst = if dst < 0 { CLIENT } else { dst as u32 };
+            (Miss::Env(e), Fetched::Env(src, dst, key)) => {
                 let k = e as usize;
                 if self.env_known.len() <= k {
                     self.env_known.resize(k + 1, false);
@@ -1095,66 +1191,23 @@ impl Tables {
                 self.env_dst[k] = dst;
                 self.env_key[k] = key;
             }
-            Miss::Rearm(i, sid) => {
-                let m: Move = ad.call_method1("rearm", (i, sid))?.extract()?;
-                put2(&mut self.rearm, i, sid, m);
-            }
-            Miss::Tick(i, sid) => {
-                let m: Move = ad.call_method1("tick", (i, sid))?.extract()?;
-                put2(&mut self.tick, i, sid, m);
-            }
-            Miss::Slot(sid) => {
-                let (time, suspects, obs): (u32, u32, Vec<u32>) =
-                    ad.call_method1("slot", (sid,))?.extract()?;
-                put1(
-                    &mut self.slots,
-                    sid,
-                    SlotInfo {
-                        time,
-                        suspects,
-                        obs: obs.into_boxed_slice(),
-                    },
-                );
-            }
-            Miss::Fail(g, code) => {
-                let m: Move = ad.call_method1("fail", (g, code))?.extract()?;
+            (Miss::Rearm(i, sid), Fetched::Move(m)) => put2(&mut self.rearm, i, sid, m),
+            (Miss::Tick(i, sid), Fetched::Move(m)) => put2(&mut self.tick, i, sid, m),
+            (Miss::Slot(sid), Fetched::Slot(info)) => put1(&mut self.slots, sid, info),
+            (Miss::Fail(g, code), Fetched::Move(m)) => {
                 self.fails.insert((g, code), m);
             }
-            Miss::Slots(slots) => {
-                let t = PyTuple::new(py, slots.iter())?;
-                let v: (i32, bool) = ad.call_method1("slots_verdict", (t,))?.extract()?;
+            (Miss::Slots(slots), Fetched::Verdict(v)) => {
                 self.slot_verdicts.insert(slots, v);
             }
-            Miss::Session(g, k, i, sid) => {
-                let v: Vec<(i64, Vec<u32>, u64, u32, u64, bool)> =
-                    ad.call_method1("session_ops", (g, k, i, sid))?.extract()?;
-                let entries = v
-                    .into_iter()
-                    .map(|(s2, sends, delta, g2, gdelta, read)| SEntry {
-                        s2,
-                        sends: sends.into_boxed_slice(),
-                        delta,
-                        g2,
-                        gdelta,
-                        read,
-                    })
-                    .collect::<Vec<_>>()
-                    .into_boxed_slice();
+            (Miss::Session(g, k, i, sid), Fetched::Session(entries)) => {
                 self.sessions.insert((g, k, i, sid), entries);
             }
-            Miss::Suspect(i, sid, j, suspected) => {
-                let m: Move = ad
-                    .call_method1("suspect", (i, sid, j, suspected))?
-                    .extract()?;
+            (Miss::Suspect(i, sid, j, suspected), Fetched::Move(m)) => {
                 self.suspicion.insert((i, sid, j, suspected), m);
             }
-            Miss::Right(sid) => {
-                let v: bool = ad.call_method1("right", (sid,))?.extract()?;
-                put1(&mut self.rights, sid, v);
-            }
-            Miss::EnvCheck(world) => {
-                let t = PyTuple::new(py, world.iter())?;
-                let (v, network): (i32, bool) = ad.call_method1("env_verdict", (t,))?.extract()?;
+            (Miss::Right(sid), Fetched::Flag(v)) => put1(&mut self.rights, sid, v),
+            (Miss::EnvCheck(world), Fetched::Verdict((v, network))) => {
                 if network {
                     self.env_last = Some((world, v));
                 } else {
@@ -1162,32 +1215,20 @@ impl Tables {
                     self.env_verdicts.insert(world[..=n].into(), v);
                 }
             }
-            Miss::Reply(g, e) => {
-                let v: (u32, u64, bool) = ad.call_method1("reply", (g, e))?.extract()?;
+            (Miss::Reply(g, e), Fetched::Reply(v)) => {
                 self.replies.insert((g, e), v);
             }
-            Miss::SymSlot(sid) => {
-                let v: Vec<u64> = ad.call_method1("sym_slot", (sid,))?.extract()?;
-                put1(&mut self.sym_slot, sid, v.into_boxed_slice());
-            }
-            Miss::SymGlob(g) => {
-                let v: Vec<u64> = ad.call_method1("sym_glob", (g,))?.extract()?;
-                put1(&mut self.sym_glob, g, v.into_boxed_slice());
-            }
-            Miss::SymEnv(e) => {
-                let v: Vec<u64> = ad.call_method1("sym_env", (e,))?.extract()?;
-                put1(&mut self.sym_env, e, v.into_boxed_slice());
-            }
-            Miss::MaySend(sid, pending) => {
-                let t = PyTuple::new(py, pending.iter())?;
-                let v: bool = ad.call_method1("may_send", (sid, t))?.extract()?;
+            (Miss::SymSlot(sid), Fetched::Sym(v)) => put1(&mut self.sym_slot, sid, v),
+            (Miss::SymGlob(g), Fetched::Sym(v)) => put1(&mut self.sym_glob, g, v),
+            (Miss::SymEnv(e), Fetched::Sym(v)) => put1(&mut self.sym_env, e, v),
+            (Miss::MaySend(sid, pending), Fetched::Flag(v)) => {
                 self.may_send.insert((sid, pending), v);
             }
+            (miss, _) => unreachable!("fetched entry does not answer {miss:?}"),
         }
-        Ok(())
     }
 
-    fn fetch_glob(&mut self, _py: Python<'_>, ad: &Bound<'_, PyAny>, g: u32) -> PyResult<GInfo> {
+    fn fetch_glob(_py: Python<'_>, ad: &Bound<'_, PyAny>, g: u32) -> PyResult<GInfo> {
         let v = ad.call_method1("glob", (g,))?;
         let (failed, history, quiet, up, links, ops, budgets, acts): (
             bool,

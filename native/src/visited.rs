@@ -161,6 +161,95 @@ impl Visited {
         }
     }
 
+    /// Insert from any of several threads (compare-and-swap on the slot); true when it
+    /// was not there. The count is not updated here: each thread adds what it inserted
+    /// with `add_len` from time to time, and grows the table (under an exclusive lock)
+    /// once `needs_growth` says so; the load may overshoot the limit by what the
+    /// threads inserted meanwhile, which the 15% headroom absorbs.
+    #[inline]
+    pub fn insert_shared(&self, fp: u64) -> bool {
+        if fp == 0 {
+            return !self.has_zero.swap(true, Relaxed);
+        }
+        let cap = self.table.len();
+        let mut i = Self::home(fp, cap);
+        loop {
+            let v = self.table[i].load(Relaxed);
+            if v == fp {
+                return false;
+            }
+            if v == 0 {
+                match self.table[i].compare_exchange(0, fp, Relaxed, Relaxed) {
+                    Ok(_) => return true,
+                    Err(now) if now == fp => return false,
+                    Err(_) => {}
+                }
+            }
+            i += 1;
+            if i == cap {
+                i = 0;
+            }
+        }
+    }
+
+    /// Count `n` fingerprints inserted by `insert_shared`.
+    #[inline]
+    pub fn add_len(&self, n: usize) {
+        self.len.fetch_add(n, Relaxed);
+    }
+
+    /// Whether the table is past its load limit (grow before inserting more).
+    #[inline]
+    pub fn needs_growth(&self) -> bool {
+        self.len.load(Relaxed) >= self.limit
+    }
+
+    /// The number of fingerprints held.
+    pub fn count(&self) -> usize {
+        self.len.load(Relaxed) + self.has_zero.load(Relaxed) as usize
+    }
+
+    /// `grow` with the rehashing split between `threads` threads (the others of a
+    /// parallel search wait for the table meanwhile, so their cores are free).
+    pub fn grow_parallel(&mut self, threads: usize) {
+        if threads < 2 || self.table.len() < 1 << 20 {
+            return self.grow();
+        }
+        let cap = self.table.len() + self.table.len() / 2;
+        let old = std::mem::replace(&mut self.table, zeroed(cap));
+        self.limit = (cap as f64 * MAX_LOAD) as usize;
+        let new = &self.table;
+        let part = old.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            for piece in old.chunks(part).skip(1) {
+                scope.spawn(move || Self::rehash(new, piece));
+            }
+            Self::rehash(new, &old[..part.min(old.len())]);
+        });
+    }
+
+    fn rehash(table: &[AtomicU64], old: &[AtomicU64]) {
+        let cap = table.len();
+        for fp in old {
+            let fp = fp.load(Relaxed);
+            if fp == 0 {
+                continue;
+            }
+            let mut i = Self::home(fp, cap);
+            loop {
+                if table[i].load(Relaxed) == 0
+                    && table[i].compare_exchange(0, fp, Relaxed, Relaxed).is_ok()
+                {
+                    break;
+                }
+                i += 1;
+                if i == cap {
+                    i = 0;
+                }
+            }
+        }
+    }
+
     pub fn grow(&mut self) {
         let cap = self.table.len() + self.table.len() / 2;
         let old = std::mem::replace(&mut self.table, zeroed(cap));
