@@ -90,6 +90,10 @@ pub(crate) enum Outcome {
     Done(Run),
     /// A state violates a property: the numbering search must find which one first.
     Violation,
+    /// The property check runs Python on every state: the other threads would only
+    /// wait, and a violation would cost the search twice, so the numbering search
+    /// takes over from the start.
+    PythonBound,
 }
 
 /// What the threads of the search share.
@@ -421,6 +425,9 @@ pub(crate) fn search_levels(
         counts.reads += total.reads;
     };
     loop {
+        if sh.tables.read().expect("tables lock").checks_in_python() {
+            return Ok(Outcome::PythonBound);
+        }
         let size: usize = level.iter().map(|s| s.len).sum();
         if size == 0 {
             run.frontier_left = None;

@@ -403,8 +403,9 @@ impl Core {
     }
 
     /// Which loop the last run took: "levels" (several threads, unordered), "levels,
-    /// then numbered" (a violation sent it to the numbering loop), "numbered" (several
-    /// threads, the pipelined loop), "single" (one thread).
+    /// then numbered" (a violation sent it to the numbering loop), "levels, then single"
+    /// (a property check that runs Python on every state sent it to one thread),
+    /// "numbered" (several threads, the pipelined loop), "single" (one thread).
     #[getter]
     fn search(&self) -> &'static str {
         self.search
@@ -567,7 +568,7 @@ impl Core {
             // What the search has counted, kept for partial statistics if a callback raises.
             let mut so_far = Run::start();
             let mut seen = Visited::new();
-            let batched = (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some())
+            let mut batched = (workers > 1 || std::env::var_os("EVCHECK_NATIVE_BATCHED").is_some())
                 && !dfs
                 && rec_slot.is_none();
             // Several threads with nothing that depends on the numbering (no state
@@ -613,8 +614,15 @@ impl Core {
                             run.reason,
                         ));
                     }
-                    Ok(levels::Outcome::Violation) => {
-                        *search_kind = "levels, then numbered";
+                    Ok(outcome @ (levels::Outcome::Violation | levels::Outcome::PythonBound)) => {
+                        // Checks that run Python on every state gain nothing from
+                        // threads: one thread is then the fastest.
+                        if matches!(outcome, levels::Outcome::PythonBound) {
+                            batched = false;
+                            *search_kind = "levels, then single";
+                        } else {
+                            *search_kind = "levels, then numbered";
+                        }
                         ctx.next_progress.set(ctx.limits.progress_every);
                         seen = Visited::new();
                         so_far = Run::start();

@@ -1037,6 +1037,12 @@ impl Tables {
         }
     }
 
+    /// Whether the property check calls Python for every state (an invariant that reads
+    /// the network): then threads can only wait for the one that runs Python.
+    pub fn checks_in_python(&self) -> bool {
+        self.env_last.is_some()
+    }
+
     /// Fetch one missing entry from Python (the adapter object of `evcheck.native_tables`).
     pub fn fill(&mut self, py: Python<'_>, ad: &Bound<'_, PyAny>, miss: Miss) -> PyResult<()> {
         let f = Self::fetch(py, ad, &miss)?;

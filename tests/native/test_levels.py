@@ -12,8 +12,19 @@ from typing import Any
 import pytest
 
 import evcheck.native as native_bindings
-from evcheck import Replica, Spec, field, load_spec, message, on, operation, verify_spec
+from evcheck import (
+    Replica,
+    Spec,
+    field,
+    invariant,
+    load_spec,
+    message,
+    on,
+    operation,
+    verify_spec,
+)
 from evcheck.errors import SpecError, StopRequested
+from evcheck.models import LamportLWW
 from evcheck.results import Result
 from evcheck.search import Limits, Stats
 from tests.native.test_differential import summary
@@ -192,3 +203,41 @@ def test_a_stop_from_progress_reports_what_was_explored(loops: Loops) -> None:
     assert result.status == "stopped" and result.stop_reason == "enough"
     assert seen == sorted(seen)
     assert 200_000 < result.stats.states < 1_149_465
+
+
+@invariant
+def not_settled_high(w: Any) -> bool:
+    """Fails only about halfway down the graph: every replica holds the same stamp, of
+    counter 6 or more."""
+    stamps = {r.stamp for r in w.replicas}
+    return not (len(stamps) == 1 and next(iter(stamps))[0] >= 6)
+
+
+def test_a_deep_violation_matches_one_thread(loops: Loops) -> None:
+    spec = Spec(
+        LamportLWW, replicas=3, values=(1, 2), ops_per_replica=2, properties=[not_settled_high]
+    ).with_por(False)
+    two = two_threads(spec, shrink=False)
+    assert loops[-1] == "levels, then numbered"
+    one = verify_spec(spec, engine="native", shrink=False)
+    assert (two.status, two.stats.states, two.violations[0].found_length) == (
+        "violated",
+        690_885,
+        10,
+    )
+    assert summary(two) == summary(one)
+
+
+@invariant(env=True)
+def bounded_network(w: Any) -> bool:
+    """Reads the network: checked by Python on every state."""
+    return len(w.network) < 99
+
+
+def test_checks_in_python_on_every_state_run_in_one_thread(loops: Loops) -> None:
+    spec = Spec(
+        LamportLWW, replicas=3, values=("a", "b"), ops_per_replica=1, properties=[bounded_network]
+    )
+    two = two_threads(spec)
+    assert loops[-1] == "levels, then single"
+    assert summary(two) == summary(verify_spec(spec, engine="python"))
