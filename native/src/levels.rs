@@ -194,8 +194,9 @@ struct Level<'a> {
     /// Set to make every thread stop: a limit, an interrupt, an error.
     stop: AtomicBool,
     error: Mutex<Option<PyErr>>,
-    /// States the other threads could not finish without Python.
+    /// States the other threads could not finish without Python, and how many.
     handoffs: Mutex<Vec<Handoff>>,
+    handed: AtomicUsize,
     /// Helper threads still expanding chunks.
     busy: AtomicUsize,
     transitions: AtomicU64,
@@ -218,7 +219,7 @@ impl Level<'_> {
     fn one_chunk(
         &self,
         sh: &Shared,
-        main: bool,
+        main: Option<&mut Pending>,
         out: &mut Segment,
         tally: &mut Tally,
         ring: &mut [Pending; DEPTH],
@@ -241,12 +242,15 @@ impl Level<'_> {
 
     /// Expand a chunk: each state's successors are generated (and their visited-set
     /// slots prefetched) a few states before they are inserted, so that the cache misses
-    /// overlap with generation. On a table miss the calling thread (`main`) fills the
-    /// tables; another thread hands the state over.
+    /// overlap with generation. On a table miss the calling thread (`main`, with room
+    /// for the states handed over) fills the tables; another thread hands the state
+    /// over. The calling thread finishes what was handed over as soon as it is, between
+    /// two states of its own: while the tables are filling, it runs Python and the
+    /// others expand.
     fn chunk(
         &self,
         sh: &Shared,
-        main: bool,
+        mut main: Option<&mut Pending>,
         (seg, start, n): (u32, usize, u32),
         out: &mut Segment,
         tally: &mut Tally,
@@ -261,6 +265,16 @@ impl Level<'_> {
             if sh.writers.load(Ordering::Relaxed) > 0 {
                 held.retake(sh);
             }
+            if let Some(scratch) = main.as_deref_mut() {
+                if self.handed.load(Ordering::Relaxed) > 0 {
+                    held.release();
+                    self.settle(sh, out, tally, scratch)?;
+                    if self.over() {
+                        return Ok(());
+                    }
+                    held = Held::take(sh);
+                }
+            }
             if idx < n {
                 let (fp, world, end) = seg.at(pos);
                 pos = end;
@@ -269,7 +283,7 @@ impl Level<'_> {
                     let (t, seen) = (held.tables(), held.seen());
                     match expand_keys(t, world, fp, &mut ring[slot], &mut tally.ex, Some(seen)) {
                         Ok(()) => break true,
-                        Err(miss) if main => held.fill(sh, miss)?,
+                        Err(miss) if main.is_some() => held.fill(sh, miss)?,
                         Err(_) => {
                             self.hand_over(Handoff::Expand(world.into(), fp));
                             break false;
@@ -293,7 +307,7 @@ impl Level<'_> {
                 let check = loop {
                     match held.tables().check(w) {
                         Ok(check) => break Some(check),
-                        Err(miss) if main => held.fill(sh, miss)?,
+                        Err(miss) if main.is_some() => held.fill(sh, miss)?,
                         Err(_) => {
                             self.hand_over(Handoff::Check(w.into(), p.succs.items[k].2));
                             break None;
@@ -323,6 +337,7 @@ impl Level<'_> {
 
     fn hand_over(&self, h: Handoff) {
         self.handoffs.lock().expect("handoff lock").push(h);
+        self.handed.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Finish the states handed over (the calling thread), filling tables from Python.
@@ -334,6 +349,7 @@ impl Level<'_> {
         p: &mut Pending,
     ) -> PyResult<()> {
         let items = std::mem::take(&mut *self.handoffs.lock().expect("handoff lock"));
+        self.handed.fetch_sub(items.len(), Ordering::Relaxed);
         for h in items {
             if self.over() {
                 break;
@@ -350,9 +366,6 @@ impl Level<'_> {
                     tally.transitions += p.succs.len() as u64;
                     tally.reads += p.succs.reads as u64;
                     tally.expanded += 1;
-                    self.transitions
-                        .fetch_add(p.succs.len() as u64, Ordering::Relaxed);
-                    self.expanded.fetch_add(1, Ordering::Relaxed);
                     for k in 0..p.succs.len() {
                         if held.seen().insert_shared(p.keys[k]) {
                             held.unflushed += 1;
@@ -460,6 +473,7 @@ pub(crate) fn search_levels(
             stop: AtomicBool::new(false),
             error: Mutex::new(None),
             handoffs: Mutex::new(Vec::new()),
+            handed: AtomicUsize::new(0),
             busy: AtomicUsize::new(helpers),
             transitions: AtomicU64::new(0),
             expanded: AtomicU64::new(0),
@@ -473,7 +487,7 @@ pub(crate) fn search_levels(
                         let mut out = Segment::default();
                         let mut tally = Tally::default();
                         let mut ring: [Pending; DEPTH] = Default::default();
-                        while !lv.over() && lv.one_chunk(sh, false, &mut out, &mut tally, &mut ring)
+                        while !lv.over() && lv.one_chunk(sh, None, &mut out, &mut tally, &mut ring)
                         {
                         }
                         lv.busy.fetch_sub(1, Ordering::Release);
@@ -486,13 +500,22 @@ pub(crate) fn search_levels(
             let mut out = Segment::default();
             let mut tally = Tally::default();
             let mut ring: [Pending; DEPTH] = Default::default();
+            let mut scratch = Pending::default();
             let mut stopped = None;
             loop {
-                let claimed = !lv.over() && lv.one_chunk(sh, true, &mut out, &mut tally, &mut ring);
-                if let Err(e) = lv.settle(sh, &mut out, &mut tally, &mut ring[0]) {
+                // What the helpers handed over first: the tables fill sooner, and while
+                // they keep missing, this thread runs Python and they expand.
+                let before = (tally.transitions, tally.expanded);
+                if let Err(e) = lv.settle(sh, &mut out, &mut tally, &mut scratch) {
                     lv.error.lock().expect("error lock").get_or_insert(e);
                     lv.stop.store(true, Ordering::Relaxed);
                 }
+                lv.transitions
+                    .fetch_add(tally.transitions - before.0, Ordering::Relaxed);
+                lv.expanded
+                    .fetch_add(tally.expanded - before.1, Ordering::Relaxed);
+                let claimed = !lv.over()
+                    && lv.one_chunk(sh, Some(&mut scratch), &mut out, &mut tally, &mut ring);
                 if !claimed {
                     // Wait for the helpers, finishing what they hand over.
                     if lv.busy.load(Ordering::Acquire) == 0
