@@ -27,7 +27,7 @@ from evcheck.errors import SpecError, StopRequested
 from evcheck.models import LamportLWW
 from evcheck.results import Result
 from evcheck.search import Limits, Stats
-from tests.native.test_differential import summary
+from tests.native.test_differential import StopsLate, summary
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SPECS = sorted(p.name for p in (ROOT / "specs").glob("*.py"))
@@ -101,9 +101,10 @@ def test_every_spec_matches_one_thread(path: str, loops: Loops) -> None:
         ("gcounter.py", 75_580, 299_337),
     ],
 )
-def test_whole_graphs(path: str, states: int, transitions: int, loops: Loops) -> None:
+@pytest.mark.parametrize("workers", [2, 3])
+def test_whole_graphs(path: str, states: int, transitions: int, workers: int, loops: Loops) -> None:
     spec = spec_of(path)
-    two = two_threads(spec)
+    two = verify_spec(spec, engine="native", workers=workers)
     assert loops[-1] == "levels"
     assert (two.status, two.stats.states, two.stats.transitions) == ("holds", states, transitions)
     one = verify_spec(spec, engine="native")
@@ -241,3 +242,15 @@ def test_checks_in_python_on_every_state_run_in_one_thread(loops: Loops) -> None
     two = two_threads(spec)
     assert loops[-1] == "levels, then single"
     assert summary(two) == summary(verify_spec(spec, engine="python"))
+
+
+def test_a_stop_inside_a_handler_keeps_partial_statistics(loops: Loops) -> None:
+    """The handler runs on the calling thread, which stops the others and reports what
+    they explored together."""
+    spec = Spec(StopsLate, replicas=3, ops_per_replica=2, properties=[])
+    result = two_threads(spec)
+    assert loops[-1] == "levels"
+    assert result.status == "stopped"
+    assert result.stop_reason == "stop requested in a handler"
+    s = result.stats
+    assert s.states > 1 and s.transitions >= s.states - 1 and s.depth > 0
