@@ -187,7 +187,7 @@ fn grow_if_needed(sh: &Shared) {
 /// The work on one level: its chunks, claimed in turn, and how it is going.
 struct Level<'a> {
     segs: &'a [Segment],
-    /// (segment, first record's index, records) of each chunk.
+    /// (segment, where its first record starts, records) of each chunk.
     chunks: Vec<(u32, usize, u32)>,
     next: AtomicUsize,
     violation: AtomicBool,
