@@ -224,7 +224,8 @@ def render_result(result: Result, chart: bool = True) -> str:
     spec = result.spec
     how = result.strategy.upper() if result.strategy != "simulation" else "random simulation"
     if result.workers > 1:
-        how += f", {result.workers} worker processes"
+        kind = "threads" if result.engine == "native" else "worker processes"
+        how += f", {result.workers} {kind}"
     if result.seed is not None:
         how += f", seed {result.seed}, {result.runs} run(s)"
     out = [f"evcheck: {spec.name} ({result.bounds}), {how}", verdict_line(result)]

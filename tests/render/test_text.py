@@ -138,3 +138,12 @@ def test_the_replay_report_is_escaped_and_clipped() -> None:
     assert out.startswith("evcheck replay: step 1, go\\x0d\\x1b[32m, is not enabled")
     assert "more chars)" in out and "\x1b" not in out and "\r" not in out
     assert "  State 1: write@r1('a') by s1\\x0aNote" in out
+
+
+def test_the_header_says_threads_or_worker_processes() -> None:
+    """`--workers N` runs threads of the native core, processes of the Python engine."""
+    spec = Spec(LamportLWW, replicas=2, values=("a",), ops_per_replica=1)
+    result = verify_spec(spec, workers=2, engine="python")
+    assert render_result(result).splitlines()[0].endswith("BFS, 2 worker processes")
+    native = dataclasses.replace(result, engine="native")
+    assert render_result(native).splitlines()[0].endswith("BFS, 2 threads")
