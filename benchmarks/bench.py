@@ -67,13 +67,13 @@ CONFIGS = [
         "lww-4x1-2workers",
         "specs/lww.py",
         {"replicas": 4, "ops_per_replica": 1, "values": (1, 2), "workers": 2},
-        "LWW 4x1, no reductions, 2 worker processes",
+        "LWW 4x1, no reductions, 2 workers (native threads; processes on --engine python)",
     ),
     Config(
         "lww-3x2-2workers",
         "specs/lww.py",
         {"replicas": 3, "ops_per_replica": 2, "values": (1, 2), "workers": 2},
-        "LWW 3x2, no reductions, 2 worker processes",
+        "LWW 3x2, no reductions, 2 workers (native threads; processes on --engine python)",
     ),
     Config(
         "lww-4x1-sym",
