@@ -21,6 +21,7 @@ from evcheck import (
     message,
     on,
     operation,
+    symmetric_values,
     verify_spec,
 )
 from evcheck.errors import SpecError, StopRequested
@@ -254,3 +255,20 @@ def test_a_stop_inside_a_handler_keeps_partial_statistics(loops: Loops) -> None:
     assert result.stop_reason == "stop requested in a handler"
     s = result.stats
     assert s.states > 1 and s.transitions >= s.states - 1 and s.depth > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "variant"),
+    [("gcounter.py", "replicas"), ("lww.py", "values"), ("lww_no_tiebreak.py", "values")],
+)
+def test_symmetry(path: str, variant: str, loops: Loops) -> None:
+    """The threads insert canonical fingerprints: the reduced graph is the same."""
+    spec = spec_of(path)
+    if variant == "replicas":
+        spec = spec.with_symmetry(["replicas"])
+    else:
+        spec = spec.with_settings({"values": symmetric_values("a", "b")})
+    limits = Limits(max_depth=8)
+    two = two_threads(spec, limits=limits)
+    assert loops[-1].startswith("levels")
+    assert summary(two) == summary(verify_spec(spec, engine="python", limits=limits))
