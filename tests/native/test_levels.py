@@ -52,6 +52,8 @@ def loops(monkeypatch: pytest.MonkeyPatch) -> Loops:
 
 
 class Loops:
+    """The cores a test made, read back as the loops their last runs took."""
+
     def __init__(self, cores: list[Any]) -> None:
         self.cores = cores
 
