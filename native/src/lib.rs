@@ -1185,7 +1185,8 @@ fn gen_state(t: &Tables, world: &[u32], fp: u64, o: &mut Out) -> Result<(u32, u3
 }
 
 /// `resolve` for tables shared with expanding threads: look up under the read lock
-/// held in `guard`; on a miss, fill the tables under the write lock.
+/// held in `guard`; on a miss, fetch the entry from Python and store it under the
+/// write lock.
 fn resolve_rw<'l, 't, T>(
     lock: &'l RwLock<&'t mut Tables>,
     guard: &mut Option<RwLockReadGuard<'l, &'t mut Tables>>,
@@ -1197,9 +1198,11 @@ fn resolve_rw<'l, 't, T>(
         match f(t) {
             Ok(v) => return Ok(v),
             Err(miss) => {
+                // Python is asked with the tables let go, so that the expanding threads
+                // go on meanwhile; they are held for writing only to store the entry.
                 *guard = None;
-                let mut w = lock.write().expect("tables lock");
-                Python::with_gil(|py| w.fill(py, adapter.bind(py), miss))?;
+                let got = Python::with_gil(|py| Tables::fetch(py, adapter.bind(py), &miss))?;
+                lock.write().expect("tables lock").put(miss, got);
             }
         }
     }
