@@ -69,7 +69,6 @@ impl Segment {
 #[derive(Default)]
 struct Tally {
     transitions: u64,
-    reads: u64,
     expanded: u64,
     ex: u32,
     counts: Counts,
@@ -78,7 +77,6 @@ struct Tally {
 impl Tally {
     fn absorb(&mut self, o: &Tally) {
         self.transitions += o.transitions;
-        self.reads += o.reads;
         self.expanded += o.expanded;
         self.ex |= o.ex;
         self.counts.add(&o.counts);
@@ -215,6 +213,25 @@ impl Level<'_> {
         self.violation.load(Ordering::Relaxed) || self.stop.load(Ordering::Relaxed)
     }
 
+    /// Keep the first error and make every thread stop.
+    fn fail(&self, e: PyErr) {
+        self.error.lock().expect("error lock").get_or_insert(e);
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    /// Run `f` on a thread's tally, then publish what it counted (for progress and
+    /// the statistics) and its error, if any.
+    fn counted(&self, tally: &mut Tally, f: impl FnOnce(&mut Tally) -> PyResult<()>) {
+        let before = (tally.transitions, tally.expanded);
+        if let Err(e) = f(tally) {
+            self.fail(e);
+        }
+        self.transitions
+            .fetch_add(tally.transitions - before.0, Ordering::Relaxed);
+        self.expanded
+            .fetch_add(tally.expanded - before.1, Ordering::Relaxed);
+    }
+
     /// Claim the next chunk and expand it; false when none was left.
     fn one_chunk(
         &self,
@@ -228,15 +245,9 @@ impl Level<'_> {
         if c >= self.chunks.len() {
             return false;
         }
-        let before = (tally.transitions, tally.expanded);
-        if let Err(e) = self.chunk(sh, main, self.chunks[c], out, tally, ring) {
-            self.error.lock().expect("error lock").get_or_insert(e);
-            self.stop.store(true, Ordering::Relaxed);
-        }
-        self.transitions
-            .fetch_add(tally.transitions - before.0, Ordering::Relaxed);
-        self.expanded
-            .fetch_add(tally.expanded - before.1, Ordering::Relaxed);
+        self.counted(tally, |tally| {
+            self.chunk(sh, main, self.chunks[c], out, tally, ring)
+        });
         true
     }
 
@@ -296,7 +307,7 @@ impl Level<'_> {
             }
             let p = &ring[(idx + 1 - DEPTH) % DEPTH];
             tally.transitions += p.succs.len() as u64;
-            tally.reads += p.succs.reads as u64;
+            tally.counts.reads += p.succs.reads as u64;
             tally.expanded += 1;
             for k in 0..p.succs.len() {
                 if !held.seen().insert_shared(p.keys[k]) {
@@ -364,7 +375,7 @@ impl Level<'_> {
                         held.fill(sh, miss)?;
                     }
                     tally.transitions += p.succs.len() as u64;
-                    tally.reads += p.succs.reads as u64;
+                    tally.counts.reads += p.succs.reads as u64;
                     tally.expanded += 1;
                     for k in 0..p.succs.len() {
                         if held.seen().insert_shared(p.keys[k]) {
@@ -435,7 +446,6 @@ pub(crate) fn search_levels(
     let done = |total: &Tally, exercised: &mut u32, counts: &mut Counts| {
         *exercised |= total.ex;
         counts.add(&total.counts);
-        counts.reads += total.reads;
     };
     loop {
         if sh.tables.read().expect("tables lock").checks_in_python() {
@@ -505,15 +515,9 @@ pub(crate) fn search_levels(
             loop {
                 // What the helpers handed over first: the tables fill sooner, and while
                 // they keep missing, this thread runs Python and they expand.
-                let before = (tally.transitions, tally.expanded);
-                if let Err(e) = lv.settle(sh, &mut out, &mut tally, &mut scratch) {
-                    lv.error.lock().expect("error lock").get_or_insert(e);
-                    lv.stop.store(true, Ordering::Relaxed);
-                }
-                lv.transitions
-                    .fetch_add(tally.transitions - before.0, Ordering::Relaxed);
-                lv.expanded
-                    .fetch_add(tally.expanded - before.1, Ordering::Relaxed);
+                lv.counted(&mut tally, |tally| {
+                    lv.settle(sh, &mut out, tally, &mut scratch)
+                });
                 let claimed = !lv.over()
                     && lv.one_chunk(sh, Some(&mut scratch), &mut out, &mut tally, &mut ring);
                 if !claimed {
@@ -542,10 +546,7 @@ pub(crate) fn search_levels(
                         stopped = Some(reason);
                         lv.stop.store(true, Ordering::Relaxed);
                     }
-                    Err(e) => {
-                        lv.error.lock().expect("error lock").get_or_insert(e);
-                        lv.stop.store(true, Ordering::Relaxed);
-                    }
+                    Err(e) => lv.fail(e),
                 }
             }
             let mut next = vec![out];

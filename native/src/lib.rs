@@ -587,8 +587,8 @@ impl Core {
             } else {
                 "single"
             };
+            let mut by_levels = None;
             if unordered {
-                let mut c = Counts::default();
                 match levels::search_levels(
                     tables,
                     adapter,
@@ -596,24 +596,11 @@ impl Core {
                     &initial,
                     &mut seen,
                     exercised,
-                    &mut c,
+                    counts,
                     workers,
                     &mut so_far,
                 ) {
-                    Ok(levels::Outcome::Done(run)) => {
-                        *counts = c;
-                        *store_bytes = seen.bytes() + store.bytes();
-                        let left = run.frontier_left.unwrap_or(0);
-                        return Ok((
-                            run.status,
-                            seen.count(),
-                            run.transitions,
-                            run.deepest,
-                            left,
-                            run.depth_bounded,
-                            run.reason,
-                        ));
-                    }
+                    Ok(levels::Outcome::Done(run)) => by_levels = Some(Ok(run)),
                     Ok(outcome @ (levels::Outcome::Violation | levels::Outcome::PythonBound)) => {
                         // Checks that run Python on every state gain nothing from
                         // threads: one thread is then the fastest.
@@ -626,20 +613,14 @@ impl Core {
                         ctx.next_progress.set(ctx.limits.progress_every);
                         seen = Visited::new();
                         so_far = Run::start();
+                        *counts = Counts::default();
                     }
-                    Err(e) => {
-                        *partial = (
-                            seen.count(),
-                            so_far.frontier_left.unwrap_or(0),
-                            so_far.transitions,
-                            so_far.deepest,
-                        );
-                        return Err(e);
-                    }
+                    Err(e) => by_levels = Some(Err(e)),
                 }
             }
-            let run = if batched {
-                search_parallel(
+            let run = match by_levels {
+                Some(run) => run,
+                None if batched => search_parallel(
                     tables,
                     adapter,
                     &ctx,
@@ -651,9 +632,8 @@ impl Core {
                     counts,
                     workers,
                     &mut so_far,
-                )
-            } else {
-                search(
+                ),
+                None => search(
                     tables,
                     adapter,
                     &ctx,
@@ -665,12 +645,16 @@ impl Core {
                     counts,
                     rec_slot.as_mut(),
                     &mut so_far,
-                )
+                ),
             };
+            // States are numbered in the store, except by the level loop (which keeps
+            // none: its count is the visited set's) and when recording (the graph's
+            // numbering replaces the visited set).
+            let states = store.len().max(seen.count());
             let run = run.inspect_err(|_| {
                 *partial = (
-                    store.len(),
-                    frontier.len(),
+                    states,
+                    so_far.frontier_left.unwrap_or(frontier.len()),
                     so_far.transitions,
                     so_far.deepest,
                 )
@@ -680,7 +664,7 @@ impl Core {
             let left = run.frontier_left.unwrap_or(frontier.len());
             Ok::<_, PyErr>((
                 run.status,
-                store.len(),
+                states,
                 run.transitions,
                 run.deepest,
                 left,
